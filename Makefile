@@ -1,0 +1,56 @@
+# The two commands of the README: `make demo` and `make test`.
+# Everything is installed into .venv (Python) and node_modules (front-end assets).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP_PY := $(VENV)/.installed
+STAMP_NODE := node_modules/.installed
+
+.PHONY: install demo test lint worker beat lock bench clean
+
+install: $(STAMP_PY) $(STAMP_NODE)
+
+$(STAMP_PY): requirements-dev.lock
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	touch $@
+
+$(STAMP_NODE): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Command 1: the portal with its demo data on the embedded default
+# (SQLite file in var/, eager tasks, e-mail on the console).
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Command 2: the whole test suite, with the linters and the migrations check.
+test: install lint
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+worker: install
+	$(VENV)/bin/celery -A ccr_portal worker --loglevel=INFO --concurrency=2
+
+beat: install
+	$(VENV)/bin/celery -A ccr_portal beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+bench: install
+	$(PY) bench/run.py
+
+# Regenerate the pinned lock files from pyproject.toml.
+lock:
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml -o requirements.lock --python-version 3.11
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements-dev.lock --python-version 3.11
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var

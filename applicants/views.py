@@ -1,0 +1,76 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from .forms import StructureForm
+from .models import Structure
+from .services import structure_create, structure_update
+
+
+class StructureListView(LoginRequiredMixin, ListView):
+    template_name = "applicants/structure_list.html"
+    context_object_name = "structures"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return (
+            Structure.objects.visible_to(self.request.user)
+            .annotate(member_count=Count("memberships", distinct=True))
+            .order_by("name")
+        )
+
+
+class StructureCreateView(PermissionRequiredMixin, CreateView):
+    permission_required = "applicants.add_structure"
+    template_name = "applicants/structure_form.html"
+    form_class = StructureForm
+
+    def form_valid(self, form):
+        try:
+            structure = structure_create(created_by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"La structure « {structure} » a été créée.")
+        return redirect(structure)
+
+
+class StructureDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "applicants.view_structure"
+    template_name = "applicants/structure_detail.html"
+    context_object_name = "structure"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Structure, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        members = self.object.memberships.select_related("user").order_by(
+            "user__last_name", "user__email"
+        )
+        can_edit = self.request.user.has_perm("applicants.change_structure", self.object)
+        return super().get_context_data(members=members, can_edit=can_edit, **kwargs)
+
+
+class StructureUpdateView(PermissionRequiredMixin, UpdateView):
+    permission_required = "applicants.change_structure"
+    template_name = "applicants/structure_form.html"
+    form_class = StructureForm
+    context_object_name = "structure"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Structure, pk=self.kwargs["pk"])
+
+    def form_valid(self, form):
+        try:
+            structure = structure_update(
+                structure=self.get_object(), actor=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Les informations de la structure ont été enregistrées.")
+        return redirect(structure)

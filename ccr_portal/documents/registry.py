@@ -1,0 +1,35 @@
+"""The kinds of PDF the portal produces, each registered by the app that owns it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    code: str
+    label: str
+    # The subject's model, as "app_label.ModelName".
+    model: str
+    template_name: str
+    # The permission (``rules``) checked on the subject to ask for, see and
+    # download the document: the same one as the subject's page.
+    permission: str
+    get_context: Callable[[models.Model], dict]
+    get_filename: Callable[[models.Model], str]
+
+
+_kinds: dict[str, DocumentKind] = {}
+
+
+def register(kind: DocumentKind) -> DocumentKind:
+    _kinds[kind.code] = kind
+    return kind
+
+
+def get_kind(code: str) -> DocumentKind:
+    try:
+        return _kinds[code]
+    except KeyError:
+        raise LookupError(f"Unknown document kind {code!r}") from None

@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+
+class Notification(models.Model):
+    """A message to one person: listed in the portal and sent by e-mail."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField("objet", max_length=200)
+    body = models.TextField("message")
+    url = models.CharField("lien", max_length=500, blank=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+    read_at = models.DateTimeField("lue le", null=True, blank=True)
+    email_template = models.CharField(max_length=100)
+    email_context = models.JSONField(default=dict, blank=True)
+    emailed_at = models.DateTimeField("envoyée par e-mail le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "notification"
+        verbose_name_plural = "notifications"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class SentReminder(models.Model):
+    """One row per (rule, object, deadline): a reminder is never sent twice."""
+
+    rule = models.CharField("règle", max_length=100)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    deadline = models.DateField("échéance")
+    sent_at = models.DateTimeField("envoyé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "relance envoyée"
+        verbose_name_plural = "relances envoyées"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "content_type", "object_id", "deadline"],
+                name="unique_reminder_per_rule_object_deadline",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.rule} ({self.deadline})"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.NotificationListView.as_view(), name="list"),
+    path("<int:pk>/ouvrir/", views.NotificationOpenView.as_view(), name="open"),
+    path("tout-marquer-lu/", views.NotificationMarkAllReadView.as_view(), name="mark-all-read"),
+]

@@ -1,0 +1,34 @@
+"""The permission layer: role predicates shared by every app.
+
+Each app declares its object permissions in its own ``rules.py`` from these
+predicates (``rules.add_perm``); views, downloads, exports and PDFs all ask
+``user.has_perm(<perm>, obj)``, never a role directly, so that one rule serves
+every way of reaching the same data.
+"""
+
+import rules
+
+from ccr_portal.users.models import Role
+
+
+def _role_predicate(role: Role):
+    @rules.predicate(name=f"is_{role.value}")
+    def has_role(user) -> bool:
+        return bool(user and user.is_authenticated and user.is_active and user.has_role(role))
+
+    return has_role
+
+
+is_applicant = _role_predicate(Role.APPLICANT)
+is_coordinator = _role_predicate(Role.COORDINATOR)
+is_provider = _role_predicate(Role.PROVIDER)
+is_committee = _role_predicate(Role.COMMITTEE)
+is_funder = _role_predicate(Role.FUNDER)
+
+ROLE_PREDICATES = {
+    Role.APPLICANT: is_applicant,
+    Role.COORDINATOR: is_coordinator,
+    Role.PROVIDER: is_provider,
+    Role.COMMITTEE: is_committee,
+    Role.FUNDER: is_funder,
+}

@@ -1,0 +1,72 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import FormView, ListView
+from rules.contrib.views import PermissionRequiredMixin
+
+from .forms import StaffRolesForm, UserSearchForm
+from .models import RoleAssignment, RoleChange, User
+from .services import user_set_staff_roles
+
+
+class UserListView(PermissionRequiredMixin, ListView):
+    permission_required = "users.manage_roles"
+    template_name = "users/user_list.html"
+    paginate_by = 25
+    context_object_name = "people"
+
+    def get_queryset(self):
+        self.search_form = UserSearchForm(self.request.GET or None)
+        people = User.objects.prefetch_related(
+            Prefetch("role_assignments", queryset=RoleAssignment.objects.order_by("role")),
+            "provider_organisations",
+            "funder_organisations",
+        ).order_by("last_name", "first_name", "email")
+        if self.search_form.is_valid():
+            query = self.search_form.cleaned_data["q"].strip()
+            role = self.search_form.cleaned_data["role"]
+            if query:
+                people = people.filter(
+                    Q(email__icontains=query)
+                    | Q(first_name__icontains=query)
+                    | Q(last_name__icontains=query)
+                )
+            if role:
+                people = people.filter(role_assignments__role=role)
+        return people
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(search_form=self.search_form, **kwargs)
+
+
+class UserRolesView(PermissionRequiredMixin, FormView):
+    permission_required = "users.manage_roles"
+    template_name = "users/user_roles.html"
+    form_class = StaffRolesForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.person = get_object_or_404(User, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.person}
+
+    def get_context_data(self, **kwargs):
+        history = RoleChange.objects.filter(user=self.person).select_related("changed_by")[:20]
+        return super().get_context_data(person=self.person, history=history, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            user_set_staff_roles(
+                actor=self.request.user,
+                user=self.person,
+                roles=form.cleaned_data["roles"],
+                providers=form.cleaned_data["providers"],
+                funders=form.cleaned_data["funders"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Les rôles de {self.person} ont été mis à jour.")
+        return redirect("users:user-list")

@@ -1,0 +1,56 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ccr_portal.panels import PUBLIC, rendered_panels
+from ccr_portal.roles import active_role, set_active_role
+from ccr_portal.users.models import Role
+
+
+def root(request):
+    """The public home page for visitors; a person's dashboard once signed in."""
+    if not request.user.is_authenticated:
+        return render(request, "home.html", {"panels": rendered_panels(PUBLIC, request)})
+    role = active_role(request)
+    if role is None:
+        if request.user.is_superuser:
+            return redirect("admin:index")
+        return render(request, "no_role.html")
+    return redirect("dashboard", role=role)
+
+
+@login_required
+def dashboard(request, role: str):
+    if role not in Role.values:
+        raise Http404("Ce tableau de bord n'existe pas.")
+    if not request.user.has_role(role):
+        raise PermissionDenied("Vous n'avez pas ce rôle.")
+    set_active_role(request, role)
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "role": Role(role),
+            "active_role": role,
+            "panels": rendered_panels(role, request),
+        },
+    )
+
+
+@login_required
+@require_POST
+def switch_role(request):
+    role = request.POST.get("role", "")
+    if not request.user.has_role(role):
+        raise PermissionDenied("Vous n'avez pas ce rôle.")
+    set_active_role(request, role)
+    return redirect("dashboard", role=role)
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
