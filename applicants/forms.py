@@ -3,7 +3,7 @@ from django import forms
 from ccr_portal.validators import normalise_siret
 
 from .models import Structure
-from .services import STRUCTURE_FIELDS
+from .services.structures import STRUCTURE_FIELDS
 
 
 class StructureForm(forms.ModelForm):

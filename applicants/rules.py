@@ -1,3 +1,9 @@
+"""Who may do what in the applicants app: one permission per action.
+
+Views, downloads, exports, ZIPs and PDFs all ask these permissions; lists
+use the matching ``visible_to`` querysets.
+"""
+
 import rules
 
 from ccr_portal.permissions import is_applicant, is_coordinator
@@ -5,23 +11,67 @@ from ccr_portal.permissions import is_applicant, is_coordinator
 from .models import Membership
 
 
+def _member_role(user, structure) -> str | None:
+    if structure is None or not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_membership_roles", {})
+    if structure.pk not in cache:
+        cache[structure.pk] = (
+            Membership.objects.filter(structure_id=structure.pk, user=user)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return cache[structure.pk]
+
+
 @rules.predicate
 def is_structure_member(user, structure) -> bool:
-    if structure is None or not user.is_authenticated:
-        return False
-    return Membership.objects.filter(structure=structure, user=user).exists()
+    return _member_role(user, structure) is not None
 
 
 @rules.predicate
 def is_structure_editor(user, structure) -> bool:
-    if structure is None or not user.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        structure=structure, user=user, role=Membership.Role.EDITOR
-    ).exists()
+    return _member_role(user, structure) == Membership.Role.EDITOR
 
 
+@rules.predicate
+def is_dossier_member(user, dossier) -> bool:
+    return dossier is not None and _member_role(user, dossier.structure) is not None
+
+
+@rules.predicate
+def is_dossier_editor(user, dossier) -> bool:
+    return dossier is not None and _member_role(user, dossier.structure) == Membership.Role.EDITOR
+
+
+structure_member = is_applicant & is_structure_member
+structure_editor = is_applicant & is_structure_editor
+dossier_member = is_applicant & is_dossier_member
+dossier_editor = is_applicant & is_dossier_editor
+
+# Structures and their members.
 rules.add_perm("applicants.add_structure", is_applicant)
-rules.add_perm("applicants.view_structure", is_coordinator | (is_applicant & is_structure_member))
-rules.add_perm("applicants.change_structure", is_coordinator | (is_applicant & is_structure_editor))
+rules.add_perm("applicants.view_structure", is_coordinator | structure_member)
+rules.add_perm("applicants.change_structure", is_coordinator | structure_editor)
+rules.add_perm("applicants.manage_members", structure_editor)
 rules.add_perm("applicants.list_all_structures", is_coordinator)
+
+# Campaigns (appels à candidatures).
+rules.add_perm("applicants.manage_campaigns", is_coordinator)
+
+# Dossiers: the structure fills and submits; the coordination instructs.
+rules.add_perm("applicants.add_dossier", structure_editor)
+rules.add_perm("applicants.view_dossier", is_coordinator | dossier_member)
+rules.add_perm("applicants.change_dossier", dossier_editor)
+rules.add_perm("applicants.submit_dossier", dossier_editor)
+rules.add_perm("applicants.withdraw_dossier", dossier_editor)
+rules.add_perm("applicants.instruct_dossier", is_coordinator)
+rules.add_perm("applicants.decide_dossier", is_coordinator)
+rules.add_perm("applicants.list_all_dossiers", is_coordinator)
+rules.add_perm("applicants.export_dossiers", is_coordinator)
+
+# The thread and the coordination's private notes.
+rules.add_perm("applicants.view_messages", is_coordinator | dossier_member)
+rules.add_perm("applicants.post_message", is_coordinator | dossier_editor)
+rules.add_perm("applicants.view_private_notes", is_coordinator)
+rules.add_perm("applicants.add_private_note", is_coordinator)

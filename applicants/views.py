@@ -8,7 +8,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from .forms import StructureForm
 from .models import Structure
-from .services import structure_create, structure_update
+from .services.structures import structure_create, structure_update
 
 
 class StructureListView(LoginRequiredMixin, ListView):

@@ -29,3 +29,12 @@ def format_euros(value, decimals: int = 2) -> str:
     if value is None or value == "":
         return "—"
     return f"{format_number(value, decimals)}{NBSP}€"
+
+
+def format_date(value) -> str:
+    """``date(2011, 6, 28)`` → ``28 juin 2011``."""
+    if value is None:
+        return "—"
+    from django.utils.formats import date_format
+
+    return date_format(value, "j F Y")

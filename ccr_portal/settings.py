@@ -130,6 +130,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ccr_portal.documents.tasks.requeue_stale_documents",
         "schedule": crontab(minute="*/10"),
     },
+    "dossier-reminders": {
+        "task": "applicants.tasks.send_dossier_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # --- Accounts --------------------------------------------------------------

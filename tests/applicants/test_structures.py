@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from applicants.models import Membership, Structure
-from applicants.services import structure_create
+from applicants.services.structures import structure_create
 from ccr_portal.validators import validate_rna, validate_siret
 from tests.conftest import page_text
 from tests.factories import StructureFactory, UserFactory

@@ -10,7 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from applicants.documents import STRUCTURE_SHEET
-from applicants.services import structure_update
+from applicants.services.structures import structure_update
 from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.documents.services import document_request, documents_requeue_stale
 from tests.conftest import page_text

@@ -1,9 +1,8 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from applicants.models import Membership, Structure
 from ccr_portal.validators import normalise_siret
-
-from .models import Membership, Structure
 
 STRUCTURE_FIELDS = (
     "name",
@@ -32,6 +31,7 @@ def structure_create(*, created_by, **fields) -> Structure:
     structure.full_clean()
     structure.save()
     Membership.objects.create(structure=structure, user=created_by, role=Membership.Role.EDITOR)
+    created_by.__dict__.pop("_membership_roles", None)
     return structure
 
 

@@ -1,0 +1,1 @@
+"""Services of the applicants app: every write that matters goes through here."""

@@ -1,0 +1,54 @@
+"""Supporting documents of a dossier: checked by content, stored under server names."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from applicants.models import Attachment, DocumentType, Dossier
+from ccr_portal.uploads import clean_original_name, storage_name, validate_upload
+from ccr_portal.users.models import User
+from ccr_portal.workflow import TransitionRefused
+
+
+@transaction.atomic
+def attachment_add(
+    *, dossier: Dossier, actor: User, document_type: DocumentType, upload: UploadedFile
+) -> Attachment:
+    """Add one file to the dossier; a refused file leaves the dossier as it was."""
+    if not actor.has_perm("applicants.change_dossier", dossier):
+        raise PermissionDenied("Seul un éditeur de la structure peut ajouter des pièces.")
+    if not dossier.is_editable:
+        raise TransitionRefused(
+            "Les pièces ne peuvent plus être modifiées : le dossier est "
+            f"« {dossier.get_status_display()} »."
+        )
+    kind = validate_upload(upload)
+    attachment = Attachment(
+        dossier=dossier,
+        document_type=document_type,
+        original_name=clean_original_name(upload.name),
+        file_kind=kind.code,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(storage_name(f"dossiers/{dossier.pk}", kind), upload, save=False)
+    attachment.full_clean()
+    attachment.save()
+    dossier.save(update_fields=["updated_at"])
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment, actor: User) -> None:
+    dossier = attachment.dossier
+    if not actor.has_perm("applicants.change_dossier", dossier):
+        raise PermissionDenied("Seul un éditeur de la structure peut retirer des pièces.")
+    if not dossier.is_editable:
+        raise TransitionRefused(
+            "Les pièces ne peuvent plus être modifiées : le dossier est "
+            f"« {dossier.get_status_display()} »."
+        )
+    stored = attachment.file.name
+    storage = attachment.file.storage
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(stored))

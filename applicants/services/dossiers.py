@@ -1,0 +1,272 @@
+"""Dossier services: creation, the sections of the online form, the workflow."""
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from applicants.completeness import dossier_completeness
+from applicants.models import (
+    AxisWish,
+    Campaign,
+    CharterCommitment,
+    Dossier,
+    DossierStatus,
+    DossierTransition,
+    EconomicYear,
+    FinancingNeed,
+    Membership,
+    Message,
+    Site,
+    SitePreference,
+    Structure,
+)
+from applicants.workflows import DOSSIER_WORKFLOW
+from ccr_portal.formatting import format_date
+from ccr_portal.notifications.services import notify_many
+from ccr_portal.users.models import Role, User
+from ccr_portal.workflow import TransitionRefused
+
+
+@transaction.atomic
+def dossier_create(*, structure: Structure, campaign: Campaign, actor: User) -> Dossier:
+    """Open the dossier of ``structure`` for ``campaign`` (one per pair)."""
+    if not actor.has_perm("applicants.add_dossier", structure):
+        raise PermissionDenied("Seul un éditeur de la structure peut ouvrir un dossier.")
+    if not campaign.is_open():
+        raise ValidationError(
+            f"L'appel « {campaign} » n'est pas ouvert : les candidatures sont reçues du "
+            f"{format_date(campaign.opens_on)} au {format_date(campaign.closes_on)}."
+        )
+    existing = Dossier.objects.filter(structure=structure, campaign=campaign).first()
+    if existing:
+        return existing
+    dossier = Dossier(structure=structure, campaign=campaign, created_by=actor)
+    dossier.full_clean()
+    dossier.save()
+    return dossier
+
+
+def _check_editable(dossier: Dossier, actor: User) -> None:
+    if not actor.has_perm("applicants.change_dossier", dossier):
+        raise PermissionDenied("Seul un éditeur de la structure peut modifier ce dossier.")
+    if not dossier.is_editable:
+        raise TransitionRefused(
+            f"Le dossier ne peut plus être modifié : il est « {dossier.get_status_display()} »."
+        )
+
+
+@transaction.atomic
+def dossier_update_project(
+    *,
+    dossier: Dossier,
+    actor: User,
+    sites: Iterable[Site],
+    wished_surface_m2: int | None,
+    activity_type: str,
+    expected_move_in,
+    current_premises: str,
+    expected_effect: str,
+) -> Dossier:
+    """Save the installation project; ``sites`` in order of preference."""
+    _check_editable(dossier, actor)
+    sites = list(sites)
+    offered = set(dossier.campaign.sites.values_list("pk", flat=True))
+    if any(site.pk not in offered for site in sites):
+        raise ValidationError({"sites": "Choisissez parmi les sites proposés par l'appel."})
+    if len({site.pk for site in sites}) != len(sites):
+        raise ValidationError({"sites": "Chaque site ne peut être choisi qu'une fois."})
+    dossier.wished_surface_m2 = wished_surface_m2
+    dossier.activity_type = activity_type or ""
+    dossier.expected_move_in = expected_move_in
+    dossier.current_premises = current_premises or ""
+    dossier.expected_effect = expected_effect or ""
+    dossier.full_clean()
+    dossier.save()
+    dossier.site_preferences.all().delete()
+    SitePreference.objects.bulk_create(
+        SitePreference(dossier=dossier, site=site, rank=rank)
+        for rank, site in enumerate(sites, start=1)
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_update_charter(
+    *, dossier: Dossier, actor: User, commitments: Iterable[CharterCommitment]
+) -> Dossier:
+    _check_editable(dossier, actor)
+    commitments = list(commitments)
+    if any(commitment.campaign_id != dossier.campaign_id for commitment in commitments):
+        raise ValidationError("Ces engagements ne sont pas ceux de l'appel.")
+    dossier.charter_commitments.set(commitments)
+    dossier.save(update_fields=["updated_at"])
+    return dossier
+
+
+@transaction.atomic
+def dossier_update_economy(*, dossier: Dossier, actor: User, years: Iterable[Mapping]) -> Dossier:
+    """Save the economic data; each mapping has year, turnover, result, equity, staff_fte."""
+    _check_editable(dossier, actor)
+    kept = []
+    for values in years:
+        if values.get("year") is None:
+            continue
+        row, _ = EconomicYear.objects.get_or_create(dossier=dossier, year=values["year"])
+        for name in ("turnover", "result", "equity", "staff_fte"):
+            setattr(row, name, values.get(name))
+        row.full_clean()
+        row.save()
+        kept.append(row.pk)
+    dossier.economic_years.exclude(pk__in=kept).delete()
+    dossier.save(update_fields=["updated_at"])
+    return dossier
+
+
+@transaction.atomic
+def dossier_update_needs(
+    *,
+    dossier: Dossier,
+    actor: User,
+    axes: Mapping[str, str],
+    financing: Mapping[str, tuple[Decimal | None, str]],
+) -> Dossier:
+    """Save the wished axes ({axis: why}) and financing needs ({category: (amount, note)})."""
+    _check_editable(dossier, actor)
+    dossier.axis_wishes.exclude(axis__in=list(axes)).delete()
+    for axis, reason in axes.items():
+        wish, _ = AxisWish.objects.get_or_create(dossier=dossier, axis=axis)
+        wish.reason = reason or ""
+        wish.full_clean()
+        wish.save()
+    wanted = {category for category, (amount, _note) in financing.items() if amount}
+    dossier.financing_needs.exclude(category__in=wanted).delete()
+    for category in wanted:
+        amount, note = financing[category]
+        need, _ = FinancingNeed.objects.get_or_create(
+            dossier=dossier, category=category, defaults={"amount": amount}
+        )
+        need.amount, need.note = amount, note or ""
+        need.full_clean()
+        need.save()
+    dossier.save(update_fields=["updated_at"])
+    return dossier
+
+
+@transaction.atomic
+def dossier_transition(
+    *,
+    dossier: Dossier,
+    actor: User,
+    action: str,
+    reason: str = "",
+    message: str = "",
+) -> DossierTransition:
+    """Move the dossier along its workflow; recorded, announced in the thread, notified."""
+    dossier = (
+        Dossier.objects.select_for_update()
+        .select_related("structure", "campaign")
+        .get(pk=dossier.pk)
+    )
+    transition = DOSSIER_WORKFLOW.check(action, actor, dossier)
+    if transition.needs_reason:
+        if reason not in DossierTransition.Reason.values:
+            raise ValidationError({"reason": "Choisissez le motif de la demande."})
+        if not message.strip():
+            raise ValidationError({"message": "Écrivez un message pour expliquer la demande."})
+    if action == "submit":
+        completeness = dossier_completeness(dossier)
+        if not completeness.is_complete:
+            raise ValidationError(
+                ["Le dossier n'est pas complet : il n'a pas été déposé.", *completeness.messages()]
+            )
+        dossier.submitted_at = timezone.now()
+
+    record = DossierTransition.objects.create(
+        dossier=dossier,
+        action=action,
+        from_status=dossier.status,
+        to_status=transition.target,
+        actor=actor,
+        reason=reason,
+        message=message.strip(),
+    )
+    dossier.status = transition.target
+    dossier.save(update_fields=["status", "submitted_at", "updated_at"])
+    _announce(dossier, record, transition.description)
+    return record
+
+
+def _announce(dossier: Dossier, record: DossierTransition, description: str) -> None:
+    """The automatic message of the thread, and the notification of those concerned."""
+    lines = [
+        f"{description} (« {record.get_from_status_display()} » → "
+        f"« {record.get_to_status_display()} »)."
+    ]
+    if record.reason:
+        lines.append(f"Motif : {record.get_reason_display()}.")
+    if record.message:
+        lines.append(record.message)
+    by_coordination = record.actor.has_role(Role.COORDINATOR) and record.action != "withdraw"
+    Message.objects.create(
+        dossier=dossier,
+        author=record.actor,
+        from_coordination=by_coordination,
+        is_automatic=True,
+        body="\n".join(lines),
+    )
+    recipients = dossier_members(dossier) if by_coordination else dossier_coordinators(dossier)
+    notify_many(
+        recipients=[person for person in recipients if person != record.actor],
+        subject=f"Dossier {dossier.structure} : {record.get_to_status_display().lower()}",
+        template="dossier_status_changed",
+        context={
+            "structure": dossier.structure.name,
+            "campaign": dossier.campaign.title,
+            "from_status": record.get_from_status_display(),
+            "to_status": record.get_to_status_display(),
+            "reason": record.get_reason_display() if record.reason else "",
+            "message": record.message,
+        },
+        url=reverse("applicants:dossier-detail", kwargs={"pk": dossier.pk}),
+    )
+
+
+def dossier_members(dossier: Dossier, *, editors_only: bool = False) -> list[User]:
+    memberships = Membership.objects.filter(structure_id=dossier.structure_id).select_related(
+        "user"
+    )
+    if editors_only:
+        memberships = memberships.filter(role=Membership.Role.EDITOR)
+    return [membership.user for membership in memberships if membership.user.is_active]
+
+
+def dossier_coordinators(dossier: Dossier) -> list[User]:
+    """The dossier's instructor, or every coordinator when nobody instructs it yet."""
+    if dossier.instructor_id and dossier.instructor.is_active:
+        return [dossier.instructor]
+    return list(
+        User.objects.filter(role_assignments__role=Role.COORDINATOR, is_active=True).distinct()
+    )
+
+
+@transaction.atomic
+def dossier_assign_instructor(*, dossier: Dossier, actor: User, instructor: User | None) -> Dossier:
+    if not actor.has_perm("applicants.instruct_dossier", dossier):
+        raise PermissionDenied("Seule la coordination instruit les dossiers.")
+    if instructor is not None and not instructor.has_role(Role.COORDINATOR):
+        raise ValidationError({"instructor": "Choisissez une personne de la coordination."})
+    dossier.instructor = instructor
+    dossier.save(update_fields=["instructor", "updated_at"])
+    return dossier
+
+
+def dossier_status_counts(queryset) -> list[tuple[str, str, int]]:
+    """(code, label, count) for every status, zeros included, in workflow order."""
+    from django.db.models import Count
+
+    totals = dict(queryset.order_by().values_list("status").annotate(total=Count("pk")))
+    return [(code, label, totals.get(code, 0)) for code, label in DossierStatus.choices]

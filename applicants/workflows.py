@@ -1,0 +1,113 @@
+"""The dossier workflow, as a table (DOMAIN.md)."""
+
+from ccr_portal.workflow import Transition, Workflow
+
+from .models import DossierStatus as S
+
+INSTRUCT = "applicants.instruct_dossier"
+DECIDE = "applicants.decide_dossier"
+
+DOSSIER_WORKFLOW = Workflow(
+    name="dossier",
+    status_labels=dict(S.choices),
+    transitions=[
+        Transition(
+            "submit",
+            {S.DRAFT, S.CHANGES_REQUESTED},
+            S.SUBMITTED,
+            permission="applicants.submit_dossier",
+            label="Déposer le dossier",
+            description="Le dossier a été déposé auprès de la coordination.",
+        ),
+        Transition(
+            "request_changes",
+            {S.SUBMITTED, S.UNDER_REVIEW},
+            S.CHANGES_REQUESTED,
+            permission=INSTRUCT,
+            label="Demander des compléments",
+            description="La coordination demande des compléments.",
+            needs_reason=True,
+            style="warning",
+        ),
+        Transition(
+            "start_review",
+            {S.SUBMITTED},
+            S.UNDER_REVIEW,
+            permission=INSTRUCT,
+            label="Passer en instruction",
+            description="Le dossier est en cours d'instruction.",
+        ),
+        Transition(
+            "send_to_committee",
+            {S.UNDER_REVIEW},
+            S.IN_COMMITTEE,
+            permission=INSTRUCT,
+            label="Transmettre au comité de sélection",
+            description="Le dossier est transmis au comité de sélection.",
+        ),
+        Transition(
+            "accept",
+            {S.IN_COMMITTEE, S.WAITLISTED},
+            S.ACCEPTED,
+            permission=DECIDE,
+            label="Enregistrer : retenu",
+            description="Le comité de sélection a retenu la candidature.",
+            style="success",
+        ),
+        Transition(
+            "waitlist",
+            {S.IN_COMMITTEE},
+            S.WAITLISTED,
+            permission=DECIDE,
+            label="Enregistrer : liste d'attente",
+            description="La candidature est placée sur liste d'attente.",
+            style="secondary",
+        ),
+        Transition(
+            "reject",
+            {S.IN_COMMITTEE, S.WAITLISTED},
+            S.REJECTED,
+            permission=DECIDE,
+            label="Enregistrer : non retenu",
+            description="La candidature n'a pas été retenue.",
+            style="danger",
+        ),
+        Transition(
+            "mark_installed",
+            {S.ACCEPTED},
+            S.INSTALLED,
+            permission=INSTRUCT,
+            label="Confirmer l'installation dans la CCR",
+            description="La structure est installée dans la CCR.",
+            style="success",
+        ),
+        Transition(
+            "withdraw",
+            {S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.UNDER_REVIEW, S.IN_COMMITTEE},
+            S.WITHDRAWN,
+            permission="applicants.withdraw_dossier",
+            label="Retirer la candidature",
+            description="La structure a retiré sa candidature.",
+            style="danger",
+        ),
+    ],
+)
+
+# What the structure should do next, in plain French, by status.
+NEXT_STEP = {
+    S.DRAFT: "Complétez chaque rubrique et ajoutez les pièces demandées, puis déposez le dossier.",
+    S.SUBMITTED: "Votre dossier est déposé : la coordination va l'examiner.",
+    S.CHANGES_REQUESTED: (
+        "La coordination demande des compléments : lisez son message, corrigez le dossier "
+        "puis déposez-le à nouveau."
+    ),
+    S.UNDER_REVIEW: "Votre dossier est en instruction : la coordination peut vous écrire ici.",
+    S.IN_COMMITTEE: "Votre dossier est soumis au comité de sélection.",
+    S.ACCEPTED: "Votre candidature est retenue : l'accompagnement peut commencer.",
+    S.WAITLISTED: (
+        "Votre candidature est sur liste d'attente : la coordination vous tiendra informé."
+    ),
+    S.REJECTED: "Votre candidature n'a pas été retenue.",
+    S.INSTALLED: "Votre structure est installée dans la CCR.",
+    S.WITHDRAWN: "Vous avez retiré cette candidature.",
+}
