@@ -208,6 +208,14 @@ WHITENOISE_USE_FINDERS = not STATICFILES_MANIFEST
 # finders serve the files meanwhile.
 warnings.filterwarnings("ignore", message="No directory at: ")
 UPLOAD_MAX_SIZE_MB = env.int("UPLOAD_MAX_SIZE_MB", default=10)
+
+# --- Accompaniment arithmetic ----------------------------------------------
+# Consultant days a diagnostic takes, by kind: converts capacity into diagnostics.
+DIAGNOSTIC_DAYS = {
+    "light": env.float("DIAGNOSTIC_DAYS_LIGHT", default=1.0),
+    "full": env.float("DIAGNOSTIC_DAYS_FULL", default=3.0),
+}
+HOURS_PER_DAY = 7
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Forms -----------------------------------------------------------------

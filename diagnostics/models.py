@@ -1,2 +1,338 @@
-# Models of this app arrive with its issue; the app is installed so that
-# later work only adds to it.
+"""Diagnostics (axis A): light or full, support or assessment, and the providers' capacity."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from applicants.models import Dossier, Structure
+from ccr_portal.axes import Axis
+from ccr_portal.users.models import Provider
+
+
+class DiagnosticKind(models.TextChoices):
+    LIGHT = "light", "Diagnostic léger"
+    FULL = "full", "Diagnostic complet"
+
+
+class DiagnosticPurpose(models.TextChoices):
+    # The minutes insist: support is asked by the structure and belongs to it;
+    # assessment is asked by the instructor for the selection.
+    SUPPORT = "support", "Appui (à la demande de la structure)"
+    ASSESSMENT = "assessment", "Instruction (à la demande du comité)"
+
+
+class DiagnosticStatus(models.TextChoices):
+    REQUESTED = "requested", "Demandé"
+    ACCEPTED = "accepted", "Accepté, à affecter"
+    DECLINED = "declined", "Refusé"
+    COVERED = "covered", "Couvert par un diagnostic existant"
+    ASSIGNED = "assigned", "Affecté à un prestataire"
+    IN_PROGRESS = "in_progress", "En cours"
+    DELIVERED = "delivered", "Remis"
+    VALIDATED = "validated", "Validé"
+
+
+class Theme(models.TextChoices):
+    PROJECT = "project", "Projet et gouvernance"
+    ECONOMIC_MODEL = "economic_model", "Modèle économique"
+    FINANCES = "finances", "Situation financière (fonds propres, trésorerie, BFR)"
+    PRODUCTION = "production", "Organisation de la production"
+    MARKETING = "marketing", "Commercial et marketing"
+    HUMAN_RESOURCES = "human_resources", "Ressources humaines et GPEC"
+    PARTNERSHIPS = "partnerships", "Partenariats et coopération"
+    RESPONSIBILITY = "responsibility", "Responsabilité (préparation à la démarche QADES)"
+    SITE_RISK = "site_risk", "Risque lié au site choisi"
+
+
+# The grid of each kind, in order.
+THEMES_BY_KIND = {
+    DiagnosticKind.FULL: list(Theme),
+    DiagnosticKind.LIGHT: [
+        Theme.PROJECT,
+        Theme.ECONOMIC_MODEL,
+        Theme.FINANCES,
+        Theme.SITE_RISK,
+    ],
+}
+
+
+class Score(models.IntegerChoices):
+    FRAGILE = 1, "Fragile"
+    TO_CONSOLIDATE = 2, "À consolider"
+    CORRECT = 3, "Correct"
+    SOLID = 4, "Solide"
+
+
+class OverallRisk(models.TextChoices):
+    LOW = "low", "Faible"
+    MEDIUM = "medium", "Moyen"
+    HIGH = "high", "Élevé"
+
+
+class IntegrationRecommendation(models.TextChoices):
+    READY = "ready", "Prête à intégrer la CCR"
+    READY_WITH_SECURING = "ready_with_securing", "Prête avec un accompagnement de sécurisation"
+    NOT_NOW = "not_now", "Pas maintenant"
+
+
+class CoverSource(models.TextChoices):
+    RAMSESS = "ramsess", "RAMSESS"
+    DLA = "dla", "DLA (dispositif local d'accompagnement)"
+    OTHER = "other", "Autre organisme"
+
+
+def covered_document_path(instance, filename):
+    # Server-generated names; the service passes a name from ccr_portal.uploads.
+    return f"diagnostics/covered/{uuid.uuid4().hex}"
+
+
+class Diagnostic(models.Model):
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="diagnostics")
+    # Possible before any dossier (a light diagnostic helps a structure decide).
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.SET_NULL, null=True, blank=True, related_name="diagnostics"
+    )
+    kind = models.CharField("type", max_length=10, choices=DiagnosticKind.choices)
+    purpose = models.CharField("finalité", max_length=12, choices=DiagnosticPurpose.choices)
+    status = models.CharField(
+        "état", max_length=12, choices=DiagnosticStatus.choices, default=DiagnosticStatus.REQUESTED
+    )
+    request_note = models.TextField("motif de la demande", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField("demandé le", default=timezone.now)
+
+    # Triage.
+    decline_reason = models.TextField("motif du refus", blank=True)
+    covered_source = models.CharField(
+        "diagnostic existant réalisé par", max_length=10, choices=CoverSource.choices, blank=True
+    )
+    covered_source_name = models.CharField("organisme", max_length=200, blank=True)
+    covered_on = models.DateField("date du diagnostic existant", null=True, blank=True)
+    covered_document = models.FileField(
+        "document du diagnostic existant",
+        upload_to=covered_document_path,
+        blank=True,
+        max_length=200,
+    )
+    covered_document_name = models.CharField(max_length=200, blank=True)
+
+    # Assignment.
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="diagnostics",
+        verbose_name="prestataire",
+    )
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_diagnostics",
+        verbose_name="consultant",
+    )
+    due_date = models.DateField("échéance", null=True, blank=True)
+    assigned_at = models.DateTimeField("affecté le", null=True, blank=True)
+
+    # Conclusions, filled by the provider.
+    strengths = models.TextField("points forts", blank=True)
+    weaknesses = models.TextField("points de vigilance", blank=True)
+    overall_risk = models.CharField(
+        "risque global", max_length=10, choices=OverallRisk.choices, blank=True
+    )
+    recommendation = models.CharField(
+        "recommandation sur l'intégration",
+        max_length=25,
+        choices=IntegrationRecommendation.choices,
+        blank=True,
+    )
+    delivered_at = models.DateTimeField("remis le", null=True, blank=True)
+    validated_at = models.DateTimeField("validé le", null=True, blank=True)
+
+    # The shared sign-off ("diagnostic partagé") by the structure's leaders.
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="conclusions partagées par",
+    )
+    signed_off_at = models.DateTimeField("conclusions partagées le", null=True, blank=True)
+    structure_comment = models.TextField("commentaire de la structure", blank=True)
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "diagnostic"
+        verbose_name_plural = "diagnostics"
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "kind"]),
+            models.Index(fields=["provider", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="covered") | ~Q(covered_source=""),
+                name="covered_diagnostic_names_its_source",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["assigned", "in_progress", "delivered", "validated"])
+                | Q(provider__isnull=False),
+                name="assigned_diagnostic_has_provider",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.structure}"
+
+    def get_absolute_url(self):
+        return reverse("diagnostics:diagnostic-detail", kwargs={"pk": self.pk})
+
+    @property
+    def themes(self) -> list[Theme]:
+        return THEMES_BY_KIND[self.kind]
+
+
+class ThemeScore(models.Model):
+    """One line of the grid: a theme scored 1 to 4 with observations."""
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="scores")
+    theme = models.CharField("thème", max_length=20, choices=Theme.choices)
+    score = models.PositiveSmallIntegerField(
+        "appréciation", choices=Score.choices, null=True, blank=True
+    )
+    observations = models.TextField("observations", blank=True)
+
+    class Meta:
+        verbose_name = "appréciation d'un thème"
+        verbose_name_plural = "grille du diagnostic"
+        constraints = [
+            models.UniqueConstraint(fields=["diagnostic", "theme"], name="unique_theme_score"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=4),
+                name="theme_score_between_1_and_4",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_theme_display()} : {self.score}"
+
+
+class AxisRecommendation(models.Model):
+    """The accompaniment a full diagnostic recommends on one axis, with days and why."""
+
+    diagnostic = models.ForeignKey(
+        Diagnostic, on_delete=models.CASCADE, related_name="axis_recommendations"
+    )
+    axis = models.CharField("axe", max_length=30, choices=Axis.choices)
+    days = models.DecimalField(
+        "jours estimés",
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("100"))],
+    )
+    reason = models.CharField("pourquoi", max_length=300)
+
+    class Meta:
+        verbose_name = "accompagnement recommandé"
+        verbose_name_plural = "accompagnements recommandés"
+        ordering = ["diagnostic", "axis"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["diagnostic", "axis"], name="unique_axis_recommendation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_axis_display()} : {self.days} j"
+
+
+class DiagnosticTransition(models.Model):
+    """The history of a diagnostic: who, when, from, to, why."""
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField("action", max_length=30)
+    from_status = models.CharField("de", max_length=12, choices=DiagnosticStatus.choices)
+    to_status = models.CharField("vers", max_length=12, choices=DiagnosticStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    comment = models.TextField("commentaire", blank=True)
+    created_at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "étape du diagnostic"
+        verbose_name_plural = "historique des diagnostics"
+        ordering = ["diagnostic", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class CommitteeConsent(models.Model):
+    """The structure's consent that the committee reads a support diagnostic; revocable."""
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="consents")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    granted_at = models.DateTimeField("accordé le", default=timezone.now)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField("retiré le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "accord de partage avec le comité"
+        verbose_name_plural = "accords de partage avec le comité"
+        ordering = ["diagnostic", "-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["diagnostic"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_active_consent_per_diagnostic",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Partage de {self.diagnostic} ({'retiré' if self.revoked_at else 'actif'})"
+
+
+class ProviderCapacity(models.Model):
+    """Consultant days a provider can give in one month (first day of the month)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="capacities")
+    month = models.DateField("mois")
+    consultant_days = models.DecimalField(
+        "jours consultant disponibles",
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        verbose_name = "capacité mensuelle"
+        verbose_name_plural = "capacités mensuelles"
+        ordering = ["provider", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "month"], name="unique_capacity_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="capacity_month_is_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} · {self.month:%m/%Y} : {self.consultant_days} j"

@@ -2,6 +2,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -158,6 +159,37 @@ class Organisation(models.Model):
 class Provider(Organisation):
     """An accompaniment organisation (RAMSESS, APEAS, Inter-Made, ESIA, Hom&Ter, Regain…)."""
 
+    class FundingScheme(models.TextChoices):
+        DLA = "dla", "DLA"
+        REGION = "region", "Région PACA"
+        MACIF = "macif", "Fondation MACIF"
+        OWN_FUNDS = "own_funds", "Fonds propres"
+        OTHER = "other", "Autre"
+
+    axes = models.JSONField(
+        "axes couverts",
+        default=list,
+        blank=True,
+        help_text="Codes des axes d'accompagnement (diagnostic, securing, …).",
+    )
+    daily_rate = models.DecimalField(
+        "tarif journalier (€)",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    funding_scheme = models.CharField(
+        "financement", max_length=20, choices=FundingScheme.choices, blank=True
+    )
+    monthly_capacity_days = models.DecimalField(
+        "capacité habituelle (jours consultant par mois)",
+        max_digits=5,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
