@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from ccr_portal.panels import STRUCTURE_DETAIL, rendered_panels
+
 from .forms import StructureForm
 from .models import Structure
 from .services.structures import structure_create, structure_update
@@ -52,7 +54,8 @@ class StructureDetailView(PermissionRequiredMixin, DetailView):
             "user__last_name", "user__email"
         )
         can_edit = self.request.user.has_perm("applicants.change_structure", self.object)
-        return super().get_context_data(members=members, can_edit=can_edit, **kwargs)
+        panels = rendered_panels(STRUCTURE_DETAIL, self.request, structure=self.object)
+        return super().get_context_data(members=members, can_edit=can_edit, panels=panels, **kwargs)
 
 
 class StructureUpdateView(PermissionRequiredMixin, UpdateView):

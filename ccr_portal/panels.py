@@ -14,12 +14,17 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 PUBLIC = "public"
+# Slots of object pages: their panels receive the object as a keyword argument
+# (``get_context(request, structure=...)`` / ``get_context(request, dossier=...)``).
+STRUCTURE_DETAIL = "structure-detail"
+DOSSIER_DETAIL = "dossier-detail"
 
 
 @dataclass(frozen=True)
 class Panel:
     template_name: str
-    get_context: Callable[[HttpRequest], dict] | None = None
+    # Returns the panel's context, or None to hide the panel for this viewer.
+    get_context: Callable[..., dict | None] | None = None
     order: int = 100
 
 
@@ -46,14 +51,13 @@ def register_nav_link(role: str, link: NavLink) -> None:
         _nav_links[role].sort(key=lambda item: item.order)
 
 
-def rendered_panels(slot: str, request: HttpRequest) -> list[dict]:
-    return [
-        {
-            "template_name": panel.template_name,
-            "context": panel.get_context(request) if panel.get_context else {},
-        }
-        for panel in _panels[slot]
-    ]
+def rendered_panels(slot: str, request: HttpRequest, **objects) -> list[dict]:
+    rendered = []
+    for panel in _panels[slot]:
+        context = panel.get_context(request, **objects) if panel.get_context else {}
+        if context is not None:
+            rendered.append({"template_name": panel.template_name, "context": context})
+    return rendered
 
 
 def nav_links(role: str | None) -> list[dict]:
