@@ -1,5 +1,6 @@
 import secrets
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -242,6 +243,14 @@ class Campaign(models.Model):
         default=SecuringTiming.BOTH,
         help_text="Quand l'accompagnement court de sécurisation (axe B) peut avoir lieu.",
     )
+    securing_days_threshold = models.DecimalField(
+        "plafond indicatif de la sécurisation (jours)",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("5"),
+        validators=[MinValueValidator(0)],
+        help_text="Au-delà, le plan affiche une alerte : le GT5 demande « quelques jours seulement ».",
+    )
 
     objects = CampaignQuerySet.as_manager()
 
@@ -425,6 +434,11 @@ class Dossier(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status in self.DECIDED_STATUSES
+
+    @property
+    def is_selected(self) -> bool:
+        """Accepted by the selection committee (and possibly moved in since)."""
+        return self.status in (DossierStatus.ACCEPTED, DossierStatus.INSTALLED)
 
 
 class SitePreference(models.Model):
