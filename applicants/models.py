@@ -249,7 +249,7 @@ class Campaign(models.Model):
         decimal_places=1,
         default=Decimal("5"),
         validators=[MinValueValidator(0)],
-        help_text="Au-delà, le plan affiche une alerte : le GT5 demande « quelques jours seulement ».",
+        help_text="Au-delà, le plan affiche une alerte (le GT5 veut « quelques jours »).",
     )
 
     objects = CampaignQuerySet.as_manager()
