@@ -4,7 +4,10 @@ from django.utils import timezone
 from ccr_portal.panels import PUBLIC, NavLink, Panel, register_nav_link, register_panel
 from ccr_portal.users.models import Role
 
-from .models import Campaign, Membership, Structure
+from .models import Campaign, Dossier, DossierStatus, Membership, Structure
+from .selectors import dossiers_of_member
+from .services.dossiers import dossier_status_counts
+from .workflows import NEXT_STEP
 
 
 def _open_campaigns(request) -> dict:
@@ -19,7 +22,27 @@ def _my_structures(request) -> dict:
         .select_related("structure")
         .order_by("structure__name")
     )
-    return {"memberships": memberships, **_open_campaigns(request)}
+    today = timezone.localdate()
+    dossiers = []
+    for dossier in dossiers_of_member(request.user):
+        days_left = (dossier.campaign.closes_on - today).days
+        dossiers.append(
+            {
+                "dossier": dossier,
+                "next_step": NEXT_STEP.get(dossier.status, ""),
+                "days_left": days_left if dossier.is_editable and days_left >= 0 else None,
+                "closed": dossier.is_editable and days_left < 0,
+            }
+        )
+    return {"memberships": memberships, "dossiers": dossiers, **_open_campaigns(request)}
+
+
+def _dossier_counts(request) -> dict:
+    queryset = Dossier.objects.exclude(status=DossierStatus.DRAFT)
+    return {
+        "status_counts": [row for row in dossier_status_counts(Dossier.objects.all()) if row[2]],
+        "to_review": queryset.filter(status=DossierStatus.SUBMITTED).count(),
+    }
 
 
 def _structure_counts(request) -> dict:
@@ -39,7 +62,14 @@ def _structure_counts(request) -> dict:
 register_panel(PUBLIC, Panel("applicants/panels/public_campaigns.html", _open_campaigns, order=10))
 register_panel(Role.APPLICANT, Panel("applicants/panels/my_structures.html", _my_structures, 10))
 register_panel(
+    Role.COORDINATOR, Panel("applicants/panels/dossier_counts.html", _dossier_counts, 10)
+)
+register_panel(
     Role.COORDINATOR, Panel("applicants/panels/structure_counts.html", _structure_counts, 20)
 )
 register_nav_link(Role.APPLICANT, NavLink("Mes structures", "applicants:structure-list", 10))
-register_nav_link(Role.COORDINATOR, NavLink("Structures", "applicants:structure-list", 10))
+register_nav_link(Role.COORDINATOR, NavLink("Dossiers", "applicants:dossier-list", 10))
+register_nav_link(Role.COORDINATOR, NavLink("Structures", "applicants:structure-list", 20))
+register_nav_link(
+    Role.COORDINATOR, NavLink("Appels à candidatures", "applicants:campaign-list", 30)
+)

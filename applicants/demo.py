@@ -1,13 +1,32 @@
-"""Demo campaign, sites and structures."""
+"""Demo campaign, sites, structures and dossiers in several states, with their exchanges."""
 
 import datetime
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from ccr_portal.axes import Axis
 from ccr_portal.users.models import User
 
-from .models import Campaign, Membership, Site, Structure
+from .models import (
+    Attachment,
+    AxisWish,
+    Campaign,
+    CharterCommitment,
+    DocumentType,
+    Dossier,
+    DossierStatus,
+    DossierTransition,
+    EconomicYear,
+    FinancingNeed,
+    Membership,
+    Message,
+    PrivateNote,
+    Site,
+    SitePreference,
+    Structure,
+)
 
 SITES = [
     (
@@ -23,6 +42,35 @@ SITES = [
         "Gérer une montée en charge plus lente : tenir plus longtemps.",
     ),
 ]
+
+DOCUMENT_TYPES = [
+    ("statuts", "Statuts", "Statuts à jour, signés."),
+    (
+        "derniers-comptes",
+        "Derniers comptes",
+        "Bilan et compte de résultat du dernier exercice clos.",
+    ),
+    ("budget-previsionnel", "Budget prévisionnel", "Budget de l'année d'installation."),
+    (
+        "recepisse-kbis",
+        "Récépissé de déclaration ou extrait Kbis",
+        "Récépissé de préfecture pour une association, Kbis pour une société.",
+    ),
+]
+
+CHARTER = [
+    "Proposer des produits ou services issus du commerce équitable, de l'agriculture "
+    "biologique, du réemploi ou de circuits courts.",
+    "Pratiquer une gouvernance démocratique ou participative.",
+    "Mener une politique salariale et sociale responsable.",
+    "Participer à la vie collective de la CCR : association des résidents, temps partagés.",
+    "S'engager dans une démarche de progrès sur la responsabilité de sa filière.",
+]
+
+CALENDAR = """Journée d'information animée par Regain (voir ci-contre)
+Diagnostics légers sur demande, avant le dépôt
+Instruction des dossiers après la clôture
+Comité de sélection un mois après la clôture"""
 
 # (name, legal form, siret, rna, address, postal code, city, sector, year, fte,
 #  volunteers, budget, members: [(email, role)])
@@ -72,16 +120,81 @@ STRUCTURES = [
         Decimal("96000"),
         [("applicant2@example.org", Membership.Role.EDITOR)],
     ),
+    (
+        "Le Passe-Plat",
+        Structure.LegalForm.ESS_COMPANY,
+        "55210055400005",
+        "",
+        "3 rue Thubaneau",
+        "13001",
+        "Marseille",
+        Structure.Sector.RESTAURANT,
+        2006,
+        Decimal("9"),
+        0,
+        Decimal("610000"),
+        [("applicant2@example.org", Membership.Role.EDITOR)],
+    ),
+    (
+        "Atelier Vélo Solidaire",
+        Structure.LegalForm.ASSOCIATION,
+        "",
+        "W132004567",
+        "20 rue d'Aubagne",
+        "13001",
+        "Marseille",
+        Structure.Sector.SERVICES,
+        2009,
+        Decimal("1.5"),
+        40,
+        Decimal("64000"),
+        [("applicant2@example.org", Membership.Role.EDITOR)],
+    ),
 ]
+
+# Where each demo dossier stands, and the path that led it there.
+DOSSIER_PATHS = {
+    "Épicerie Solidaire du Panier": [],
+    "Fil Rouge Textile": [
+        ("submit", DossierStatus.SUBMITTED, "", ""),
+        (
+            "request_changes",
+            DossierStatus.CHANGES_REQUESTED,
+            "incomplete",
+            "Le budget prévisionnel manque : pouvez-vous l'ajouter ?",
+        ),
+    ],
+    "Voyages Équitables Méditerranée": [
+        ("submit", DossierStatus.SUBMITTED, "", ""),
+        ("start_review", DossierStatus.UNDER_REVIEW, "", ""),
+    ],
+    "Le Passe-Plat": [
+        ("submit", DossierStatus.SUBMITTED, "", ""),
+        ("start_review", DossierStatus.UNDER_REVIEW, "", ""),
+        ("send_to_committee", DossierStatus.IN_COMMITTEE, "", ""),
+    ],
+    "Atelier Vélo Solidaire": [
+        ("submit", DossierStatus.SUBMITTED, "", ""),
+        ("start_review", DossierStatus.UNDER_REVIEW, "", ""),
+        ("send_to_committee", DossierStatus.IN_COMMITTEE, "", ""),
+        ("accept", DossierStatus.ACCEPTED, "", ""),
+    ],
+}
 
 
 def load(stdout) -> None:
-    sites = []
-    for code, name, description, risk in SITES:
-        site, _ = Site.objects.update_or_create(
+    sites = [
+        Site.objects.update_or_create(
             code=code, defaults={"name": name, "description": description, "risk": risk}
-        )
-        sites.append(site)
+        )[0]
+        for code, name, description, risk in SITES
+    ]
+    document_types = [
+        DocumentType.objects.update_or_create(
+            code=code, defaults={"name": name, "description": description}
+        )[0]
+        for code, name, description in DOCUMENT_TYPES
+    ]
 
     # The demo call is open around today so that every screen has something to show.
     today = timezone.localdate()
@@ -94,45 +207,173 @@ def load(stdout) -> None:
                 "Appel à candidatures des futurs résidents de la Cité de la Consommation "
                 "Responsable : boutiques, ateliers et bureaux de l'économie sociale et solidaire."
             ),
+            "calendar": CALENDAR,
             "information_day": today + datetime.timedelta(days=14),
             "information_day_place": "Cité des Associations, 93 La Canebière, Marseille",
+            "securing_timing": Campaign.SecuringTiming.BOTH,
         },
     )
     campaign.sites.set(sites)
-
-    for (
-        name,
-        legal_form,
-        siret,
-        rna,
-        address,
-        postal_code,
-        city,
-        sector,
-        year,
-        fte,
-        volunteers,
-        budget,
-        members,
-    ) in STRUCTURES:
-        structure, _ = Structure.objects.update_or_create(
-            name=name,
-            defaults={
-                "legal_form": legal_form,
-                "siret": siret,
-                "rna": rna,
-                "address": address,
-                "postal_code": postal_code,
-                "city": city,
-                "sector": sector,
-                "year_founded": year,
-                "staff_fte": fte,
-                "volunteers": volunteers,
-                "last_budget": budget,
-            },
+    campaign.required_document_types.set(document_types)
+    for position, text in enumerate(CHARTER, start=1):
+        CharterCommitment.objects.update_or_create(
+            campaign=campaign, text=text, defaults={"position": position}
         )
-        for email, role in members:
-            Membership.objects.update_or_create(
-                structure=structure, user=User.objects.get(email=email), defaults={"role": role}
-            )
-    stdout.write(f"Appel « {campaign.title} », {len(STRUCTURES)} structures de démonstration.")
+
+    coordinator = User.objects.get(email="coordinator@example.org")
+    for row in STRUCTURES:
+        structure = _structure(row)
+        _dossier(structure, campaign, sites, document_types, coordinator)
+    stdout.write(f"Appel « {campaign.title} » : {len(STRUCTURES)} structures et leurs dossiers.")
+
+
+def _structure(row) -> Structure:
+    (name, legal_form, siret, rna, address, postal_code, city, sector, year, fte, volunteers,
+     budget, members) = row  # fmt: skip
+    structure, _ = Structure.objects.update_or_create(
+        name=name,
+        defaults={
+            "legal_form": legal_form,
+            "siret": siret,
+            "rna": rna,
+            "address": address,
+            "postal_code": postal_code,
+            "city": city,
+            "sector": sector,
+            "year_founded": year,
+            "staff_fte": fte,
+            "volunteers": volunteers,
+            "last_budget": budget,
+        },
+    )
+    for email, role in members:
+        Membership.objects.update_or_create(
+            structure=structure, user=User.objects.get(email=email), defaults={"role": role}
+        )
+    return structure
+
+
+def _dossier(structure, campaign, sites, document_types, coordinator) -> None:
+    editor = (
+        structure.memberships.filter(role=Membership.Role.EDITOR).select_related("user").first()
+    )
+    author = editor.user if editor else None
+    dossier, created = Dossier.objects.get_or_create(
+        structure=structure, campaign=campaign, defaults={"created_by": author}
+    )
+    if not created:
+        return
+    path = DOSSIER_PATHS[structure.name]
+    complete = bool(path)
+    dossier.wished_surface_m2 = 40 + 10 * len(structure.name) % 60
+    dossier.activity_type = {
+        Structure.Sector.RESTAURANT: Dossier.ActivityType.RESTAURANT,
+        Structure.Sector.SERVICES: Dossier.ActivityType.WORKSHOP,
+        Structure.Sector.SOLIDARITY_TOURISM: Dossier.ActivityType.OFFICE,
+    }.get(structure.sector, Dossier.ActivityType.SHOP)
+    dossier.expected_move_in = timezone.localdate() + datetime.timedelta(days=240)
+    dossier.current_premises = f"Local de {dossier.wished_surface_m2 - 15} m² à {structure.city}."
+    if complete:
+        dossier.expected_effect = (
+            "Plus de passage et de visibilité : hausse attendue du chiffre d'affaires, "
+            "loyer plus élevé à couvrir la première année."
+        )
+    dossier.save()
+    for rank, site in enumerate(sites if complete else sites[:1], start=1):
+        SitePreference.objects.create(dossier=dossier, site=site, rank=rank)
+    dossier.charter_commitments.set(
+        campaign.charter_commitments.all() if complete else campaign.charter_commitments.all()[:2]
+    )
+    this_year = timezone.localdate().year
+    for offset in (1, 2) if complete else (1,):
+        EconomicYear.objects.create(
+            dossier=dossier,
+            year=this_year - offset,
+            turnover=structure.last_budget - 10000 * offset,
+            result=Decimal("3500") - 1000 * offset,
+            equity=Decimal("22000") + 2000 * offset,
+            staff_fte=structure.staff_fte,
+        )
+    AxisWish.objects.create(
+        dossier=dossier,
+        axis=Axis.DIAGNOSTIC,
+        reason="Faire le point avant de s'engager dans la CCR.",
+    )
+    AxisWish.objects.create(
+        dossier=dossier,
+        axis=Axis.FINANCING,
+        reason="Financer l'aménagement et le stock de départ." if complete else "",
+    )
+    FinancingNeed.objects.create(
+        dossier=dossier, category="shop_fitout", amount=Decimal("18000"), note="Mobilier, vitrine"
+    )
+    FinancingNeed.objects.create(
+        dossier=dossier, category="working_capital", amount=Decimal("12500")
+    )
+    provided = document_types if complete else document_types[:1]
+    if structure.name == "Fil Rouge Textile":
+        provided = [t for t in document_types if t.code != "budget-previsionnel"]
+    for document_type in provided:
+        _demo_attachment(dossier, document_type, author)
+
+    status = DossierStatus.DRAFT
+    for step, (action, target, reason, message) in enumerate(path):
+        actor = author if action == "submit" else coordinator
+        at = timezone.now() - datetime.timedelta(days=20 - 3 * step)
+        DossierTransition.objects.create(
+            dossier=dossier,
+            action=action,
+            from_status=status,
+            to_status=target,
+            actor=actor,
+            reason=reason,
+            message=message,
+            created_at=at,
+        )
+        Message.objects.create(
+            dossier=dossier,
+            author=actor,
+            from_coordination=actor == coordinator,
+            is_automatic=True,
+            body=(
+                f"« {DossierStatus(status).label} » → « {DossierStatus(target).label} ».\n{message}"
+            ).strip(),
+            created_at=at,
+        )
+        if action == "submit":
+            dossier.submitted_at = at
+        status = target
+    dossier.status = status
+    dossier.instructor = coordinator if path else None
+    dossier.save()
+    if path:
+        Message.objects.create(
+            dossier=dossier,
+            author=author,
+            body="Bonjour, nous restons disponibles pour toute précision sur notre projet.",
+        )
+        PrivateNote.objects.create(
+            dossier=dossier,
+            author=coordinator,
+            body="Structure solide ; vérifier la trésorerie au moment du déménagement.",
+        )
+
+
+def _demo_attachment(dossier, document_type, author) -> None:
+    from weasyprint import HTML
+
+    pdf = HTML(
+        string=(
+            f"<h1>{document_type.name}</h1><p>{dossier.structure.name}</p>"
+            "<p>Document de démonstration.</p>"
+        )
+    ).write_pdf()
+    attachment = Attachment(
+        dossier=dossier,
+        document_type=document_type,
+        original_name=f"{document_type.code}.pdf",
+        file_kind="pdf",
+        size=len(pdf),
+        uploaded_by=author,
+    )
+    attachment.file.save(f"dossiers/{dossier.pk}/{document_type.code}-demo.pdf", ContentFile(pdf))

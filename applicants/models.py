@@ -1,5 +1,4 @@
 import secrets
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ccr_portal.axes import Axis
+from ccr_portal.uploads import private_name
 from ccr_portal.users.models import Role
 from ccr_portal.validators import validate_rna, validate_siret
 
@@ -300,7 +300,7 @@ class CharterCommitment(models.Model):
 
 
 def campaign_document_path(instance, filename):
-    return f"campaigns/{uuid.uuid4().hex}.pdf"
+    return private_name("campaigns", filename)
 
 
 class CampaignDocument(models.Model):
@@ -555,8 +555,7 @@ class FinancingNeed(models.Model):
 
 
 def attachment_path(instance, filename):
-    # The real name is chosen by the upload service; this is only a fallback.
-    return f"dossiers/{uuid.uuid4().hex}"
+    return private_name(f"dossiers/{instance.dossier_id}", filename)
 
 
 class Attachment(models.Model):
@@ -638,7 +637,7 @@ class Message(models.Model):
 
 
 def message_attachment_path(instance, filename):
-    return f"messages/{uuid.uuid4().hex}"
+    return private_name(f"messages/{instance.message.dossier_id}", filename)
 
 
 class MessageAttachment(models.Model):

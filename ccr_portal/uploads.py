@@ -140,3 +140,14 @@ def clean_original_name(name: str) -> str:
 def storage_name(prefix: str, kind: FileKind) -> str:
     """A server-generated path: nothing the person typed reaches the disk."""
     return f"{prefix}/{uuid.uuid4().hex}{kind.extensions[0]}"
+
+
+ALLOWED_EXTENSIONS = {ext for kind in ALLOWED_KINDS.values() for ext in kind.extensions}
+
+
+def private_name(prefix: str, filename: str) -> str:
+    """The path a FileField stores: a random name, only the (allowed) extension is kept."""
+    suffix = PurePath(filename or "").suffix.lower()
+    if suffix not in ALLOWED_EXTENSIONS:
+        suffix = ""
+    return f"{prefix}/{uuid.uuid4().hex}{suffix}"

@@ -54,3 +54,14 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def posted(request, *, files: bool = False) -> tuple:
+    """The form data of a POST (even an empty one), nothing on a GET.
+
+    ``request.POST or None`` would leave a form unbound when everything was
+    unticked, and silently ignore the submission.
+    """
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)

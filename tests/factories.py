@@ -1,9 +1,26 @@
+import datetime
 from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
-from applicants.models import Campaign, Membership, Site, Structure
+from applicants.completeness import required_economic_years
+from applicants.models import (
+    Attachment,
+    AxisWish,
+    Campaign,
+    CharterCommitment,
+    DocumentType,
+    Dossier,
+    DossierStatus,
+    EconomicYear,
+    Membership,
+    Site,
+    SitePreference,
+    Structure,
+)
 from ccr_portal.users.models import Funder, Provider, Role, RoleAssignment, User
 
 PASSWORD = "mot-de-passe-solide-2026"
@@ -107,5 +124,100 @@ class CampaignFactory(factory.django.DjangoModelFactory):
         model = Campaign
 
     title = factory.Sequence(lambda n: f"Appel à candidatures {n}")
-    opens_on = factory.Faker("date_between", start_date="-30d", end_date="-1d")
-    closes_on = factory.Faker("date_between", start_date="+1d", end_date="+60d")
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+
+
+class DocumentTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentType
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"piece-{n}")
+    name = factory.Sequence(lambda n: f"Pièce {n}")
+
+
+def _pdf_bytes(text: str = "Document") -> bytes:
+    """A small but real PDF (WeasyPrint), to upload as a supporting document."""
+    from weasyprint import HTML
+
+    return HTML(string=f"<p>{text}</p>").write_pdf()
+
+
+class DossierFactory(factory.django.DjangoModelFactory):
+    """A dossier; ``complete=True`` fills every section and provides every document.
+
+    Status traits record the path that led there, like the services would.
+    """
+
+    class Meta:
+        model = Dossier
+        skip_postgeneration_save = True
+
+    structure = factory.SubFactory(StructureFactory)
+    campaign = factory.SubFactory(CampaignFactory)
+
+    @factory.post_generation
+    def editor(self, create, extracted, **kwargs):
+        if extracted:
+            Membership.objects.get_or_create(
+                structure=self.structure, user=extracted, defaults={"role": Membership.Role.EDITOR}
+            )
+
+    @classmethod
+    def _create(cls, model_class, *args, complete=False, status=None, **kwargs):
+        dossier = super()._create(model_class, *args, **kwargs)
+        if complete:
+            fill_dossier(dossier)
+        if status:
+            dossier.status = status
+            if status != DossierStatus.DRAFT:
+                dossier.submitted_at = timezone.now()
+            dossier.save()
+        return dossier
+
+
+def fill_dossier(dossier) -> None:
+    """Every section complete and every required document provided."""
+    campaign = dossier.campaign
+    if not campaign.sites.exists():
+        campaign.sites.add(SiteFactory())
+    if not campaign.charter_commitments.exists():
+        CharterCommitment.objects.create(campaign=campaign, text="Commerce équitable", position=1)
+    if not campaign.required_document_types.exists():
+        campaign.required_document_types.add(DocumentTypeFactory(code="statuts", name="Statuts"))
+    dossier.wished_surface_m2 = 60
+    dossier.activity_type = Dossier.ActivityType.SHOP
+    dossier.expected_move_in = timezone.localdate() + datetime.timedelta(days=200)
+    dossier.current_premises = "Local de 40 m²"
+    dossier.expected_effect = "Plus de clients"
+    dossier.save()
+    for rank, site in enumerate(campaign.sites.all(), start=1):
+        SitePreference.objects.get_or_create(dossier=dossier, site=site, defaults={"rank": rank})
+    dossier.charter_commitments.set(campaign.charter_commitments.all())
+    for year in required_economic_years(dossier):
+        EconomicYear.objects.update_or_create(
+            dossier=dossier,
+            year=year,
+            defaults={
+                "turnover": Decimal("150000"),
+                "result": Decimal("2500"),
+                "equity": Decimal("20000"),
+                "staff_fte": Decimal("3"),
+            },
+        )
+    AxisWish.objects.get_or_create(
+        dossier=dossier, axis="diagnostic", defaults={"reason": "Faire le point"}
+    )
+    for document_type in campaign.required_document_types.all():
+        attachment = Attachment(
+            dossier=dossier,
+            document_type=document_type,
+            original_name=f"{document_type.code}.pdf",
+            file_kind="pdf",
+            size=0,
+        )
+        data = _pdf_bytes(document_type.name)
+        attachment.size = len(data)
+        attachment.file.save("piece.pdf", ContentFile(data), save=False)
+        attachment.save()

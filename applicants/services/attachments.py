@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from applicants.models import Attachment, DocumentType, Dossier
-from ccr_portal.uploads import clean_original_name, storage_name, validate_upload
+from ccr_portal.uploads import clean_original_name, validate_upload
 from ccr_portal.users.models import User
 from ccr_portal.workflow import TransitionRefused
 
@@ -31,7 +31,7 @@ def attachment_add(
         size=upload.size,
         uploaded_by=actor,
     )
-    attachment.file.save(storage_name(f"dossiers/{dossier.pk}", kind), upload, save=False)
+    attachment.file.save(f"piece{kind.extensions[0]}", upload, save=False)
     attachment.full_clean()
     attachment.save()
     dossier.save(update_fields=["updated_at"])

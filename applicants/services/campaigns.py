@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from applicants.models import Campaign, CampaignDocument, CharterCommitment, DocumentType
-from ccr_portal.uploads import clean_original_name, storage_name, validate_upload
+from ccr_portal.uploads import clean_original_name, validate_upload
 from ccr_portal.users.models import User
 
 CAMPAIGN_FIELDS = (
@@ -18,6 +18,7 @@ CAMPAIGN_FIELDS = (
     "information_day",
     "information_day_place",
     "securing_timing",
+    "securing_days_threshold",
 )
 
 
@@ -110,7 +111,7 @@ def campaign_document_add(
         size=upload.size,
         uploaded_by=actor,
     )
-    document.file.save(storage_name("campaigns", kind), upload, save=False)
+    document.file.save("document.pdf", upload, save=False)
     document.full_clean()
     document.save()
     return document

@@ -11,7 +11,7 @@ from django.utils import timezone
 from applicants.models import Dossier, Message, MessageAttachment, PrivateNote, ThreadRead
 from applicants.services.dossiers import dossier_coordinators, dossier_members
 from ccr_portal.notifications.services import notify_many
-from ccr_portal.uploads import clean_original_name, storage_name, validate_upload
+from ccr_portal.uploads import clean_original_name, validate_upload
 from ccr_portal.users.models import Role, User
 
 
@@ -40,7 +40,7 @@ def message_post(
             file_kind=kind.code,
             size=upload.size,
         )
-        attachment.file.save(storage_name(f"messages/{dossier.pk}", kind), upload, save=False)
+        attachment.file.save(f"piece-jointe{kind.extensions[0]}", upload, save=False)
         attachment.save()
     thread_mark_read(dossier=dossier, user=author)
     recipients = dossier_members(dossier) if from_coordination else dossier_coordinators(dossier)

@@ -3,14 +3,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from applicants.forms import StructureForm
+from applicants.models import Campaign, Dossier, Structure
+from applicants.services.structures import structure_create, structure_update
 from ccr_portal.panels import STRUCTURE_DETAIL, rendered_panels
-
-from .forms import StructureForm
-from .models import Structure
-from .services.structures import structure_create, structure_update
 
 
 class StructureListView(LoginRequiredMixin, ListView):
@@ -53,9 +53,30 @@ class StructureDetailView(PermissionRequiredMixin, DetailView):
         members = self.object.memberships.select_related("user").order_by(
             "user__last_name", "user__email"
         )
-        can_edit = self.request.user.has_perm("applicants.change_structure", self.object)
-        panels = rendered_panels(STRUCTURE_DETAIL, self.request, structure=self.object)
-        return super().get_context_data(members=members, can_edit=can_edit, panels=panels, **kwargs)
+        user = self.request.user
+        structure = self.object
+        dossiers = list(
+            Dossier.objects.visible_to(user)
+            .filter(structure=structure)
+            .select_related("campaign")
+            .order_by("-campaign__opens_on")
+        )
+        applied = {dossier.campaign_id for dossier in dossiers}
+        open_campaigns = [
+            campaign
+            for campaign in Campaign.objects.open_on(timezone.localdate())
+            if campaign.pk not in applied
+        ]
+        return super().get_context_data(
+            members=members,
+            can_edit=user.has_perm("applicants.change_structure", structure),
+            can_apply=user.has_perm("applicants.add_dossier", structure),
+            can_manage_members=user.has_perm("applicants.manage_members", structure),
+            dossiers=dossiers,
+            open_campaigns=open_campaigns,
+            panels=rendered_panels(STRUCTURE_DETAIL, self.request, structure=structure),
+            **kwargs,
+        )
 
 
 class StructureUpdateView(PermissionRequiredMixin, UpdateView):

@@ -1,0 +1,58 @@
+"""Reads of the applicants app that several pages share, always scoped by the viewer."""
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+
+from .models import Dossier, Membership, Message, MessageAttachment, ThreadRead
+
+
+def unread_messages_count(*, dossier: Dossier, user) -> int:
+    """Messages of the thread written by others since the person last read it."""
+    read = ThreadRead.objects.filter(dossier=dossier, user=user).values_list("read_at", flat=True)
+    last_read = read.first()
+    messages = Message.objects.filter(dossier=dossier).exclude(author=user)
+    if last_read:
+        messages = messages.filter(created_at__gt=last_read)
+    return messages.count()
+
+
+def with_unread_counts(dossiers, user):
+    """Annotate ``unread`` on a dossier queryset for ``user`` in one query."""
+    last_read = ThreadRead.objects.filter(dossier=OuterRef("pk"), user=user).values("read_at")[:1]
+    return dossiers.annotate(_last_read=Subquery(last_read)).annotate(
+        unread=Count(
+            "messages",
+            filter=~Q(messages__author=user)
+            & (Q(_last_read__isnull=True) | Q(messages__created_at__gt=F("_last_read"))),
+            distinct=True,
+        )
+    )
+
+
+def dossiers_of_member(user):
+    """The dossiers of the structures a person belongs to, with their unread messages."""
+    member = Membership.objects.filter(structure=OuterRef("structure"), user=user)
+    dossiers = (
+        Dossier.objects.filter(Exists(member))
+        .select_related("structure", "campaign")
+        .order_by("campaign__closes_on", "structure__name")
+    )
+    return with_unread_counts(dossiers, user)
+
+
+def thread_for(*, dossier: Dossier, user) -> list[Message]:
+    """The thread, each message flagged ``is_new`` if written by another since last read."""
+    last_read = (
+        ThreadRead.objects.filter(dossier=dossier, user=user)
+        .values_list("read_at", flat=True)
+        .first()
+    )
+    thread = list(
+        Message.objects.filter(dossier=dossier)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", MessageAttachment.objects.order_by("pk")))
+    )
+    for message in thread:
+        message.is_new = message.author_id != user.pk and (
+            last_read is None or message.created_at > last_read
+        )
+    return thread

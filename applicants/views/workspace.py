@@ -1,0 +1,94 @@
+"""The coordinators' workspace: the filtered dossier list, its exports, the dossier ZIP."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+
+from applicants.archive import build_dossier_zip, zip_filename
+from applicants.documents import DOSSIER_SUMMARY
+from applicants.exports import dossiers_csv, dossiers_xlsx, export_filename
+from applicants.filters import DossierFilter, annotated_dossiers
+from applicants.models import Dossier, SitePreference
+from applicants.services.dossiers import dossier_status_counts
+from applicants.views.dossiers import dossier_for
+from ccr_portal.documents.models import GeneratedDocument
+from ccr_portal.documents.services import document_request
+
+PAGE_SIZE = 25
+
+
+def _filtered(request) -> DossierFilter:
+    if not request.user.has_perm("applicants.list_all_dossiers"):
+        raise PermissionDenied("Réservé à la coordination.")
+    base = annotated_dossiers(Dossier.objects.visible_to(request.user))
+    return DossierFilter(request.GET or None, queryset=base)
+
+
+@login_required
+def dossier_list_view(request):
+    from django.core.paginator import Paginator
+
+    dossier_filter = _filtered(request)
+    queryset = dossier_filter.qs.prefetch_related(
+        Prefetch("site_preferences", SitePreference.objects.select_related("site"))
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dossier_status_counts(
+        dossier_filter.qs_without_status() if dossier_filter.is_bound else dossier_filter.queryset
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "applicants/dossier_list.html",
+        {
+            "filter": dossier_filter,
+            "page_obj": page,
+            "dossiers": page.object_list,
+            "status_counts": counts,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def dossier_export_view(request, file_format: str):
+    if not request.user.has_perm("applicants.export_dossiers"):
+        raise PermissionDenied("Réservé à la coordination.")
+    dossiers = list(_filtered(request).qs)
+    if file_format == "csv":
+        response = HttpResponse(dossiers_csv(dossiers), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
+    else:
+        response = HttpResponse(
+            dossiers_xlsx(dossiers),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{export_filename("xlsx")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def dossier_zip_view(request, pk: int):
+    """The whole dossier: summary PDF plus every document, once the summary is ready."""
+    dossier = dossier_for(request, pk)
+    summary = document_request(kind=DOSSIER_SUMMARY, subject=dossier, requested_by=request.user)
+    if summary.status != GeneratedDocument.Status.READY:
+        messages.info(
+            request,
+            "La synthèse du dossier est en cours de génération : le ZIP sera disponible dans "
+            "quelques instants (bouton « Télécharger le dossier complet »).",
+        )
+        return redirect(f"{dossier.get_absolute_url()}#synthese")
+    response = FileResponse(
+        build_dossier_zip(dossier, summary),
+        as_attachment=True,
+        filename=zip_filename(dossier),
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
