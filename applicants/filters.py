@@ -137,18 +137,12 @@ class DossierFilter(django_filters.FilterSet):
             else queryset.filter(missing_documents__lte=0)
         )
 
-    @property
-    def qs(self):
-        queryset = super().qs
-        if not self.form.cleaned_data.get("ordering"):
-            queryset = queryset.order_by("-updated_at", "-pk")
-        return queryset
-
     def qs_without_status(self):
         """The filtered dossiers before the status filter: the counts per status."""
-        form = self.form
+        if not self.is_bound or not self.form.is_valid():
+            return self.queryset
         queryset = self.queryset
-        for name, value in form.cleaned_data.items():
+        for name, value in self.form.cleaned_data.items():
             if name in {"status", "ordering"}:
                 continue
             queryset = self.filters[name].filter(queryset, value)

@@ -48,6 +48,10 @@ class StructureForm(ServiceErrorsMixin, forms.ModelForm):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
+    staff_fte = AmountField(label="Salariés (ETP)", required=False, max_digits=6, min_value=0)
+    last_budget = AmountField(
+        label="Dernier budget annuel ou chiffre d'affaires (€)", required=False, min_value=0
+    )
 
     class Meta:
         model = Structure
@@ -386,6 +390,7 @@ class CampaignForm(ServiceErrorsMixin, forms.ModelForm):
             "securing_timing",
             "securing_days_threshold",
         ]
+        localized_fields = ["securing_days_threshold"]
         widgets = {
             "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

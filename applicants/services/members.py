@@ -25,6 +25,14 @@ def invitation_create(*, structure: Structure, actor: User, email: str, role: st
         raise ValidationError({"role": "Choisissez éditeur ou lecteur."})
     if Membership.objects.filter(structure=structure, user__email__iexact=email).exists():
         raise ValidationError({"email": "Cette personne est déjà membre de la structure."})
+    pending = Invitation.objects.filter(
+        structure=structure,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        cancelled_at__isnull=True,
+    )
+    if pending.exists():
+        raise ValidationError({"email": "Une invitation est déjà en attente pour cette adresse."})
     invitation = Invitation(structure=structure, email=email, role=role, invited_by=actor)
     invitation.full_clean()
     try:

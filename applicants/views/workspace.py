@@ -23,7 +23,9 @@ PAGE_SIZE = 25
 def _filtered(request) -> DossierFilter:
     if not request.user.has_perm("applicants.list_all_dossiers"):
         raise PermissionDenied("Réservé à la coordination.")
-    base = annotated_dossiers(Dossier.objects.visible_to(request.user))
+    base = annotated_dossiers(Dossier.objects.visible_to(request.user)).order_by(
+        "-updated_at", "-pk"
+    )
     return DossierFilter(request.GET or None, queryset=base)
 
 
@@ -36,11 +38,13 @@ def dossier_list_view(request):
         Prefetch("site_preferences", SitePreference.objects.select_related("site"))
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = dossier_status_counts(
-        dossier_filter.qs_without_status() if dossier_filter.is_bound else dossier_filter.queryset
-    )
     query = request.GET.copy()
     query.pop("page", None)
+    status_links = []
+    for code, label, total in dossier_status_counts(dossier_filter.qs_without_status()):
+        link = query.copy()
+        link["status"] = code
+        status_links.append((code, label, total, link.urlencode()))
     return render(
         request,
         "applicants/dossier_list.html",
@@ -48,7 +52,7 @@ def dossier_list_view(request):
             "filter": dossier_filter,
             "page_obj": page,
             "dossiers": page.object_list,
-            "status_counts": counts,
+            "status_counts": status_links,
             "query": query.urlencode(),
         },
     )

@@ -1,0 +1,213 @@
+"""The coordinators' dossier list: filters, counts, query count, exports, ZIP."""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from applicants.models import Attachment, FinancingNeed, Structure
+from tests import files
+from tests.conftest import page_text
+from tests.factories import (
+    CampaignFactory,
+    DocumentTypeFactory,
+    DossierFactory,
+    SiteFactory,
+    StructureFactory,
+    UserFactory,
+    fill_dossier,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordinator():
+    return UserFactory(coordinator=True)
+
+
+@pytest.fixture
+def campaign():
+    campaign = CampaignFactory(title="Appel CCR 2011")
+    campaign.sites.set(
+        [SiteFactory(code="mk2", name="mk2"), SiteFactory(code="friche", name="Friche")]
+    )
+    campaign.required_document_types.add(DocumentTypeFactory(code="statuts", name="Statuts"))
+    return campaign
+
+
+def _dossiers(campaign, count):
+    sectors = list(Structure.Sector.values)
+    for n in range(count):
+        structure = StructureFactory(name=f"Structure {n:03d}", sector=sectors[n % len(sectors)])
+        dossier = DossierFactory(structure=structure, campaign=campaign, status="submitted")
+        if n % 2 == 0:
+            fill_dossier(dossier)
+            FinancingNeed.objects.create(dossier=dossier, category="moving", amount=Decimal("2500"))
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_the_list_runs_a_fixed_number_of_queries(
+    client, coordinator, campaign, count, django_assert_num_queries
+):
+    _dossiers(campaign, count)
+    client.force_login(coordinator)
+    with django_assert_num_queries(12):
+        response = client.get(reverse("applicants:dossier-list"))
+    assert response.status_code == 200
+    assert len(re.findall(r'href="/dossiers/\d+/"', page_text(response))) == min(count, 25)
+
+
+def test_filters_and_counts(client, coordinator, campaign):
+    grocery = StructureFactory(
+        name="Épicerie du Panier", sector="food", city="Marseille", siret="73282932000074"
+    )
+    bike = StructureFactory(
+        name="Atelier Vélo", sector="services", city="Aubagne", legal_form="scic"
+    )
+    complete = DossierFactory(
+        structure=grocery, campaign=campaign, complete=True, status="submitted"
+    )
+    DossierFactory(structure=bike, campaign=campaign, status="under_review")
+    client.force_login(coordinator)
+
+    def names(**params):
+        text = page_text(client.get(reverse("applicants:dossier-list"), params))
+        return [name for name in ("Épicerie du Panier", "Atelier Vélo") if f">{name}</a>" in text]
+
+    assert names() == ["Épicerie du Panier", "Atelier Vélo"]
+    assert names(q="732 829 320") == ["Épicerie du Panier"]
+    assert names(q="aubagne") == ["Atelier Vélo"]
+    assert names(sector="services") == ["Atelier Vélo"]
+    assert names(legal_form="scic") == ["Atelier Vélo"]
+    assert names(status="submitted") == ["Épicerie du Panier"]
+    assert names(missing_documents="true") == ["Atelier Vélo"]
+    assert names(missing_documents="false") == ["Épicerie du Panier"]
+    assert names(site=campaign.sites.get(code="friche").pk) == ["Épicerie du Panier"]
+    today = timezone.localdate()
+    assert names(submitted_after=(today - datetime.timedelta(days=1)).isoformat()) == [
+        "Épicerie du Panier",
+        "Atelier Vélo",
+    ]
+    assert names(submitted_before=(today - datetime.timedelta(days=1)).isoformat()) == []
+    ordered = page_text(client.get(reverse("applicants:dossier-list"), {"ordering": "name"}))
+    assert ordered.index("Atelier Vélo") < ordered.index("Épicerie du Panier")
+
+    # Counts per status follow the other filters, not the status filter.
+    text = page_text(
+        client.get(reverse("applicants:dossier-list"), {"sector": "food", "status": "under_review"})
+    )
+    assert 'status-submitted">Déposé</span> <span class="text-body">1</span>' in text
+    assert 'status-under_review">En instruction</span> <span class="text-body">0</span>' in text
+    assert complete.attachments.count() == 1
+
+
+def test_exports_contain_the_filtered_rows_with_french_headers(client, coordinator, campaign):
+    structure = StructureFactory(
+        name="Épicerie du Panier", siret="73282932000074", city="Marseille"
+    )
+    dossier = DossierFactory(
+        structure=structure, campaign=campaign, complete=True, status="submitted"
+    )
+    FinancingNeed.objects.create(dossier=dossier, category="shop_fitout", amount=Decimal("12500"))
+    DossierFactory(structure=StructureFactory(name="Autre"), campaign=campaign, status="draft")
+    client.force_login(coordinator)
+
+    response = client.get(
+        reverse("applicants:dossier-export", args=["csv"]), {"status": "submitted"}
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="dossiers-ccr-')
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == [
+        "Structure",
+        "SIRET",
+        "RNA",
+        "Forme juridique",
+        "Secteur",
+        "Commune",
+        "Appel à candidatures",
+        "État",
+        "Déposé le",
+        "Site souhaité (1er choix)",
+        "Surface souhaitée (m²)",
+        "Pièces fournies",
+        "Pièces manquantes",
+        "Besoins de financement (€)",
+        "Chargé(e) d'instruction",
+    ]
+    assert len(rows) == 2
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Structure"] == "Épicerie du Panier"
+    assert row["SIRET"] == "73282932000074"
+    assert row["État"] == "Déposé"
+    assert row["Déposé le"] == f"{timezone.localdate():%d/%m/%Y}"
+    assert row["Site souhaité (1er choix)"] == "Friche"
+    assert row["Pièces fournies"] == "1"
+    assert row["Pièces manquantes"] == "0"
+    assert row["Besoins de financement (€)"] == "12500,00"
+
+    response = client.get(
+        reverse("applicants:dossier-export", args=["xlsx"]), {"status": "submitted"}
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert values[0][0] == "Structure"
+    assert values[1][0] == "Épicerie du Panier"
+    assert values[1][13] == 12500
+    assert sheet.cell(row=2, column=14).number_format == '#,##0.00 "€"'
+    assert isinstance(values[1][8], datetime.datetime)
+    assert len(values) == 2
+
+
+def test_exports_and_list_are_refused_to_applicants_and_other_roles(client, campaign):
+    DossierFactory(campaign=campaign)
+    for person in [
+        UserFactory(applicant=True),
+        *(UserFactory(roles=[r]) for r in ("provider", "committee", "funder")),
+    ]:
+        client.force_login(person)
+        assert client.get(reverse("applicants:dossier-list")).status_code == 403
+        assert client.get(reverse("applicants:dossier-export", args=["csv"])).status_code == 403
+        assert client.get(reverse("applicants:dossier-export", args=["xlsx"])).status_code == 403
+
+
+def test_the_zip_holds_the_summary_and_every_document_named_by_type(
+    client, coordinator, campaign, django_capture_on_commit_callbacks
+):
+    dossier = DossierFactory(campaign=campaign, complete=True, status="submitted")
+    second = Attachment(
+        dossier=dossier,
+        document_type=campaign.required_document_types.get(),
+        original_name="statuts-2.pdf",
+        file_kind="pdf",
+        size=10,
+    )
+    from django.core.files.base import ContentFile
+
+    second.file.save("x.pdf", ContentFile(files.pdf("Modificatif")), save=False)
+    second.save()
+    client.force_login(coordinator)
+
+    # The first request asks for the summary, rendered in the background after the commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("applicants:dossier-zip", args=[dossier.pk]), follow=True)
+    assert "La synthèse du dossier est en cours de génération" in page_text(response)
+    response = client.get(reverse("applicants:dossier-zip", args=[dossier.pk]))
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert sorted(archive.namelist()) == [
+        "00-synthese-du-dossier.pdf",
+        "pieces/statuts-1.pdf",
+        "pieces/statuts-2.pdf",
+    ]
+    assert archive.read("pieces/statuts-2.pdf").startswith(b"%PDF")
