@@ -6,13 +6,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from applicants.models import Dossier, Structure
+from applicants.models import Dossier, Membership, Structure
 from ccr_portal.axes import Axis
-from ccr_portal.users.models import Provider
+from ccr_portal.users.models import Provider, Role
 
 
 class DiagnosticKind(models.TextChoices):
@@ -85,6 +85,48 @@ class CoverSource(models.TextChoices):
     RAMSESS = "ramsess", "RAMSESS"
     DLA = "dla", "DLA (dispositif local d'accompagnement)"
     OTHER = "other", "Autre organisme"
+
+
+# Statuses by stage, used by the rules, the selectors and the reminders.
+WAITING_STATUSES = (DiagnosticStatus.REQUESTED, DiagnosticStatus.ACCEPTED)
+COMMITTED_STATUSES = (DiagnosticStatus.ASSIGNED, DiagnosticStatus.IN_PROGRESS)
+FINISHED_STATUSES = (DiagnosticStatus.DELIVERED, DiagnosticStatus.VALIDATED)
+CLOSED_STATUSES = (DiagnosticStatus.DECLINED, DiagnosticStatus.COVERED)
+
+
+class DiagnosticQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DiagnosticQuerySet":
+        """The diagnostics a person may read; the same rule as ``diagnostics.view_diagnostic``.
+
+        A person holding several roles sees the union of what each role sees.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.has_role(Role.COORDINATOR):
+            return self
+        visible = Q(pk__in=[])
+        if user.has_role(Role.APPLICANT):
+            member = Exists(
+                Membership.objects.filter(structure_id=OuterRef("structure_id"), user=user)
+            )
+            visible |= member & (
+                Q(purpose=DiagnosticPurpose.SUPPORT)
+                | Q(purpose=DiagnosticPurpose.ASSESSMENT, status=DiagnosticStatus.VALIDATED)
+            )
+        if user.has_role(Role.PROVIDER):
+            visible |= Q(provider__in=user.provider_organisations.values("pk"))
+        if user.has_role(Role.COMMITTEE):
+            visible |= self.committee_readable_condition()
+        return self.filter(visible)
+
+    @staticmethod
+    def committee_readable_condition() -> Q:
+        shared = Exists(
+            CommitteeConsent.objects.filter(diagnostic_id=OuterRef("pk"), revoked_at__isnull=True)
+        )
+        return Q(purpose=DiagnosticPurpose.ASSESSMENT, status=DiagnosticStatus.VALIDATED) | (
+            Q(purpose=DiagnosticPurpose.SUPPORT, status__in=FINISHED_STATUSES) & shared
+        )
 
 
 def covered_document_path(instance, filename):
@@ -173,6 +215,8 @@ class Diagnostic(models.Model):
 
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = DiagnosticQuerySet.as_manager()
+
     class Meta:
         verbose_name = "diagnostic"
         verbose_name_plural = "diagnostics"
@@ -202,6 +246,40 @@ class Diagnostic(models.Model):
     @property
     def themes(self) -> list[Theme]:
         return THEMES_BY_KIND[self.kind]
+
+    @property
+    def is_full(self) -> bool:
+        return self.kind == DiagnosticKind.FULL
+
+    @property
+    def is_support(self) -> bool:
+        return self.purpose == DiagnosticPurpose.SUPPORT
+
+    @property
+    def is_assessment(self) -> bool:
+        return self.purpose == DiagnosticPurpose.ASSESSMENT
+
+    @property
+    def is_finished(self) -> bool:
+        """Delivered or validated: the conclusions are there to read and sign off."""
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def days(self) -> Decimal:
+        """Consultant days this diagnostic takes (``settings.DIAGNOSTIC_DAYS``)."""
+        return Decimal(str(settings.DIAGNOSTIC_DAYS[self.kind]))
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status in COMMITTED_STATUSES
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.signed_off_at is not None
 
 
 class ThemeScore(models.Model):
