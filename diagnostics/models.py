@@ -92,6 +92,11 @@ WAITING_STATUSES = (DiagnosticStatus.REQUESTED, DiagnosticStatus.ACCEPTED)
 COMMITTED_STATUSES = (DiagnosticStatus.ASSIGNED, DiagnosticStatus.IN_PROGRESS)
 FINISHED_STATUSES = (DiagnosticStatus.DELIVERED, DiagnosticStatus.VALIDATED)
 CLOSED_STATUSES = (DiagnosticStatus.DECLINED, DiagnosticStatus.COVERED)
+# A request covered by an existing diagnostic (RAMSESS, a DLA…) stands for a finished
+# one when it comes to reading: an assessment one is published to the structure and the
+# committee like a validated one; a support one may be shared with the committee.
+ASSESSMENT_PUBLISHED_STATUSES = (DiagnosticStatus.VALIDATED, DiagnosticStatus.COVERED)
+SHAREABLE_STATUSES = (*FINISHED_STATUSES, DiagnosticStatus.COVERED)
 
 
 class DiagnosticQuerySet(models.QuerySet):
@@ -111,7 +116,7 @@ class DiagnosticQuerySet(models.QuerySet):
             )
             visible |= member & (
                 Q(purpose=DiagnosticPurpose.SUPPORT)
-                | Q(purpose=DiagnosticPurpose.ASSESSMENT, status=DiagnosticStatus.VALIDATED)
+                | Q(purpose=DiagnosticPurpose.ASSESSMENT, status__in=ASSESSMENT_PUBLISHED_STATUSES)
             )
         if user.has_role(Role.PROVIDER):
             visible |= Q(provider__in=user.provider_organisations.values("pk"))
@@ -124,8 +129,8 @@ class DiagnosticQuerySet(models.QuerySet):
         shared = Exists(
             CommitteeConsent.objects.filter(diagnostic_id=OuterRef("pk"), revoked_at__isnull=True)
         )
-        return Q(purpose=DiagnosticPurpose.ASSESSMENT, status=DiagnosticStatus.VALIDATED) | (
-            Q(purpose=DiagnosticPurpose.SUPPORT, status__in=FINISHED_STATUSES) & shared
+        return Q(purpose=DiagnosticPurpose.ASSESSMENT, status__in=ASSESSMENT_PUBLISHED_STATUSES) | (
+            Q(purpose=DiagnosticPurpose.SUPPORT, status__in=SHAREABLE_STATUSES) & shared
         )
 
 
@@ -263,6 +268,16 @@ class Diagnostic(models.Model):
     def is_finished(self) -> bool:
         """Delivered or validated: the conclusions are there to read and sign off."""
         return self.status in FINISHED_STATUSES
+
+    @property
+    def is_shareable(self) -> bool:
+        """Something the structure may share with the committee (support only)."""
+        return self.status in SHAREABLE_STATUSES
+
+    @property
+    def is_published(self) -> bool:
+        """An assessment diagnostic the structure and the committee may read."""
+        return self.status in ASSESSMENT_PUBLISHED_STATUSES
 
     @property
     def days(self) -> Decimal:

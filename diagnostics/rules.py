@@ -13,6 +13,10 @@ Reading a diagnostic:
 - committee members: an assessment diagnostic once validated, a support one
   once delivered and only while the structure's consent is active;
 - funders: none.
+
+A request covered by an existing diagnostic counts as finished for reading
+(``models.SHAREABLE_STATUSES``): covered assessment ones are read like
+validated ones, covered support ones are shared like delivered ones.
 """
 
 import rules
@@ -21,7 +25,7 @@ from applicants.models import DossierStatus
 from applicants.rules import is_structure_editor, is_structure_member
 from ccr_portal.permissions import is_applicant, is_committee, is_coordinator, is_provider
 
-from .models import CommitteeConsent, DiagnosticPurpose, DiagnosticStatus
+from .models import CommitteeConsent, DiagnosticPurpose
 
 # A coordinator may order an assessment diagnostic while the dossier is instructed.
 ASSESSMENT_DOSSIER_STATUSES = (
@@ -55,8 +59,7 @@ def is_editor_of_diagnostic_structure(user, diagnostic) -> bool:
 def structure_may_read(user, diagnostic) -> bool:
     """Support: always its own; assessment: only the validated report."""
     return diagnostic is not None and (
-        diagnostic.purpose == DiagnosticPurpose.SUPPORT
-        or diagnostic.status == DiagnosticStatus.VALIDATED
+        diagnostic.purpose == DiagnosticPurpose.SUPPORT or diagnostic.is_published
     )
 
 
@@ -74,9 +77,9 @@ def committee_may_read(user, diagnostic) -> bool:
     if diagnostic is None:
         return False
     if diagnostic.purpose == DiagnosticPurpose.ASSESSMENT:
-        return diagnostic.status == DiagnosticStatus.VALIDATED
+        return diagnostic.is_published
     return (
-        diagnostic.status in (DiagnosticStatus.DELIVERED, DiagnosticStatus.VALIDATED)
+        diagnostic.is_shareable
         and CommitteeConsent.objects.filter(
             diagnostic_id=diagnostic.pk, revoked_at__isnull=True
         ).exists()

@@ -36,6 +36,7 @@ from .capacity import (
 from .models import (
     COMMITTED_STATUSES,
     FINISHED_STATUSES,
+    CommitteeConsent,
     Diagnostic,
     DiagnosticPurpose,
     DiagnosticStatus,
@@ -67,11 +68,13 @@ def with_list_annotations(queryset: QuerySet) -> QuerySet:
         .order_by("-created_at", "-pk")
         .values("comment")[:1]
     )
+    shared = CommitteeConsent.objects.filter(diagnostic_id=OuterRef("pk"), revoked_at__isnull=True)
     return queryset.select_related(
         "structure", "provider", "consultant", "dossier__campaign"
     ).annotate(
         has_duplicate=Exists(duplicates),
         last_assignment_refusal=Subquery(last_refusal),
+        is_shared=Exists(shared),
     )
 
 

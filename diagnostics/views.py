@@ -134,16 +134,10 @@ class MyDiagnosticsView(PermissionRequiredMixin, ListView):
             .select_related("structure")
             .order_by("structure__name")
         )
-        active = set(
-            Diagnostic.objects.visible_to(self.request.user)
-            .filter(consents__revoked_at__isnull=True)
-            .values_list("pk", flat=True)
-        )
         return super().get_context_data(
             memberships=memberships,
             editor_of={m.structure_id for m in memberships if m.role == Membership.Role.EDITOR},
             awaiting=list(awaiting_sign_off(self.request.user)),
-            shared_ids=active,
             **kwargs,
         )
 

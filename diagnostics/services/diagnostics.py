@@ -431,9 +431,7 @@ def _announce(
 ) -> None:
     """Tell those concerned; the structure only hears of what it may read."""
     recipients: list[User] = []
-    if "structure" in audience and (
-        diagnostic.is_support or diagnostic.status == DiagnosticStatus.VALIDATED
-    ):
+    if "structure" in audience and (diagnostic.is_support or diagnostic.is_published):
         recipients += structure_people(diagnostic)
     if "provider" in audience:
         recipients += provider_people(diagnostic)

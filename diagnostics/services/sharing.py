@@ -68,7 +68,7 @@ def committee_consent_grant(*, diagnostic: Diagnostic, actor: User) -> Committee
         raise PermissionDenied(
             "Seul un éditeur de la structure décide du partage d'un diagnostic d'appui."
         )
-    if not diagnostic.is_finished:
+    if not diagnostic.is_shareable:
         raise TransitionRefused(
             "Vous pourrez partager le diagnostic avec le comité une fois qu'il vous aura été remis."
         )
