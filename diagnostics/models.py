@@ -151,8 +151,9 @@ class Diagnostic(models.Model):
         "état", max_length=12, choices=DiagnosticStatus.choices, default=DiagnosticStatus.REQUESTED
     )
     request_note = models.TextField("motif de la demande", blank=True)
+    # Blank too: the requester's account may be deleted (SET_NULL) and the row stay valid.
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     requested_at = models.DateTimeField("demandé le", default=timezone.now)
 
@@ -378,7 +379,7 @@ class CommitteeConsent(models.Model):
 
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="consents")
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     granted_at = models.DateTimeField("accordé le", default=timezone.now)
     revoked_by = models.ForeignKey(

@@ -48,6 +48,7 @@ class DiagnosticFactory(factory.django.DjangoModelFactory):
     request_note = "Nous hésitons à candidater."
 
     class Params:
+        requested = factory.Trait(status=DiagnosticStatus.REQUESTED)
         accepted = factory.Trait(status=DiagnosticStatus.ACCEPTED)
         declined = factory.Trait(status=DiagnosticStatus.DECLINED, decline_reason="Hors champ.")
         covered = factory.Trait(
