@@ -15,7 +15,7 @@ def _context(diagnostic) -> dict:
 register(
     DocumentKind(
         code=DIAGNOSTIC_REPORT,
-        label="Rapport de diagnostic",
+        label="Synthèse du diagnostic",
         model="diagnostics.Diagnostic",
         template_name="pdf/diagnostic_report.html",
         # The same rule as the page: the committee reads the PDF only when it reads the page.

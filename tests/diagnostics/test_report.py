@@ -55,7 +55,7 @@ def test_the_report_prints_identity_profile_conclusions_days_and_sign_off(
     text = pdf_text(document)
 
     for expected in [
-        "Rapport de diagnostic",
+        "Synthèse du diagnostic",
         "Épicerie Solidaire du Panier",
         "Diagnostic complet",
         "Appui (à la demande de la structure)",
