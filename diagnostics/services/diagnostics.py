@@ -47,7 +47,7 @@ CONCLUSION_FIELDS = ("strengths", "weaknesses", "overall_risk", "recommendation"
 
 def locked_diagnostic(diagnostic: Diagnostic) -> Diagnostic:
     return (
-        Diagnostic.objects.select_for_update()
+        Diagnostic.objects.select_for_update(of=("self",))
         .select_related("structure", "provider", "consultant")
         .get(pk=diagnostic.pk)
     )
