@@ -8,6 +8,8 @@ from .models import Diagnostic, Score
 from .services.sharing import active_consent
 
 AXIS_ORDER = {axis.value: index for index, axis in enumerate(Axis)}
+# Fragile in red up to solid in green, on the page (Bootstrap) as in the PDF.
+BAR_CLASSES = {1: "bg-danger", 2: "bg-warning", 3: "bg-primary", 4: "bg-success"}
 
 
 def grid_lines(diagnostic: Diagnostic) -> list[dict]:
@@ -23,6 +25,7 @@ def grid_lines(diagnostic: Diagnostic) -> list[dict]:
                 "score": score,
                 "score_label": Score(score).label if score else "",
                 "percent": score * 25 if score else 0,
+                "bar_class": BAR_CLASSES.get(score, ""),
                 "observations": line.observations if line else "",
             }
         )

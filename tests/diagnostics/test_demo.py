@@ -1,7 +1,9 @@
 """The demo data: every state, both kinds and purposes, a covered one, RAMSESS overbooked."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from diagnostics.models import (
@@ -13,6 +15,7 @@ from diagnostics.models import (
     ProviderCapacity,
 )
 from diagnostics.selectors import capacity_plan
+from tests.conftest import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +54,29 @@ def test_the_demo_loads_twice_without_duplicates(demo):
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (Diagnostic.objects.count(), ProviderCapacity.objects.count()) == counts
     assert CommitteeConsent.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("email", "role", "expected"),
+    [
+        (
+            "coordinator@example.org",
+            "coordinator",
+            [
+                "<strong>2</strong> demandes à trier",
+                "alertes de capacité : RAMSESS dépasse sa capacité",
+            ],
+        ),
+        ("provider@example.org", "provider", ["Diagnostics à réaliser", "Voyages Équitables"]),
+        (
+            "applicant@example.org",
+            "applicant",
+            ["À lire et partager", "Diagnostic complet de Épicerie Solidaire du Panier"],
+        ),
+    ],
+)
+def test_the_demo_dashboards_show_the_diagnostics(client, demo, email, role, expected):
+    client.force_login(get_user_model().objects.get(email=email))
+    text = page_text(client.get(reverse("dashboard", kwargs={"role": role})))
+    for sentence in expected:
+        assert sentence in text, sentence
