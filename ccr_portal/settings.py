@@ -134,6 +134,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applicants.tasks.send_dossier_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "diagnostic-due-soon": {
+        "task": "diagnostics.tasks.send_due_soon_reminders",
+        "schedule": crontab(hour=8, minute=10),
+    },
+    "diagnostic-overdue": {
+        "task": "diagnostics.tasks.send_overdue_reminders",
+        "schedule": crontab(hour=8, minute=20),
+    },
+    "diagnostic-sign-off-pending": {
+        "task": "diagnostics.tasks.send_sign_off_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 # --- Accounts --------------------------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
     path("equipe/", include("ccr_portal.users.urls")),
     path("documents/", include("ccr_portal.documents.urls")),
     path("notifications/", include("ccr_portal.notifications.urls")),
+    path("diagnostics/", include("diagnostics.urls")),
     path("", include("applicants.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,13 +6,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from applicants.models import Dossier, Structure
+from applicants.models import Dossier, Membership, Structure
 from ccr_portal.axes import Axis
-from ccr_portal.users.models import Provider
+from ccr_portal.users.models import Provider, Role
 
 
 class DiagnosticKind(models.TextChoices):
@@ -87,6 +87,53 @@ class CoverSource(models.TextChoices):
     OTHER = "other", "Autre organisme"
 
 
+# Statuses by stage, used by the rules, the selectors and the reminders.
+WAITING_STATUSES = (DiagnosticStatus.REQUESTED, DiagnosticStatus.ACCEPTED)
+COMMITTED_STATUSES = (DiagnosticStatus.ASSIGNED, DiagnosticStatus.IN_PROGRESS)
+FINISHED_STATUSES = (DiagnosticStatus.DELIVERED, DiagnosticStatus.VALIDATED)
+CLOSED_STATUSES = (DiagnosticStatus.DECLINED, DiagnosticStatus.COVERED)
+# A request covered by an existing diagnostic (RAMSESS, a DLA…) stands for a finished
+# one when it comes to reading: an assessment one is published to the structure and the
+# committee like a validated one; a support one may be shared with the committee.
+ASSESSMENT_PUBLISHED_STATUSES = (DiagnosticStatus.VALIDATED, DiagnosticStatus.COVERED)
+SHAREABLE_STATUSES = (*FINISHED_STATUSES, DiagnosticStatus.COVERED)
+
+
+class DiagnosticQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DiagnosticQuerySet":
+        """The diagnostics a person may read; the same rule as ``diagnostics.view_diagnostic``.
+
+        A person holding several roles sees the union of what each role sees.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.has_role(Role.COORDINATOR):
+            return self
+        visible = Q(pk__in=[])
+        if user.has_role(Role.APPLICANT):
+            member = Exists(
+                Membership.objects.filter(structure_id=OuterRef("structure_id"), user=user)
+            )
+            visible |= member & (
+                Q(purpose=DiagnosticPurpose.SUPPORT)
+                | Q(purpose=DiagnosticPurpose.ASSESSMENT, status__in=ASSESSMENT_PUBLISHED_STATUSES)
+            )
+        if user.has_role(Role.PROVIDER):
+            visible |= Q(provider__in=user.provider_organisations.values("pk"))
+        if user.has_role(Role.COMMITTEE):
+            visible |= self.committee_readable_condition()
+        return self.filter(visible)
+
+    @staticmethod
+    def committee_readable_condition() -> Q:
+        shared = Exists(
+            CommitteeConsent.objects.filter(diagnostic_id=OuterRef("pk"), revoked_at__isnull=True)
+        )
+        return Q(purpose=DiagnosticPurpose.ASSESSMENT, status__in=ASSESSMENT_PUBLISHED_STATUSES) | (
+            Q(purpose=DiagnosticPurpose.SUPPORT, status__in=SHAREABLE_STATUSES) & shared
+        )
+
+
 def covered_document_path(instance, filename):
     # Server-generated names; the service passes a name from ccr_portal.uploads.
     return f"diagnostics/covered/{uuid.uuid4().hex}"
@@ -104,8 +151,9 @@ class Diagnostic(models.Model):
         "état", max_length=12, choices=DiagnosticStatus.choices, default=DiagnosticStatus.REQUESTED
     )
     request_note = models.TextField("motif de la demande", blank=True)
+    # Blank too: the requester's account may be deleted (SET_NULL) and the row stay valid.
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     requested_at = models.DateTimeField("demandé le", default=timezone.now)
 
@@ -173,6 +221,8 @@ class Diagnostic(models.Model):
 
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = DiagnosticQuerySet.as_manager()
+
     class Meta:
         verbose_name = "diagnostic"
         verbose_name_plural = "diagnostics"
@@ -202,6 +252,50 @@ class Diagnostic(models.Model):
     @property
     def themes(self) -> list[Theme]:
         return THEMES_BY_KIND[self.kind]
+
+    @property
+    def is_full(self) -> bool:
+        return self.kind == DiagnosticKind.FULL
+
+    @property
+    def is_support(self) -> bool:
+        return self.purpose == DiagnosticPurpose.SUPPORT
+
+    @property
+    def is_assessment(self) -> bool:
+        return self.purpose == DiagnosticPurpose.ASSESSMENT
+
+    @property
+    def is_finished(self) -> bool:
+        """Delivered or validated: the conclusions are there to read and sign off."""
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def is_shareable(self) -> bool:
+        """Something the structure may share with the committee (support only)."""
+        return self.status in SHAREABLE_STATUSES
+
+    @property
+    def is_published(self) -> bool:
+        """An assessment diagnostic the structure and the committee may read."""
+        return self.status in ASSESSMENT_PUBLISHED_STATUSES
+
+    @property
+    def days(self) -> Decimal:
+        """Consultant days this diagnostic takes (``settings.DIAGNOSTIC_DAYS``)."""
+        return Decimal(str(settings.DIAGNOSTIC_DAYS[self.kind]))
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status in COMMITTED_STATUSES
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.signed_off_at is not None
 
 
 class ThemeScore(models.Model):
@@ -285,7 +379,7 @@ class CommitteeConsent(models.Model):
 
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="consents")
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     granted_at = models.DateTimeField("accordé le", default=timezone.now)
     revoked_by = models.ForeignKey(

@@ -1,0 +1,138 @@
+"""Who may do what with a diagnostic: one permission per action.
+
+The detail page, the PDF (documents pipeline), the covered document's file and
+every list ask these permissions; lists use ``Diagnostic.objects.visible_to``,
+which states the same reading rule as a query.
+
+Reading a diagnostic:
+- coordinators: every diagnostic;
+- a structure's members (applicant role): its support diagnostics at every
+  stage; an assessment diagnostic belongs to the instruction, so the structure
+  reads it only once validated (never the drafts nor the triage);
+- providers: the diagnostics assigned to their organisation;
+- committee members: an assessment diagnostic once validated, a support one
+  once delivered and only while the structure's consent is active;
+- funders: none.
+
+A request covered by an existing diagnostic counts as finished for reading
+(``models.SHAREABLE_STATUSES``): covered assessment ones are read like
+validated ones, covered support ones are shared like delivered ones.
+"""
+
+import rules
+
+from applicants.models import DossierStatus
+from applicants.rules import is_structure_editor, is_structure_member
+from ccr_portal.permissions import is_applicant, is_committee, is_coordinator, is_provider
+
+from .models import CommitteeConsent, DiagnosticPurpose
+
+# A coordinator may order an assessment diagnostic while the dossier is instructed.
+ASSESSMENT_DOSSIER_STATUSES = (
+    DossierStatus.SUBMITTED,
+    DossierStatus.UNDER_REVIEW,
+    DossierStatus.IN_COMMITTEE,
+)
+
+
+def provider_ids_of(user) -> frozenset[int]:
+    """The provider organisations of a consultant (one query per request)."""
+    cache = user.__dict__
+    if "_diagnostic_provider_ids" not in cache:
+        cache["_diagnostic_provider_ids"] = frozenset(
+            user.provider_organisations.values_list("pk", flat=True)
+        )
+    return cache["_diagnostic_provider_ids"]
+
+
+@rules.predicate
+def is_member_of_diagnostic_structure(user, diagnostic) -> bool:
+    return diagnostic is not None and is_structure_member(user, diagnostic.structure)
+
+
+@rules.predicate
+def is_editor_of_diagnostic_structure(user, diagnostic) -> bool:
+    return diagnostic is not None and is_structure_editor(user, diagnostic.structure)
+
+
+@rules.predicate
+def structure_may_read(user, diagnostic) -> bool:
+    """Support: always its own; assessment: only the validated report."""
+    return diagnostic is not None and (
+        diagnostic.purpose == DiagnosticPurpose.SUPPORT or diagnostic.is_published
+    )
+
+
+@rules.predicate
+def is_assigned_provider(user, diagnostic) -> bool:
+    return (
+        diagnostic is not None
+        and diagnostic.provider_id is not None
+        and diagnostic.provider_id in provider_ids_of(user)
+    )
+
+
+@rules.predicate
+def committee_may_read(user, diagnostic) -> bool:
+    if diagnostic is None:
+        return False
+    if diagnostic.purpose == DiagnosticPurpose.ASSESSMENT:
+        return diagnostic.is_published
+    return (
+        diagnostic.is_shareable
+        and CommitteeConsent.objects.filter(
+            diagnostic_id=diagnostic.pk, revoked_at__isnull=True
+        ).exists()
+    )
+
+
+@rules.predicate
+def is_support(user, diagnostic) -> bool:
+    return diagnostic is not None and diagnostic.purpose == DiagnosticPurpose.SUPPORT
+
+
+@rules.predicate
+def dossier_is_instructed(user, dossier) -> bool:
+    return dossier is not None and dossier.status in ASSESSMENT_DOSSIER_STATUSES
+
+
+@rules.predicate
+def is_member_of_provider(user, provider) -> bool:
+    return provider is not None and provider.pk in provider_ids_of(user)
+
+
+structure_reader = is_applicant & is_member_of_diagnostic_structure & structure_may_read
+structure_editor = is_applicant & is_editor_of_diagnostic_structure & structure_may_read
+assigned_provider = is_provider & is_assigned_provider
+
+rules.add_perm(
+    "diagnostics.view_diagnostic",
+    is_coordinator | structure_reader | assigned_provider | (is_committee & committee_may_read),
+)
+# The provider's draft grid stays between the provider and the coordination.
+rules.add_perm("diagnostics.view_draft_grid", is_coordinator | assigned_provider)
+
+# Requests: the structure asks (support); the coordination orders (assessment).
+rules.add_perm("diagnostics.request_diagnostic", is_applicant & is_structure_editor)
+rules.add_perm("diagnostics.order_assessment", is_coordinator & dossier_is_instructed)
+
+# Triage, assignment and validation by the coordination.
+rules.add_perm("diagnostics.list_all_diagnostics", is_coordinator)
+rules.add_perm("diagnostics.triage_diagnostic", is_coordinator)
+rules.add_perm("diagnostics.assign_diagnostic", is_coordinator)
+rules.add_perm("diagnostics.validate_diagnostic", is_coordinator)
+
+# The provider answers the assignment and fills the grid.
+rules.add_perm("diagnostics.respond_assignment", assigned_provider)
+rules.add_perm("diagnostics.fill_grid", assigned_provider)
+rules.add_perm("diagnostics.list_assignments", is_provider)
+
+# The structure's shared sign-off and its consent to the committee (support only).
+rules.add_perm("diagnostics.sign_off_diagnostic", structure_editor)
+rules.add_perm("diagnostics.manage_consent", structure_editor & is_support)
+rules.add_perm("diagnostics.list_my_diagnostics", is_applicant)
+
+# Capacity: a provider declares its own, the coordination any.
+rules.add_perm(
+    "diagnostics.declare_capacity", is_coordinator | (is_provider & is_member_of_provider)
+)

@@ -1,0 +1,246 @@
+"""Reads reused by pages, panels and reminders, always scoped by the viewer."""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from applicants.models import Membership
+from ccr_portal.formatting import format_date, format_number
+from ccr_portal.users.models import Provider
+
+from .capacity import (
+    CapacityPlan,
+    Commitment,
+    Supply,
+    Waiting,
+    add_months,
+    month_start,
+    plan_capacity,
+)
+from .models import (
+    COMMITTED_STATUSES,
+    FINISHED_STATUSES,
+    CommitteeConsent,
+    Diagnostic,
+    DiagnosticPurpose,
+    DiagnosticStatus,
+    DiagnosticTransition,
+    ProviderCapacity,
+)
+
+CAPACITY_HORIZON_MONTHS = 6
+# How far the projection may look before it declares the queue out of reach.
+CAPACITY_LIMIT_MONTHS = 36
+
+
+def diagnostic_days(kind: str) -> Decimal:
+    return Decimal(str(settings.DIAGNOSTIC_DAYS[kind]))
+
+
+def with_list_annotations(queryset: QuerySet) -> QuerySet:
+    """What a list row shows, in a bounded number of queries whatever the number of rows."""
+    # Another live diagnostic of the same structure and kind: a possible duplicate.
+    duplicates = (
+        Diagnostic.objects.filter(structure_id=OuterRef("structure_id"), kind=OuterRef("kind"))
+        .exclude(pk=OuterRef("pk"))
+        .exclude(status=DiagnosticStatus.DECLINED)
+    )
+    last_refusal = (
+        DiagnosticTransition.objects.filter(
+            diagnostic_id=OuterRef("pk"), action="decline_assignment"
+        )
+        .order_by("-created_at", "-pk")
+        .values("comment")[:1]
+    )
+    shared = CommitteeConsent.objects.filter(diagnostic_id=OuterRef("pk"), revoked_at__isnull=True)
+    return queryset.select_related(
+        "structure", "provider", "consultant", "dossier__campaign"
+    ).annotate(
+        has_duplicate=Exists(duplicates),
+        last_assignment_refusal=Subquery(last_refusal),
+        is_shared=Exists(shared),
+    )
+
+
+def diagnostic_queue() -> QuerySet:
+    """The coordinators' queue: what waits for triage first, then by due date."""
+    return (
+        with_list_annotations(Diagnostic.objects.all())
+        .alias(status_rank=_status_rank())
+        .order_by("status_rank", "due_date", "requested_at", "pk")
+    )
+
+
+def _status_rank() -> Case:
+    order = [
+        DiagnosticStatus.REQUESTED,
+        DiagnosticStatus.ACCEPTED,
+        DiagnosticStatus.ASSIGNED,
+        DiagnosticStatus.IN_PROGRESS,
+        DiagnosticStatus.DELIVERED,
+        DiagnosticStatus.VALIDATED,
+        DiagnosticStatus.COVERED,
+        DiagnosticStatus.DECLINED,
+    ]
+    return Case(
+        *[When(status=code, then=Value(rank)) for rank, code in enumerate(order)],
+        output_field=IntegerField(),
+    )
+
+
+def possible_duplicates(diagnostic: Diagnostic) -> QuerySet:
+    """Other live diagnostics of the same structure and kind (a structure is diagnosed once)."""
+    return (
+        Diagnostic.objects.filter(structure_id=diagnostic.structure_id, kind=diagnostic.kind)
+        .exclude(pk=diagnostic.pk)
+        .exclude(status=DiagnosticStatus.DECLINED)
+        .select_related("provider")
+        .order_by("-requested_at")
+    )
+
+
+def provider_assignments(user) -> QuerySet:
+    """The diagnostics assigned to the organisations of a provider's consultant."""
+    return with_list_annotations(
+        Diagnostic.objects.filter(provider__in=user.provider_organisations.values("pk"))
+    ).order_by("due_date", "pk")
+
+
+def awaiting_sign_off(user) -> QuerySet:
+    """Finished diagnostics the person, as an editor of the structure, may sign off."""
+    editor = Exists(
+        Membership.objects.filter(
+            structure_id=OuterRef("structure_id"), user=user, role=Membership.Role.EDITOR
+        )
+    )
+    return (
+        Diagnostic.objects.visible_to(user)
+        .filter(editor, status__in=FINISHED_STATUSES, signed_off_at__isnull=True)
+        # An assessment diagnostic reaches the structure only once validated.
+        .filter(Q(purpose=DiagnosticPurpose.SUPPORT) | Q(status=DiagnosticStatus.VALIDATED))
+        .select_related("structure")
+    )
+
+
+def latest_comment(diagnostic: Diagnostic, action: str) -> DiagnosticTransition | None:
+    return (
+        diagnostic.transitions.filter(action=action)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def capacity_plan(
+    *, today: datetime.date | None = None, horizon: int = CAPACITY_HORIZON_MONTHS
+) -> CapacityPlan:
+    """The inputs of ``plan_capacity`` read from the database in four queries."""
+    today = today or timezone.localdate()
+    first = month_start(today)
+    commitments = [
+        Commitment(row["pk"], row["provider_id"], row["due_date"], diagnostic_days(row["kind"]))
+        for row in Diagnostic.objects.filter(
+            status__in=COMMITTED_STATUSES, provider__isnull=False, due_date__isnull=False
+        ).values("pk", "provider_id", "due_date", "kind")
+    ]
+    waiting = [
+        Waiting(row["pk"], diagnostic_days(row["kind"]), row["status"] == DiagnosticStatus.ACCEPTED)
+        for row in Diagnostic.objects.filter(
+            status__in=[DiagnosticStatus.ACCEPTED, DiagnosticStatus.REQUESTED]
+        )
+        .order_by("requested_at", "pk")
+        .values("pk", "kind", "status")
+    ]
+    declared = defaultdict(dict)
+    for row in ProviderCapacity.objects.filter(
+        month__gte=first, month__lt=add_months(first, CAPACITY_LIMIT_MONTHS)
+    ).values("provider_id", "month", "consultant_days"):
+        declared[row["provider_id"]][row["month"]] = row["consultant_days"]
+    busy = {commitment.provider_id for commitment in commitments}
+    providers = Provider.objects.filter(
+        Q(monthly_capacity_days__gt=0) | Q(pk__in=list(busy) + list(declared))
+    ).order_by("name")
+    supplies = [
+        Supply(
+            provider.pk,
+            str(provider),
+            provider.monthly_capacity_days,
+            declared.get(provider.pk, {}),
+        )
+        for provider in providers
+    ]
+    return plan_capacity(
+        today=today,
+        supplies=supplies,
+        commitments=commitments,
+        waiting=waiting,
+        horizon=horizon,
+        limit=CAPACITY_LIMIT_MONTHS,
+    )
+
+
+def status_counts(queryset: QuerySet) -> list[tuple[str, str, int]]:
+    """(code, label, count) for every status, zeros included, in workflow order."""
+    totals = dict(queryset.order_by().values_list("status").annotate(total=Count("pk")))
+    return [(code, label, totals.get(code, 0)) for code, label in DiagnosticStatus.choices]
+
+
+def capacity_warnings(plan: CapacityPlan, *, today: datetime.date | None = None) -> list[dict]:
+    """The plan's warnings in French, each with the diagnostic's link when there is one."""
+    today = today or timezone.localdate()
+    late = Diagnostic.objects.select_related("structure", "provider").in_bulk(
+        [item.diagnostic_id for item in plan.late]
+    )
+    warnings = [
+        {
+            "text": f"{overload.name} dépasse sa capacité en "
+            f"{date_format(overload.month, 'F Y')} : "
+            f"{format_number(overload.load, 1)} jours prévus pour "
+            f"{format_number(overload.capacity, 1)} disponibles.",
+            "url": "",
+        }
+        for overload in plan.overloads
+    ]
+    for item in plan.late:
+        diagnostic = late.get(item.diagnostic_id)
+        if diagnostic is None:
+            continue
+        what = f"{diagnostic.get_kind_display()} de {diagnostic.structure} ({diagnostic.provider})"
+        if item.due_date < today:
+            text = f"{what} : l'échéance du {format_date(item.due_date)} est dépassée."
+        elif item.done_month is not None:
+            text = (
+                f"{what} : l'échéance du {format_date(item.due_date)} ne peut pas être tenue, "
+                f"fin prévue en {date_format(item.done_month, 'F Y')}."
+            )
+        else:
+            text = (
+                f"{what} : l'échéance du {format_date(item.due_date)} ne peut pas être tenue, "
+                "la capacité du prestataire ne suffit pas."
+            )
+        warnings.append({"text": text, "url": diagnostic.get_absolute_url()})
+    if plan.unreachable:
+        warnings.append(
+            {
+                "text": f"La capacité déclarée ne suffit pas à réaliser tout le travail dans les "
+                f"{CAPACITY_LIMIT_MONTHS} prochains mois.",
+                "url": "",
+            }
+        )
+    return warnings

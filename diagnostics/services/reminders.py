@@ -1,0 +1,128 @@
+"""The diagnostic reminders, run by Celery beat (one entry per rule in the settings).
+
+Each rule selects what is due in one query and reminds once per (rule,
+diagnostic, deadline) through ``remind_once``; a new due date is a new deadline.
+"""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ccr_portal.notifications.services import remind_once
+
+from ..models import COMMITTED_STATUSES, Diagnostic, DiagnosticPurpose, DiagnosticStatus
+from .people import provider_people, structure_people
+
+DUE_SOON_DAYS = 3
+SIGN_OFF_PENDING_DAYS = 5
+
+RULE_DUE_SOON = "diagnostic-due-soon"
+RULE_OVERDUE = "diagnostic-overdue"
+RULE_SIGN_OFF_PENDING = "diagnostic-sign-off-pending"
+
+
+def _context(diagnostic: Diagnostic) -> dict:
+    return {
+        "structure": diagnostic.structure.name,
+        "kind": diagnostic.get_kind_display(),
+        "purpose": diagnostic.get_purpose_display(),
+        "status": diagnostic.get_status_display(),
+        "due_date": diagnostic.due_date.isoformat() if diagnostic.due_date else "",
+    }
+
+
+def _committed():
+    return Diagnostic.objects.filter(
+        status__in=COMMITTED_STATUSES, provider__isnull=False, due_date__isnull=False
+    ).select_related("structure", "provider", "consultant")
+
+
+def remind_due_soon(*, today: datetime.date | None = None) -> int:
+    """The provider, three days before the due date of a diagnostic not yet delivered."""
+    today = today or timezone.localdate()
+    due = _committed().filter(
+        due_date__gte=today, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
+    )
+    sent = 0
+    for diagnostic in due:
+        people = provider_people(diagnostic)
+        if people and remind_once(
+            rule=RULE_DUE_SOON,
+            about=diagnostic,
+            deadline=diagnostic.due_date,
+            recipients=people,
+            subject=f"Échéance proche : diagnostic de {diagnostic.structure}",
+            template="diagnostic_reminder_due_soon",
+            context=_context(diagnostic),
+            url=diagnostic.get_absolute_url(),
+        ):
+            sent += 1
+    return sent
+
+
+def remind_overdue(*, today: datetime.date | None = None) -> int:
+    """The provider, the day after the due date of a diagnostic still not delivered."""
+    today = today or timezone.localdate()
+    sent = 0
+    for diagnostic in _committed().filter(due_date__lt=today):
+        people = provider_people(diagnostic)
+        if people and remind_once(
+            rule=RULE_OVERDUE,
+            about=diagnostic,
+            deadline=diagnostic.due_date,
+            recipients=people,
+            subject=f"Échéance dépassée : diagnostic de {diagnostic.structure}",
+            template="diagnostic_reminder_overdue",
+            context=_context(diagnostic),
+            url=diagnostic.get_absolute_url(),
+        ):
+            sent += 1
+    return sent
+
+
+def sign_off_opened_on(diagnostic: Diagnostic) -> datetime.date | None:
+    """When the structure could first read the conclusions (an assessment: once validated)."""
+    moment = diagnostic.delivered_at if diagnostic.is_support else diagnostic.validated_at
+    return timezone.localdate(moment) if moment else None
+
+
+def remind_sign_off_pending(*, today: datetime.date | None = None) -> int:
+    """The structure's editors (never its readers), five days after it could sign off."""
+    today = today or timezone.localdate()
+    limit = timezone.make_aware(
+        datetime.datetime.combine(
+            today - datetime.timedelta(days=SIGN_OFF_PENDING_DAYS - 1), datetime.time.min
+        )
+    )
+    pending = Diagnostic.objects.filter(signed_off_at__isnull=True).filter(
+        Q(
+            purpose=DiagnosticPurpose.SUPPORT,
+            status__in=[DiagnosticStatus.DELIVERED, DiagnosticStatus.VALIDATED],
+            delivered_at__lt=limit,
+        )
+        | Q(
+            purpose=DiagnosticPurpose.ASSESSMENT,
+            status=DiagnosticStatus.VALIDATED,
+            validated_at__lt=limit,
+        )
+    )
+    sent = 0
+    for diagnostic in pending.select_related("structure"):
+        opened_on = sign_off_opened_on(diagnostic)
+        deadline = opened_on + datetime.timedelta(days=SIGN_OFF_PENDING_DAYS)
+        if deadline > today:
+            continue
+        editors = structure_people(diagnostic, editors_only=True)
+        if editors and remind_once(
+            rule=RULE_SIGN_OFF_PENDING,
+            about=diagnostic,
+            deadline=deadline,
+            recipients=editors,
+            subject=f"Diagnostic à partager : {diagnostic.structure}",
+            template="diagnostic_reminder_sign_off",
+            context={**_context(diagnostic), "opened_on": opened_on.isoformat()},
+            url=diagnostic.get_absolute_url(),
+        ):
+            sent += 1
+    return sent
