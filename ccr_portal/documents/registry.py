@@ -18,6 +18,17 @@ class DocumentKind:
     permission: str
     get_context: Callable[[models.Model], dict]
     get_filename: Callable[[models.Model], str]
+    # French grammar of the label, for the buttons: « la fiche », « le plan ».
+    feminine: bool = True
+
+    @property
+    def the_label(self) -> str:
+        article = "la" if self.feminine else "le"
+        return f"{article} {self.label[:1].lower()}{self.label[1:]}"
+
+    @property
+    def generated_word(self) -> str:
+        return "Générée" if self.feminine else "Généré"
 
 
 _kinds: dict[str, DocumentKind] = {}
