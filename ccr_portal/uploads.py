@@ -137,11 +137,6 @@ def clean_original_name(name: str) -> str:
     return f"{stem}{path.suffix.lower()[:10]}"
 
 
-def storage_name(prefix: str, kind: FileKind) -> str:
-    """A server-generated path: nothing the person typed reaches the disk."""
-    return f"{prefix}/{uuid.uuid4().hex}{kind.extensions[0]}"
-
-
 ALLOWED_EXTENSIONS = {ext for kind in ALLOWED_KINDS.values() for ext in kind.extensions}
 
 

@@ -1,6 +1,5 @@
 """Diagnostics (axis A): light or full, support or assessment, and the providers' capacity."""
 
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from applicants.models import Dossier, Membership, Structure
 from ccr_portal.axes import Axis
+from ccr_portal.uploads import private_name
 from ccr_portal.users.models import Provider, Role
 
 
@@ -135,8 +135,7 @@ class DiagnosticQuerySet(models.QuerySet):
 
 
 def covered_document_path(instance, filename):
-    # Server-generated names; the service passes a name from ccr_portal.uploads.
-    return f"diagnostics/covered/{uuid.uuid4().hex}"
+    return private_name(f"diagnostics/covered/{instance.pk}", filename)
 
 
 class Diagnostic(models.Model):

@@ -13,7 +13,7 @@ from applicants.models import Dossier, Structure
 from ccr_portal.axes import Axis
 from ccr_portal.formatting import format_date
 from ccr_portal.notifications.services import notify_many
-from ccr_portal.uploads import clean_original_name, storage_name, validate_upload
+from ccr_portal.uploads import clean_original_name, validate_upload
 from ccr_portal.users.models import Provider, User
 from ccr_portal.workflow import Transition, TransitionRefused
 
@@ -255,9 +255,7 @@ def diagnostic_mark_covered(
     diagnostic.covered_source_name = source_name.strip()
     diagnostic.covered_on = covered_on
     diagnostic.covered_document_name = clean_original_name(upload.name)
-    diagnostic.covered_document.save(
-        storage_name(f"diagnostics/covered/{diagnostic.pk}", file_kind), upload, save=False
-    )
+    diagnostic.covered_document.save(f"diagnostic{file_kind.extensions[0]}", upload, save=False)
     diagnostic.full_clean()
     diagnostic.save()
     _announce(diagnostic, record, transition, audience={"structure"})
