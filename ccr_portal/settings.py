@@ -134,6 +134,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applicants.tasks.send_dossier_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "accompaniment-session-notes": {
+        "task": "accompaniment.tasks.send_session_notes_reminders",
+        "schedule": crontab(hour=8, minute=10),
+    },
+    "accompaniment-plan-agreement": {
+        "task": "accompaniment.tasks.send_plan_agreement_reminders",
+        "schedule": crontab(hour=8, minute=20),
+    },
+    "accompaniment-follow-up-due": {
+        "task": "accompaniment.tasks.send_follow_up_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 # --- Accounts --------------------------------------------------------------

@@ -16,5 +16,6 @@ urlpatterns = [
     path("documents/", include("ccr_portal.documents.urls")),
     path("notifications/", include("ccr_portal.notifications.urls")),
     path("structures/", include("applicants.urls")),
+    path("accompagnement/", include("accompaniment.urls")),
     path("admin/", admin.site.urls),
 ]
