@@ -110,6 +110,7 @@ class CommitteeRecommendation(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name="saisie par",
     )
@@ -166,7 +167,7 @@ class DevelopmentPlan(models.Model):
         Diagnostic, blank=True, related_name="development_plans", verbose_name="diagnostics"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField("créé le", default=timezone.now)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
@@ -227,7 +228,7 @@ class PlanTransition(models.Model):
     from_status = models.CharField("de", max_length=20, choices=PlanStatus.choices)
     to_status = models.CharField("vers", max_length=20, choices=PlanStatus.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     comment = models.TextField("commentaire", blank=True)
     created_at = models.DateTimeField("le", default=timezone.now)
@@ -488,7 +489,7 @@ class SatisfactionAnswer(models.Model):
     )
     comment = models.TextField("commentaire", blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField("répondu le", default=timezone.now)
 
@@ -572,7 +573,7 @@ class Session(models.Model):
         verbose_name="événement",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField("saisie le", default=timezone.now)
     updated_at = models.DateTimeField("mise à jour le", auto_now=True)
@@ -653,7 +654,7 @@ class SessionDocument(models.Model):
     file_kind = models.CharField("format", max_length=10)
     size = models.PositiveBigIntegerField("taille")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField("ajouté le", default=timezone.now)
 
@@ -716,7 +717,7 @@ class Event(models.Model):
     )
     attendance_recorded_at = models.DateTimeField("présences relevées le", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField("créé le", default=timezone.now)
 
@@ -749,7 +750,7 @@ class EventRegistration(models.Model):
     status = models.CharField("état", max_length=12, choices=RegistrationStatus.choices)
     attended = models.BooleanField("présente", null=True, blank=True)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField("inscrite le", default=timezone.now)
     promoted_at = models.DateTimeField("sortie de liste d'attente le", null=True, blank=True)
@@ -783,7 +784,7 @@ class GpecSheet(models.Model):
     skills_to_build = models.TextField("compétences à développer", blank=True)
     recruitment_plan = models.TextField("plan de recrutement", blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField("mise à jour le", auto_now=True)
 
@@ -844,7 +845,7 @@ class QualifyingTraining(models.Model):
     status = models.CharField("état", max_length=12, choices=Status.choices, default=Status.PLANNED)
     funding = models.CharField("financement", max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -888,7 +889,7 @@ class QadesGrid(models.Model):
         "année", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField("mise à jour le", auto_now=True)
 

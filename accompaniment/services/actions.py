@@ -172,6 +172,9 @@ def satisfaction_record(
     comment: str = "",
 ) -> SatisfactionAnswer:
     """The structure rates a completed action, once."""
+    action = (
+        PlanAction.objects.select_for_update().select_related("plan__structure").get(pk=action.pk)
+    )
     if not actor.has_perm("accompaniment.rate_action", action):
         raise PermissionDenied("Seul un éditeur de la structure peut donner son avis.")
     if not action.is_completed:
