@@ -111,13 +111,13 @@ RESIDENTS = [
         ("velo@example.org", "Léa", "Fabre"),
     ),
     (
-        "Le Comptoir Équitable",
+        "Comptoir Équitable de Noailles",
         Structure.LegalForm.SCIC,
         "",
         "W133000103",
         Structure.Sector.FOOD,
-        "41 rue de la République",
-        "13002",
+        "5 place des Capucins",
+        "13001",
         DossierStatus.INSTALLED,
         ("comptoir@example.org", "Karim", "Haddad"),
     ),
@@ -154,7 +154,7 @@ RECOMMENDATIONS = {
         Axis.SECURING: (D("2.5"), "Organiser l'atelier pour une montée en charge lente."),
         Axis.COOPERATION: (D("1"), "Logistique mutualisée du déménagement."),
     },
-    "Le Comptoir Équitable": {
+    "Comptoir Équitable de Noailles": {
         Axis.SECURING: (D("4"), "Stratégie marketing et gestion des stocks."),
         Axis.PROFESSIONALISATION: (D("2"), "GPEC : anticiper deux recrutements."),
     },
@@ -209,7 +209,7 @@ def _build() -> None:
     for name, status in [
         ("Café Associatif de la Plaine", PlanStatus.PROPOSED),
         ("Atelier Vélo Solidaire", PlanStatus.AGREED),
-        ("Le Comptoir Équitable", PlanStatus.AGREED),
+        ("Comptoir Équitable de Noailles", PlanStatus.AGREED),
         ("Ressourcerie du Canet", PlanStatus.AGREED),
     ]:
         plans[name] = _plan(
@@ -222,15 +222,19 @@ def _build() -> None:
             editor=editors[name],
         )
     _backdate(plans["Café Associatif de la Plaine"], proposed_days_ago=9)
-    comptoir, ressourcerie = plans["Le Comptoir Équitable"], plans["Ressourcerie du Canet"]
+    comptoir, ressourcerie = plans["Comptoir Équitable de Noailles"], plans["Ressourcerie du Canet"]
     if comptoir.created and ressourcerie.created:
         _sessions(comptoir.plan, ressourcerie.plan, providers, consultant, coordinator, today)
         _close(ressourcerie.plan, comptoir.plan, coordinator, consultant, editors, today)
 
     _information_day(campaign, providers["Regain"], coordinator, structures, today)
-    _gpec(structures["Le Comptoir Équitable"], editors["Le Comptoir Équitable"])
+    _gpec(structures["Comptoir Équitable de Noailles"], editors["Comptoir Équitable de Noailles"])
     _gpec(structures["Fil Rouge Textile"], editors["Fil Rouge Textile"])
-    _qades(structures["Le Comptoir Équitable"], editors["Le Comptoir Équitable"], today)
+    _qades(
+        structures["Comptoir Équitable de Noailles"],
+        editors["Comptoir Équitable de Noailles"],
+        today,
+    )
     _qades(structures["Ressourcerie du Canet"], editors["Ressourcerie du Canet"], today, years=1)
 
 
@@ -602,7 +606,7 @@ def _close(ressourcerie, comptoir, coordinator, consultant, editors, today) -> N
     action_complete(action=_securing(comptoir), actor=consultant)
     satisfaction_record(
         action=_securing(comptoir),
-        actor=editors["Le Comptoir Équitable"],
+        actor=editors["Comptoir Équitable de Noailles"],
         usefulness=4,
         would_recommend=5,
         comment="Très utile pour la stratégie marketing.",

@@ -159,6 +159,10 @@ class PlanOverview:
         return sum((row.consumed_days for row in self.axes), ZERO)
 
     @property
+    def remaining_days(self) -> Decimal:
+        return self.planned_days - self.consumed_days
+
+    @property
     def cost(self) -> Decimal:
         return sum((row.cost for row in self.axes), ZERO)
 

@@ -392,7 +392,7 @@ def _announce(plan: DevelopmentPlan, record: PlanTransition, description: str) -
         )
     notify_many(
         recipients=[person for person in recipients if person != record.actor],
-        subject=f"Plan de développement de {plan.structure} : "
+        subject=f"Plan de développement ({plan.structure}) : "
         f"{record.get_to_status_display().lower()}",
         template="accompaniment_plan_status",
         context={

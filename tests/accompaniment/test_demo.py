@@ -80,7 +80,7 @@ def test_sessions_events_gpec_and_qades(demo):
     assert statuses.count("registered") == information_day.capacity
     assert statuses.count("waitlisted") == 2
     assert Event.objects.get(kind="collective_training").session.attendances.count() == 2
-    comptoir = Structure.objects.get(name="Le Comptoir Équitable")
+    comptoir = Structure.objects.get(name="Comptoir Équitable de Noailles")
     assert comptoir.gpec_sheet.jobs.count() == 3
     years = list(comptoir.qades_grids.order_by("year").values_list("year", flat=True))
     assert len(years) == 2

@@ -204,7 +204,7 @@ def test_the_plan_goes_through_its_workflow_recorded_notified_and_versioned(
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PROPOSED
     assert Notification.objects.get(recipient=editor).subject == (
-        "Plan de développement de Fil Rouge Textile : proposé à la structure"
+        "Plan de développement (Fil Rouge Textile) : proposé à la structure"
     )
     first = GeneratedDocument.objects.get(kind=DEVELOPMENT_PLAN)
     assert first.status == GeneratedDocument.Status.READY
@@ -431,6 +431,23 @@ def test_propose_button_refuses_an_unbalanced_plan_in_french(client, coordinator
     assert plan.status == PlanStatus.DRAFT
 
 
+def test_the_amounts_form_shows_the_saved_amounts_as_numbers(client, coordinator, accepted):
+    structure, _editor, dossier, _diagnostic = accepted
+    FinancingNeed.objects.create(
+        dossier=dossier, category=FinancingCategory.SHOP_FITOUT, amount=Decimal("18000.50")
+    )
+    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+    client.force_login(coordinator)
+    url = reverse("accompaniment:plan-financing", args=[plan.pk])
+    text = page_text(client.get(url))
+    # A number input needs "18000.50": the French "18 000,50" would be sent back empty.
+    assert 'name="shop_fitout_0" id="id_shop_fitout_0" value="18000.50"' in text
+
+    client.post(url, {"shop_fitout_0": "18000.50", "equity_0": "18000.50"})
+    plan.refresh_from_db()
+    assert plan.financing_lines.get(item="shop_fitout").year_n == Decimal("18000.50")
+
+
 def test_a_negative_amount_is_refused_next_to_its_field_and_nothing_is_lost(
     client, coordinator, accepted
 ):
@@ -486,7 +503,10 @@ def _plan_with_sessions(coordinator, accepted, ramsess, actions, sessions_per_ac
 
 
 # The drafted plan already holds a securing action: ``actions`` + 1 get sessions.
-@pytest.mark.parametrize(("actions", "sessions", "consumed"), [(1, 1, "1,00"), (8, 4, "18,00")])
+@pytest.mark.parametrize(
+    ("actions", "sessions", "planned", "consumed"),
+    [(1, 1, "6,5", "1,00"), (8, 4, "13,5", "18,00")],
+)
 def test_plan_page_query_count_is_bounded(
     client,
     coordinator,
@@ -495,6 +515,7 @@ def test_plan_page_query_count_is_bounded(
     django_assert_max_num_queries,
     actions,
     sessions,
+    planned,
     consumed,
 ):
     plan = _plan_with_sessions(coordinator, accepted, ramsess, actions, sessions)
@@ -505,5 +526,8 @@ def test_plan_page_query_count_is_bounded(
             response = client.get(reverse("accompaniment:plan-detail", args=[plan.pk]))
         text = page_text(response)
         # Total consumed days: each session is 3.5 hours, half a day.
-        assert f'<td class="text-end">{consumed}</td><td></td>' in text
+        assert (
+            f'Total du plan</th><td class="text-end">{planned}</td>'
+            f'<td class="text-end">{consumed}</td>'
+        ) in text
         assert text.count("Prévisionnel</a>") == (actions + 1) * sessions
