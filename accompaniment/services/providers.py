@@ -26,7 +26,13 @@ def _apply(
 ) -> Provider:
     axes = [axis for axis in Axis.values if axis in set(axes)]
     consultants = list(consultants)
-    without_role = [person for person in consultants if not person.has_role(Role.PROVIDER)]
+    # Someone already attached (a coordinator of Regain, say) may stay; newcomers need the role.
+    current = set(provider.members.values_list("pk", flat=True)) if provider.pk else set()
+    without_role = [
+        person
+        for person in consultants
+        if person.pk not in current and not person.has_role(Role.PROVIDER)
+    ]
     if without_role:
         names = ", ".join(person.display_name for person in without_role)
         raise ValidationError(

@@ -483,6 +483,15 @@ class ActionRateView(ActionMixin, ServiceFormView):
     form_class = SatisfactionForm
     success_message = "Merci : votre avis a été enregistré."
 
+    def get(self, request, *args, **kwargs):
+        if not self.action.is_completed:
+            messages.info(request, "Vous pourrez donner votre avis une fois l'action réalisée.")
+            return HttpResponseRedirect(self.plan.get_absolute_url())
+        if SatisfactionAnswer.objects.filter(action=self.action).exists():
+            messages.info(request, "Votre avis sur cette action est déjà enregistré. Merci !")
+            return HttpResponseRedirect(self.plan.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(action=self.action, plan=self.plan, **kwargs)
 

@@ -5,13 +5,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
+from ccr_portal.axes import Axis
 from ccr_portal.users.models import Role
 
-from ..forms import DocumentForm, SessionForm, SessionUpdateForm
-from ..models import Session, SessionDocument, SessionStatus
+from ..forms import DocumentForm, SessionForm, SessionUpdateForm, open_actions_for
+from ..models import Format, Session, SessionDocument, SessionStatus
 from ..rules import provider_ids
 from ..selectors import provider_figures, sessions_for
 from ..services.sessions import session_document_add, session_log, session_update
@@ -63,10 +65,20 @@ class SessionCreateView(LoginRequiredMixin, ServiceFormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
-        initial = super().get_initial()
-        action = self.request.GET.get("action", "")
-        if action.isdigit():
-            initial["actions"] = [int(action)]
+        initial = {
+            **super().get_initial(),
+            "date": timezone.localdate(),
+            "axis": Axis.SECURING,
+            "format": Format.INDIVIDUAL,
+        }
+        raw = self.request.GET.get("action", "")
+        action = (
+            open_actions_for(self.request.user).filter(pk=int(raw)).first()
+            if raw.isdigit()
+            else None
+        )
+        if action is not None:
+            initial.update(actions=[action.pk], axis=action.axis, format=action.format)
         return initial
 
     def perform(self, form):

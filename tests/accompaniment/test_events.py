@@ -11,6 +11,7 @@ from django.utils import timezone
 from accompaniment.models import (
     Audience,
     CommitteeRecommendation,
+    Event,
     EventRegistration,
     Format,
     PlanStatus,
@@ -247,3 +248,47 @@ def test_event_list_query_count_is_bounded(client, count, django_assert_max_num_
     with django_assert_max_num_queries(10):
         response = client.get(reverse("accompaniment:event-list"))
     assert page_text(response).count("1 / 2") == min(count, 25)
+
+
+def test_the_coordination_creates_an_event_through_the_form(client):
+    coordinator = UserFactory(coordinator=True)
+    organiser = EventFactory().organiser
+    client.force_login(coordinator)
+    day = timezone.localdate() + datetime.timedelta(days=20)
+    response = client.post(
+        reverse("accompaniment:event-create"),
+        {
+            "kind": "collective_training",
+            "title": "DLA collectif : la stratégie marketing",
+            "date": day.isoformat(),
+            "start_time": "09:30",
+            "duration_hours": "3.5",
+            "place": "APEAS, Marseille",
+            "capacity": "0",
+            "audience": "selected",
+            "axis": Axis.SECURING,
+            "organiser": organiser.pk,
+        },
+    )
+    assert "Assurez-vous que cette valeur est supérieure ou égale à 1." in page_text(response)
+    assert not Event.objects.filter(title__startswith="DLA collectif").exists()
+    response = client.post(
+        reverse("accompaniment:event-create"),
+        {
+            "kind": "collective_training",
+            "title": "DLA collectif : la stratégie marketing",
+            "date": day.isoformat(),
+            "start_time": "09:30",
+            "duration_hours": "3.5",
+            "place": "APEAS, Marseille",
+            "capacity": "12",
+            "audience": "selected",
+            "axis": Axis.SECURING,
+            "organiser": organiser.pk,
+        },
+    )
+    event = Event.objects.get(title="DLA collectif : la stratégie marketing")
+    assert response.url == event.get_absolute_url()
+    assert (event.capacity, event.created_by) == (12, coordinator)
+    client.force_login(UserFactory(applicant=True))
+    assert client.get(reverse("accompaniment:event-create")).status_code == 403

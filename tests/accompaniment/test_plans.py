@@ -203,8 +203,10 @@ def test_the_plan_goes_through_its_workflow_recorded_notified_and_versioned(
         plan_transition(plan=plan, actor=coordinator, action="propose")
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PROPOSED
-    assert Notification.objects.get(recipient=editor).subject == (
-        "Plan de développement (Fil Rouge Textile) : proposé à la structure"
+    proposed = Notification.objects.get(recipient=editor)
+    assert proposed.subject == "Plan de développement (Fil Rouge Textile) : proposé à la structure"
+    assert proposed.body.endswith(
+        "Lisez le plan sur le portail, puis validez-le ou demandez des modifications."
     )
     first = GeneratedDocument.objects.get(kind=DEVELOPMENT_PLAN)
     assert first.status == GeneratedDocument.Status.READY
@@ -531,3 +533,35 @@ def test_plan_page_query_count_is_bounded(
             f'<td class="text-end">{consumed}</td>'
         ) in text
         assert text.count("Prévisionnel</a>") == (actions + 1) * sessions
+
+
+def test_the_follow_up_point_is_recorded_by_the_coordination(client, coordinator, accepted):
+    structure, editor, dossier, _diagnostic = accepted
+    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+    balance_financing(plan, coordinator)
+    move_plan(plan, coordinator=coordinator, editor=editor, to=PlanStatus.COMPLETED)
+    url = reverse("accompaniment:follow-up", args=[plan.pk])
+
+    client.force_login(editor)
+    assert client.post(url, {"what_changed": "Tout"}).status_code == 403
+    client.force_login(coordinator)
+    response = client.post(url, {"what_changed": "", "jobs_fte": "4.5"})
+    assert "Ce champ est obligatoire." in page_text(response)
+    response = client.post(
+        url,
+        {
+            "what_changed": "Boutique ouverte, deux embauches.",
+            "jobs_fte": "4.5",
+            "turnover_trend": "up",
+        },
+    )
+    assert response.status_code == 302
+    follow_up = FollowUp.objects.get(plan=plan)
+    assert (follow_up.jobs_fte, follow_up.turnover_trend, follow_up.recorded_by) == (
+        Decimal("4.50"),
+        "up",
+        coordinator,
+    )
+    text = page_text(client.get(plan.get_absolute_url()))
+    assert "Boutique ouverte, deux embauches." in text
+    assert "En hausse" in text

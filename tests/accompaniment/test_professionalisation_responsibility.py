@@ -199,3 +199,39 @@ def test_the_common_summary_shows_only_published_lines(client):
     assert "Objectif non publié" not in text
     assert "Discret" not in text
     assert "Bilan : 1 atteint, 0 partiellement, 0 non atteint." in text
+
+
+def test_the_provider_of_the_professionalisation_action_works_on_the_gpec(client):
+    from accompaniment.models import CommitteeRecommendation, PlanStatus
+    from accompaniment.services.plans import plan_create
+    from ccr_portal.axes import Axis
+
+    from .factories import (
+        AccompanimentProviderFactory,
+        balance_financing,
+        consultant_of,
+        move_plan,
+        validated_diagnostic,
+    )
+
+    coordinator = UserFactory(coordinator=True)
+    structure, editor, dossier = structure_with_dossier(DossierStatus.ACCEPTED)
+    CommitteeRecommendation.objects.create(dossier=dossier, axis=Axis.SECURING)
+    apeas = AccompanimentProviderFactory(axes=[Axis.PROFESSIONALISATION])
+    ramsess = AccompanimentProviderFactory(axes=[Axis.SECURING])
+    validated_diagnostic(
+        structure, ramsess, {Axis.SECURING: 2, Axis.PROFESSIONALISATION: 2}, dossier=dossier
+    )
+    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+    assert plan.actions.get(axis=Axis.PROFESSIONALISATION).provider == apeas
+    balance_financing(plan, coordinator)
+    gpec = reverse("accompaniment:gpec", args=[structure.pk])
+    apeas_consultant, ramsess_consultant = consultant_of(apeas), consultant_of(ramsess)
+
+    client.force_login(apeas_consultant)
+    assert client.get(gpec).status_code == 403  # the plan is still a draft
+    move_plan(plan, coordinator=coordinator, editor=editor, to=PlanStatus.PROPOSED)
+    assert client.get(gpec).status_code == 200
+    assert client.get(reverse("accompaniment:gpec-update", args=[structure.pk])).status_code == 200
+    client.force_login(ramsess_consultant)
+    assert client.get(gpec).status_code == 403

@@ -195,3 +195,43 @@ def test_each_role_finds_its_pages_in_the_navigation(client, role, links):
     text = page_text(client.get(reverse("dashboard", args=[role])))
     for label in links:
         assert f">{label}</a>" in text
+
+
+def test_an_existing_member_without_the_role_may_stay():
+    coordinator = UserFactory(coordinator=True)
+    regain = ProviderFactory(name="Association Regain")
+    regain.members.add(coordinator)  # a coordinator attached to Regain, not a provider
+    provider_update(
+        provider=regain,
+        actor=coordinator,
+        axes=[Axis.SECURING],
+        daily_rate=Decimal("350"),
+        funding_scheme="region",
+        monthly_capacity_days=Decimal("8"),
+        consultants=[coordinator],
+    )
+    regain.refresh_from_db()
+    assert (regain.daily_rate, list(regain.members.all())) == (Decimal("350.00"), [coordinator])
+
+
+def test_the_session_form_preselects_the_action_and_its_axis(client):
+    from accompaniment.models import CommitteeRecommendation, PlanStatus
+    from accompaniment.services.plans import plan_create
+
+    from .factories import balance_financing, consultant_of, move_plan
+
+    coordinator = UserFactory(coordinator=True)
+    structure, editor, dossier = structure_with_dossier(DossierStatus.ACCEPTED)
+    CommitteeRecommendation.objects.create(dossier=dossier, axis=Axis.SECURING)
+    provider = AccompanimentProviderFactory(axes=[Axis.SECURING, Axis.COOPERATION])
+    validated_diagnostic(structure, provider, {Axis.COOPERATION: 2}, dossier=dossier)
+    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+    balance_financing(plan, coordinator)
+    move_plan(plan, coordinator=coordinator, editor=editor, to=PlanStatus.AGREED)
+    action = plan.actions.get()
+    client.force_login(consultant_of(provider))
+    url = reverse("accompaniment:session-create")
+    text = page_text(client.get(f"{url}?action={action.pk}"))
+    assert '<option value="cooperation" selected>' in text
+    assert f'name="actions" value="{action.pk}"  id="id_actions_0" checked>' in text
+    assert client.get(f"{url}?action=abc").status_code == 200

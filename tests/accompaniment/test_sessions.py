@@ -354,3 +354,45 @@ def test_provider_session_list_query_count_is_bounded(
     text = page_text(response)
     assert f"<caption>{count} séances</caption>" in text
     assert text.count('">Séance ') == min(count, 25)
+
+
+def test_a_provider_lists_only_its_own_actions(client, world):
+    (first, _), _ = world["plans"]
+    _log(world, [_action(first)], hours="7")
+    client.force_login(world["consultant"])
+    text = page_text(client.get(reverse("accompaniment:action-list")))
+    assert "<caption>2 actions : jours prévus et consommés" in text
+    assert "Épicerie Solidaire du Panier" in text
+    client.force_login(world["other_consultant"])
+    text = page_text(client.get(reverse("accompaniment:action-list")))
+    assert "<caption>0 action : jours prévus et consommés" in text
+    assert "Épicerie Solidaire du Panier" not in text
+
+
+@pytest.mark.parametrize("extra_plans", [0, 12])
+def test_action_and_plan_lists_query_counts_are_bounded(
+    client, world, extra_plans, django_assert_max_num_queries
+):
+    coordinator = world["coordinator"]
+    campaign = world["plans"][0][0].campaign
+    for index in range(extra_plans):
+        structure, editor, dossier = structure_with_dossier(
+            DossierStatus.ACCEPTED, campaign=campaign, name=f"Résident {index}"
+        )
+        CommitteeRecommendation.objects.create(dossier=dossier, axis=Axis.SECURING)
+        validated_diagnostic(structure, world["ramsess"], {Axis.SECURING: 2}, dossier=dossier)
+        plan = plan_create(structure=structure, campaign=campaign, actor=coordinator).plan
+        balance_financing(plan, coordinator)
+        move_plan(plan, coordinator=coordinator, editor=editor, to=PlanStatus.AGREED)
+        _log(world, [_action(plan)])
+    total = 2 + extra_plans
+    client.force_login(world["consultant"])
+    with django_assert_max_num_queries(14):
+        text = page_text(client.get(reverse("accompaniment:action-list")))
+    assert f"<caption>{total} actions" in text
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(10):
+        text = page_text(client.get(reverse("accompaniment:plan-list")))
+    assert f"<caption>{total} plans</caption>" in text
+    assert text.count("<td>Validé par la structure</td>") == 2
+    assert text.count("<td>En cours</td>") == extra_plans
