@@ -33,25 +33,37 @@ def see(locator) -> bool:
     return locator.first.is_visible()
 
 
-def signed_in(browser, live_server, email):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", accept_downloads=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto("/compte/login/")
-    field(page, "Courriel").fill(email)
-    field(page, "Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url("**/tableau-de-bord/**")
-    return page
+@pytest.fixture
+def signed_in(browser, live_server):
+    """A browser page per person, signed in; every context is closed after the test."""
+    contexts = []
+
+    def sign_in(email):
+        context = browser.new_context(
+            base_url=live_server.url, locale="fr-FR", accept_downloads=True
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/compte/login/")
+        field(page, "Courriel").fill(email)
+        field(page, "Mot de passe").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Connexion").click()
+        page.wait_for_url("**/tableau-de-bord/**")
+        return page
+
+    yield sign_in
+    for context in contexts:
+        context.close()
 
 
-def test_plan_from_diagnostic_to_pdf(browser, live_server):
+def test_plan_from_diagnostic_to_pdf(signed_in):
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     year = timezone.localdate().year
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
 
     # The coordinator drafts the plan from the validated diagnostic.
-    coordinator = signed_in(browser, live_server, "coordinator@example.org")
+    coordinator = signed_in("coordinator@example.org")
     coordinator.get_by_role("link", name="Plans", exact=True).click()
     coordinator.get_by_role("link", name="Rédiger un plan").click()
     field(coordinator, "Structure").select_option(label="Fil Rouge Textile")
@@ -80,14 +92,14 @@ def test_plan_from_diagnostic_to_pdf(browser, live_server):
     assert plan.status == PlanStatus.PROPOSED
 
     # The structure's editor agrees.
-    structure = signed_in(browser, live_server, "filrouge@example.org")
+    structure = signed_in("filrouge@example.org")
     structure.get_by_role("link", name="Mon accompagnement").first.click()
     structure.get_by_role("link", name="Fil Rouge Textile").click()
     structure.get_by_role("button", name="Valider le plan").click()
     assert see(structure.get_by_text("La structure valide le plan."))
 
     # The RAMSESS consultant logs an individual session, then a collective one.
-    provider = signed_in(browser, live_server, "provider@example.org")
+    provider = signed_in("provider@example.org")
     provider.get_by_role("link", name="Mes séances").click()
     provider.get_by_role("link", name="Saisir une séance").click()
     field(provider, "Date").fill(yesterday.isoformat())
