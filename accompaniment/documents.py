@@ -18,7 +18,6 @@ def _development_plan_context(plan) -> dict:
         "plan": plan,
         "overview": plan_overview(plan),
         "diagnostics": plan.diagnostics.select_related("provider").order_by("validated_at"),
-        "dossier": plan.dossier,
     }
 
 

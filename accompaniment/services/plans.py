@@ -373,6 +373,7 @@ def _apply_transition(plan: DevelopmentPlan, transition, actor: User, comment: s
     return record
 
 
+@transaction.atomic
 def plan_start_on_first_session(*, plan: DevelopmentPlan, actor: User) -> None:
     """An agreed plan is in progress once its first session is held (no permission asked)."""
     plan = DevelopmentPlan.objects.select_for_update().get(pk=plan.pk)

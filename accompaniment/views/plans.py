@@ -1,10 +1,12 @@
 """The development plan's pages: list, draft from the diagnostics, edit, workflow, follow-up."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -40,6 +42,8 @@ from ..models import (
 )
 from ..rules import provider_ids
 from ..selectors import (
+    budget_table,
+    financing_table,
     plan_overview,
     provider_figures,
     provider_satisfaction,
@@ -76,25 +80,21 @@ class PlanListView(LoginRequiredMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
+        # Subqueries, not joins: the two totals must not multiply each other.
         actions = PlanAction.objects.filter(plan=OuterRef("pk")).order_by().values("plan")
         plans = (
             DevelopmentPlan.objects.visible_to(self.request.user)
             .select_related("structure", "campaign")
             .annotate(
                 planned_days=Coalesce(
-                    Subquery(
-                        actions.annotate(total=Sum("planned_days")).values("total"),
-                        output_field=DecimalField(),
-                    ),
-                    0,
+                    Subquery(actions.annotate(total=Sum("planned_days")).values("total")),
+                    Value(Decimal("0")),
                     output_field=DecimalField(),
                 ),
                 action_count=Coalesce(
-                    Subquery(
-                        actions.annotate(total=Sum(1, output_field=IntegerField())).values("total"),
-                        output_field=IntegerField(),
-                    ),
-                    0,
+                    Subquery(actions.annotate(total=Count("pk")).values("total")),
+                    Value(0),
+                    output_field=IntegerField(),
                 ),
             )
             .order_by("structure__name", "-campaign__opens_on")
@@ -303,8 +303,7 @@ class PlanAmountsView(PlanEditMixin, ServiceFormView):
         }
 
     def get_context_data(self, **kwargs):
-        overview = plan_overview(self.plan)
-        table = overview.budget if self.kind == "budget" else overview.financing
+        table = budget_table(self.plan) if self.kind == "budget" else financing_table(self.plan)
         return super().get_context_data(kind=self.kind, table=table, **kwargs)
 
     def perform(self, form):
@@ -313,7 +312,7 @@ class PlanAmountsView(PlanEditMixin, ServiceFormView):
         if self.kind == "budget":
             messages.success(self.request, "Le budget prévisionnel a été enregistré.")
         else:
-            table = plan_overview(plan).financing
+            table = financing_table(plan)
             if table.is_balanced:
                 messages.success(
                     self.request, "Le plan de financement est enregistré et équilibré."
@@ -454,6 +453,10 @@ class ActionDetailView(ActionMixin, PermissionRequiredMixin, DetailView):
             consumed_days=consumed,
             remaining_days=action.planned_days - consumed,
             attendances=attendances,
+            can_log=action.provider is not None
+            and self.plan.status in (PlanStatus.AGREED, PlanStatus.IN_PROGRESS)
+            and not action.is_completed
+            and user.has_perm("accompaniment.log_session", action.provider),
             can_complete=user.has_perm("accompaniment.complete_action", action)
             and self.plan.status == PlanStatus.IN_PROGRESS
             and not action.is_completed,

@@ -565,3 +565,84 @@ def test_the_follow_up_point_is_recorded_by_the_coordination(client, coordinator
     text = page_text(client.get(plan.get_absolute_url()))
     assert "Boutique ouverte, deux embauches." in text
     assert "En hausse" in text
+
+
+def test_the_plan_pdf_is_complete_french_and_versioned(
+    client, coordinator, accepted, django_capture_on_commit_callbacks
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from accompaniment.services.plans import plan_update_budget, plan_update_financing
+
+    structure, editor, dossier, _diagnostic = accepted
+    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+    plan.first_year = 2012
+    plan.save()
+    plan_update_budget(
+        plan=plan,
+        actor=coordinator,
+        amounts={
+            "sales": (Decimal("120000"), Decimal("138000"), Decimal("150000")),
+            "staff": (Decimal("70000"), Decimal("80000"), Decimal("86000")),
+            "purchases": (Decimal("48000"), Decimal("55200"), Decimal("60000")),
+        },
+    )
+    plan_update_financing(
+        plan=plan,
+        actor=coordinator,
+        amounts={
+            "shop_fitout": (Decimal("18000"), 0, 0),
+            "working_capital": (Decimal("6000"), Decimal("2000"), 0),
+            "equity": (Decimal("5000"), 0, 0),
+            "loans": (Decimal("19000"), Decimal("2000"), 0),
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_transition(plan=plan, actor=coordinator, action="propose")
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_transition(plan=plan, actor=editor, action="agree")
+
+    documents = GeneratedDocument.objects.filter(kind=DEVELOPMENT_PLAN).order_by("pk")
+    assert [document.status for document in documents] == ["ready", "ready"]
+    # Table cells wrap: lines are joined with spaces (non-breaking ones stay in amounts).
+    proposed_text, agreed_text = (
+        " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(d.file.read())).pages
+        ).replace("\n", " ")
+        for d in documents
+    )
+    for expected in [
+        "Plan stratégique de développement",
+        "Fil Rouge Textile",
+        "2012 (N), 2013 (N+1) et 2014 (N+2)",
+        "1. Synthèse du diagnostic",
+        "Points de vigilance : Trésorerie tendue",
+        "3. Les cinq thèmes de la sécurisation",
+        "Adaptation de l'organisation de la production",
+        "Ventes de marchandises et prestations",
+        "120\u00a0000,00\u00a0€",
+        "Résultat",
+        "2\u00a0000,00\u00a0€",  # 120 000 − 70 000 − 48 000
+        "Total des besoins",
+        "24\u00a0000,00\u00a0€",
+        "Le plan de financement est équilibré chaque année.",
+        "B. Accompagnement de sécurisation",
+        "1\u00a0800,00\u00a0€",  # 4 days × 450 €
+        "675,00\u00a0€",  # 1.5 days × 450 €
+        "2\u00a0475,00\u00a0€",
+        "7. Signatures",
+    ]:
+        assert expected in proposed_text, expected
+    assert "Validé par la structure" not in proposed_text
+    assert f"par {editor.display_name}" in agreed_text
+
+    client.force_login(editor)
+    text = page_text(client.get(plan.get_absolute_url()))
+    assert text.count("Version du ") == 2
+    for document in documents:
+        assert reverse("documents:download", args=[document.pk]) in text
+        assert client.get(reverse("documents:download", args=[document.pk])).status_code == 200
+    client.force_login(UserFactory(applicant=True))
+    assert client.get(reverse("documents:download", args=[documents[0].pk])).status_code == 403
