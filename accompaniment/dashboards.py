@@ -78,9 +78,20 @@ def _structure_accompaniment(request, structure) -> dict | None:
         "qades": user.has_perm("accompaniment.view_qades", structure),
     }
     can_add = user.has_perm("accompaniment.add_plan")
-    if not (plans or any(links.values()) or can_add):
+    dossiers = [
+        dossier
+        for dossier in structure.dossiers.select_related("campaign")
+        if user.has_perm("accompaniment.record_committee_recommendation", dossier)
+    ]
+    if not (plans or any(links.values()) or can_add or dossiers):
         return None
-    return {"structure": structure, "plans": plans, "links": links, "can_add": can_add}
+    return {
+        "structure": structure,
+        "plans": plans,
+        "links": links,
+        "can_add": can_add,
+        "dossiers": dossiers,
+    }
 
 
 def _dossier_axes(request, dossier) -> dict | None:

@@ -101,16 +101,14 @@ class ProviderForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, provider: Provider | None = None, **kwargs):
         if provider is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "axes": provider.axes,
-                    "daily_rate": provider.daily_rate,
-                    "funding_scheme": provider.funding_scheme,
-                    "monthly_capacity_days": provider.monthly_capacity_days,
-                    "consultants": list(provider.members.all()),
-                },
-            )
+            kwargs["initial"] = {
+                "axes": provider.axes,
+                "daily_rate": provider.daily_rate,
+                "funding_scheme": provider.funding_scheme,
+                "monthly_capacity_days": provider.monthly_capacity_days,
+                "consultants": list(provider.members.all()),
+                **(kwargs.get("initial") or {}),
+            }
         super().__init__(*args, **kwargs)
         eligible = Q(role_assignments__role=Role.PROVIDER)
         if provider is not None and provider.pk:
@@ -249,17 +247,15 @@ class ActionForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, action: PlanAction | None = None, **kwargs):
         if action is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "axis": action.axis,
-                    "title": action.title,
-                    "provider": action.provider,
-                    "format": action.format,
-                    "planned_days": action.planned_days,
-                    "description": action.description,
-                },
-            )
+            kwargs["initial"] = {
+                "axis": action.axis,
+                "title": action.title,
+                "provider": action.provider,
+                "format": action.format,
+                "planned_days": action.planned_days,
+                "description": action.description,
+                **(kwargs.get("initial") or {}),
+            }
         super().__init__(*args, **kwargs)
         self.fields["provider"].label_from_instance = _provider_label
 
@@ -347,7 +343,9 @@ def open_actions_for(user):
 
 class SessionForm(ServiceErrorsMixin, forms.Form):
     provider = forms.ModelChoiceField(label="Prestataire", queryset=Provider.objects.none())
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     duration_hours = forms.DecimalField(
         label="Durée (heures)",
         max_digits=4,
@@ -393,7 +391,9 @@ class SessionForm(ServiceErrorsMixin, forms.Form):
 
 
 class SessionUpdateForm(ServiceErrorsMixin, forms.Form):
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     duration_hours = SessionForm.base_fields["duration_hours"]
     theme = forms.CharField(label="Thème", max_length=200)
     present = forms.MultipleChoiceField(
@@ -411,18 +411,16 @@ class SessionUpdateForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, session, **kwargs):
         attendances = list(session.attendances.select_related("structure"))
-        kwargs.setdefault(
-            "initial",
-            {
-                "date": session.date,
-                "duration_hours": session.duration_hours,
-                "theme": session.theme,
-                "present": [str(a.structure_id) for a in attendances if a.attended],
-                "participants": session.participants,
-                "summary": session.summary,
-                "next_steps": session.next_steps,
-            },
-        )
+        kwargs["initial"] = {
+            "date": session.date,
+            "duration_hours": session.duration_hours,
+            "theme": session.theme,
+            "present": [str(a.structure_id) for a in attendances if a.attended],
+            "participants": session.participants,
+            "summary": session.summary,
+            "next_steps": session.next_steps,
+            **(kwargs.get("initial") or {}),
+        }
         super().__init__(*args, **kwargs)
         if session.format == Format.COLLECTIVE:
             self.fields["present"].choices = [
@@ -498,9 +496,10 @@ class AttendanceForm(ServiceErrorsMixin, forms.Form):
     )
 
     def __init__(self, *args, registrations, **kwargs):
-        kwargs.setdefault(
-            "initial", {"present": [str(r.structure_id) for r in registrations if r.attended]}
-        )
+        kwargs["initial"] = {
+            "present": [str(r.structure_id) for r in registrations if r.attended],
+            **(kwargs.get("initial") or {}),
+        }
         super().__init__(*args, **kwargs)
         self.fields["present"].choices = [
             (str(r.structure_id), r.structure.name) for r in registrations
