@@ -1,9 +1,11 @@
 """Providers edited by the coordination; the committee's recommendation; panels and navigation."""
 
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -155,6 +157,9 @@ def test_the_dossier_panel_shows_the_axes_start_rules():
         "le dossier de « Voyages Équitables Méditerranée » est « En instruction »."
     )
     assert panel["context"]["can_record"] is True
+    html = unescape(render_to_string(panel["template_name"], {"panel": panel["context"]}))
+    assert "Saisir les recommandations du comité" in html
+    assert "C. Mutualisation et coopération économique</span> : L'axe" in html
 
     member_panels = rendered_panels(DOSSIER_DETAIL, _request(editor), dossier=dossier)
     member_panel = next(
