@@ -58,13 +58,12 @@ def remind_plan_agreement(*, today: datetime.date | None = None) -> int:
     """The structure's editors, when a plan has awaited their agreement for seven days."""
     today = today or timezone.localdate()
     plans = DevelopmentPlan.objects.filter(
-        status=PlanStatus.PROPOSED, proposed_at__isnull=False
+        status=PlanStatus.PROPOSED,
+        proposed_at__date__lte=today - datetime.timedelta(days=AGREEMENT_DAYS),
     ).select_related("structure", "campaign")
     sent = 0
     for plan in plans:
         due = timezone.localdate(plan.proposed_at) + datetime.timedelta(days=AGREEMENT_DAYS)
-        if due > today:
-            continue
         editors = structure_people(plan.structure, editors_only=True)
         if editors and remind_once(
             rule=RULE_PLAN_AGREEMENT,
