@@ -146,6 +146,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "diagnostics.tasks.send_sign_off_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    "accompaniment-session-notes": {
+        "task": "accompaniment.tasks.send_session_notes_reminders",
+        "schedule": crontab(hour=8, minute=40),
+    },
+    "accompaniment-plan-agreement": {
+        "task": "accompaniment.tasks.send_plan_agreement_reminders",
+        "schedule": crontab(hour=8, minute=50),
+    },
+    "accompaniment-follow-up-due": {
+        "task": "accompaniment.tasks.send_follow_up_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 # --- Accounts --------------------------------------------------------------

@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/", include("ccr_portal.documents.urls")),
     path("notifications/", include("ccr_portal.notifications.urls")),
     path("diagnostics/", include("diagnostics.urls")),
+    path("accompagnement/", include("accompaniment.urls")),
     path("", include("applicants.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,336 @@
+"""Reads of the accompaniment, scoped by the viewer and shaped for pages and PDFs.
+
+Consumed days: a held session counts, for each structure marked present, its
+hours on the plan action it serves (7 hours make a day). For a provider, a
+collective session counts once: those are the consultant days it gave.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from ccr_portal.axes import Axis
+from ccr_portal.users.models import Provider
+
+from .arithmetic import ZERO, YearFigures, action_cost, hours_to_days, yearly_totals
+from .models import (
+    INCOME_ITEMS,
+    NEED_ITEMS,
+    BudgetItem,
+    BudgetLine,
+    DevelopmentPlan,
+    FinancingItem,
+    FinancingLine,
+    PlanAction,
+    PlanStatus,
+    QadesDimension,
+    QadesLine,
+    SatisfactionAnswer,
+    Session,
+    SessionAttendance,
+    SessionStatus,
+)
+
+# Below this many answers, a provider sees no average: it would be one structure's answer.
+SATISFACTION_MIN_ANSWERS = 3
+
+HELD_AND_PRESENT = Q(attendances__attended=True, attendances__session__status=SessionStatus.HELD)
+ZERO_HOURS = Value(Decimal("0"))
+
+
+def with_consumed_hours(actions: QuerySet) -> QuerySet:
+    """Annotate each action with the hours of held sessions its structure attended."""
+    return actions.annotate(
+        consumed_hours=Coalesce(
+            Sum("attendances__session__duration_hours", filter=HELD_AND_PRESENT), ZERO_HOURS
+        )
+    )
+
+
+# --- Tables of the plan -------------------------------------------------------------
+
+
+@dataclass
+class AmountRow:
+    label: str
+    amounts: tuple
+
+
+@dataclass
+class TwoSidedTable:
+    """Budget (income, expenses, result) or financing plan (needs, resources, difference)."""
+
+    inflow_rows: list[AmountRow]
+    outflow_rows: list[AmountRow]
+    years: list[YearFigures]
+
+    @property
+    def inflow_totals(self) -> list[Decimal]:
+        return [figures.inflow for figures in self.years]
+
+    @property
+    def outflow_totals(self) -> list[Decimal]:
+        return [figures.outflow for figures in self.years]
+
+    @property
+    def differences(self) -> list[Decimal]:
+        return [figures.difference for figures in self.years]
+
+    @property
+    def is_balanced(self) -> bool:
+        return all(figures.is_balanced for figures in self.years)
+
+    @property
+    def unbalanced_years(self) -> list[YearFigures]:
+        return [figures for figures in self.years if not figures.is_balanced]
+
+
+def budget_table(plan: DevelopmentPlan, lines=None) -> TwoSidedTable:
+    lines = sorted(
+        lines if lines is not None else plan.budget_lines.all(),
+        key=lambda line: BudgetItem.values.index(line.item),
+    )
+    income = [line for line in lines if line.item in INCOME_ITEMS]
+    expenses = [line for line in lines if line.item not in INCOME_ITEMS]
+    return TwoSidedTable(
+        inflow_rows=[AmountRow(line.get_item_display(), line.amounts) for line in income],
+        outflow_rows=[AmountRow(line.get_item_display(), line.amounts) for line in expenses],
+        years=yearly_totals(
+            plan.first_year,
+            (line.amounts for line in income),
+            (line.amounts for line in expenses),
+        ),
+    )
+
+
+def financing_table(plan: DevelopmentPlan, lines=None) -> TwoSidedTable:
+    """Resources are the inflow, needs the outflow: the difference must be zero each year."""
+    lines = sorted(
+        lines if lines is not None else plan.financing_lines.all(),
+        key=lambda line: FinancingItem.values.index(line.item),
+    )
+    needs = [line for line in lines if line.item in NEED_ITEMS]
+    resources = [line for line in lines if line.item not in NEED_ITEMS]
+    return TwoSidedTable(
+        inflow_rows=[AmountRow(line.get_item_display(), line.amounts) for line in resources],
+        outflow_rows=[AmountRow(line.get_item_display(), line.amounts) for line in needs],
+        years=yearly_totals(
+            plan.first_year,
+            (line.amounts for line in resources),
+            (line.amounts for line in needs),
+        ),
+    )
+
+
+@dataclass
+class AxisRow:
+    axis: str
+    label: str
+    actions: list = field(default_factory=list)
+    planned_days: Decimal = ZERO
+    consumed_days: Decimal = ZERO
+    cost: Decimal = ZERO
+
+    @property
+    def remaining_days(self) -> Decimal:
+        return self.planned_days - self.consumed_days
+
+
+@dataclass
+class PlanOverview:
+    plan: DevelopmentPlan
+    actions: list[PlanAction]
+    axes: list[AxisRow]
+    budget: TwoSidedTable
+    financing: TwoSidedTable
+    themes: list
+    securing_days: Decimal
+    securing_threshold: Decimal
+
+    @property
+    def planned_days(self) -> Decimal:
+        return sum((row.planned_days for row in self.axes), ZERO)
+
+    @property
+    def consumed_days(self) -> Decimal:
+        return sum((row.consumed_days for row in self.axes), ZERO)
+
+    @property
+    def remaining_days(self) -> Decimal:
+        return self.planned_days - self.consumed_days
+
+    @property
+    def cost(self) -> Decimal:
+        return sum((row.cost for row in self.axes), ZERO)
+
+    @property
+    def securing_over_threshold(self) -> bool:
+        return self.securing_days > self.securing_threshold
+
+
+def plan_actions(plan: DevelopmentPlan) -> list[PlanAction]:
+    """The plan's actions with provider, satisfaction and consumed days (one query)."""
+    actions = with_consumed_hours(
+        PlanAction.objects.filter(plan=plan).select_related("provider", "satisfaction")
+    ).order_by("axis", "position", "pk")
+    actions = list(actions)
+    order = list(Axis.values)
+    actions.sort(key=lambda action: (order.index(action.axis), action.position, action.pk))
+    for action in actions:
+        action.consumed_days = hours_to_days(action.consumed_hours)
+        action.remaining_days = action.planned_days - action.consumed_days
+    return actions
+
+
+def axis_rows(actions: list[PlanAction]) -> list[AxisRow]:
+    rows: OrderedDict[str, AxisRow] = OrderedDict()
+    for action in actions:
+        row = rows.setdefault(action.axis, AxisRow(axis=action.axis, label=Axis(action.axis).label))
+        row.actions.append(action)
+        row.planned_days += action.planned_days
+        row.consumed_days += getattr(action, "consumed_days", ZERO)
+        row.cost += action.cost or ZERO
+    return list(rows.values())
+
+
+def plan_overview(plan: DevelopmentPlan) -> PlanOverview:
+    """Everything the plan's page and PDF show, in a fixed number of queries."""
+    actions = plan_actions(plan)
+    axes = axis_rows(actions)
+    securing = next((row for row in axes if row.axis == Axis.SECURING), None)
+    themes = sorted(plan.themes.all(), key=lambda theme: theme.pk)
+    return PlanOverview(
+        plan=plan,
+        actions=actions,
+        axes=axes,
+        budget=budget_table(plan, list(BudgetLine.objects.filter(plan=plan))),
+        financing=financing_table(plan, list(FinancingLine.objects.filter(plan=plan))),
+        themes=themes,
+        securing_days=securing.planned_days if securing else ZERO,
+        securing_threshold=plan.campaign.securing_days_threshold,
+    )
+
+
+# --- Sessions -------------------------------------------------------------------------
+
+
+def sessions_for(user) -> QuerySet:
+    """The sessions a person may read, with what their list shows (no query per row)."""
+    return (
+        Session.objects.visible_to(user)
+        .select_related("provider", "consultant")
+        .prefetch_related(
+            Prefetch(
+                "attendances",
+                queryset=SessionAttendance.objects.select_related("structure", "action"),
+            )
+        )
+        .annotate(document_count=Count("documents", distinct=True))
+        .order_by("-date", "-pk")
+    )
+
+
+# --- Providers ------------------------------------------------------------------------
+
+
+@dataclass
+class ProviderFigures:
+    provider: Provider
+    planned_days: Decimal
+    given_days: Decimal
+    action_count: int
+
+    @property
+    def planned_cost(self) -> Decimal:
+        return action_cost(self.planned_days, self.provider.daily_rate or ZERO)
+
+
+def provider_figures(providers) -> dict[int, ProviderFigures]:
+    """Planned days (shared plans) and consultant days given (held sessions), per provider."""
+    providers = list(providers)
+    ids = [provider.pk for provider in providers]
+    planned = {
+        row["provider_id"]: row
+        for row in PlanAction.objects.filter(provider_id__in=ids)
+        .exclude(plan__status=PlanStatus.DRAFT)
+        .order_by()
+        .values("provider_id")
+        .annotate(days=Sum("planned_days"), count=Count("pk"))
+    }
+    given = dict(
+        Session.objects.filter(provider_id__in=ids, status=SessionStatus.HELD)
+        .order_by()
+        .values("provider_id")
+        .annotate(hours=Sum("duration_hours"))
+        .values_list("provider_id", "hours")
+    )
+    return {
+        provider.pk: ProviderFigures(
+            provider=provider,
+            planned_days=planned.get(provider.pk, {}).get("days") or ZERO,
+            given_days=hours_to_days(given.get(provider.pk) or ZERO),
+            action_count=planned.get(provider.pk, {}).get("count", 0),
+        )
+        for provider in providers
+    }
+
+
+@dataclass
+class SatisfactionSummary:
+    answers: int
+    usefulness: Decimal | None
+    would_recommend: Decimal | None
+
+    @property
+    def is_shown(self) -> bool:
+        return self.usefulness is not None
+
+
+def provider_satisfaction(provider: Provider) -> SatisfactionSummary:
+    """The averages of the answers on a provider's actions, hidden below the minimum count."""
+    figures = SatisfactionAnswer.objects.filter(action__provider=provider).aggregate(
+        answers=Count("pk"),
+        usefulness=Sum("usefulness"),
+        would_recommend=Sum("would_recommend"),
+    )
+    answers = figures["answers"]
+    if answers < SATISFACTION_MIN_ANSWERS:
+        return SatisfactionSummary(answers=answers, usefulness=None, would_recommend=None)
+    return SatisfactionSummary(
+        answers=answers,
+        usefulness=(Decimal(figures["usefulness"]) / answers).quantize(Decimal("0.1")),
+        would_recommend=(Decimal(figures["would_recommend"]) / answers).quantize(Decimal("0.1")),
+    )
+
+
+# --- QADES ----------------------------------------------------------------------------
+
+
+def qades_public_summary(year: int) -> list[dict]:
+    """By dimension, the lines residents agreed to publish for ``year``, and their reviews."""
+    lines = (
+        QadesLine.objects.filter(grid__year=year, publish=True)
+        .select_related("grid__structure")
+        .order_by("grid__structure__name")
+    )
+    by_dimension = {dimension: [] for dimension in QadesDimension.values}
+    for line in lines:
+        by_dimension[line.dimension].append(line)
+    summary = []
+    for dimension, published in by_dimension.items():
+        counts = {"met": 0, "partly": 0, "not_met": 0}
+        for line in published:
+            if line.review in counts:
+                counts[line.review] += 1
+        summary.append(
+            {
+                "dimension": dimension,
+                "label": QadesDimension(dimension).label,
+                "lines": published,
+                "counts": counts,
+            }
+        )
+    return summary

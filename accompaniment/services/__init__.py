@@ -1,0 +1,1 @@
+"""Services of the accompaniment: every write goes through here (keyword-only, atomic)."""

@@ -1,0 +1,435 @@
+"""The strategic development plan: drafted from the diagnostics, proposed, agreed, followed."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from applicants.models import Campaign, Dossier, FinancingCategory, Structure
+from ccr_portal.axes import Axis
+from ccr_portal.documents.services import document_request
+from ccr_portal.formatting import format_date, format_number
+from ccr_portal.notifications.services import notify_many
+from ccr_portal.users.models import Provider, User
+from ccr_portal.workflow import TransitionRefused
+from diagnostics.models import (
+    AxisRecommendation,
+    Diagnostic,
+    DiagnosticStatus,
+    Theme,
+)
+
+from ..arithmetic import add_months, unbalanced_message
+from ..documents import DEVELOPMENT_PLAN
+from ..models import (
+    BudgetItem,
+    BudgetLine,
+    DevelopmentPlan,
+    FinancingItem,
+    FinancingLine,
+    FollowUp,
+    PlanAction,
+    PlanStatus,
+    PlanTheme,
+    PlanTransition,
+    SecuringTheme,
+)
+from ..selectors import financing_table
+from ..start_rules import start_decision
+from ..workflows import PLAN_WORKFLOW
+from .people import coordinators, structure_people
+
+FOLLOW_UP_MONTHS = 6
+
+# Which diagnostic themes feed which securing theme's findings.
+THEME_SOURCES = {
+    SecuringTheme.ECONOMIC_MODEL: (Theme.ECONOMIC_MODEL, Theme.FINANCES, Theme.SITE_RISK),
+    SecuringTheme.PRODUCTION: (Theme.PRODUCTION,),
+    SecuringTheme.MARKETING: (Theme.MARKETING,),
+    SecuringTheme.HUMAN_RESOURCES: (Theme.HUMAN_RESOURCES,),
+    SecuringTheme.OTHER: (Theme.PROJECT, Theme.PARTNERSHIPS, Theme.RESPONSIBILITY),
+}
+# The dossier's declared financing needs prefill year N of the financing plan.
+NEED_SOURCES = {
+    FinancingCategory.PRODUCTIVE_INVESTMENT: FinancingItem.INVESTMENT,
+    FinancingCategory.MOVING: FinancingItem.MOVING,
+    FinancingCategory.SHOP_FITOUT: FinancingItem.SHOP_FITOUT,
+    FinancingCategory.INITIAL_STOCK: FinancingItem.INITIAL_STOCK,
+    FinancingCategory.WORKING_CAPITAL: FinancingItem.WORKING_CAPITAL,
+}
+
+
+@dataclass
+class DraftedPlan:
+    plan: DevelopmentPlan
+    # Recommendations that could not become actions yet, with the French reason.
+    skipped: list[str] = field(default_factory=list)
+
+
+def validated_diagnostics(structure: Structure, campaign: Campaign) -> list[Diagnostic]:
+    """The structure's validated diagnostics made for this campaign or before any dossier."""
+    return list(
+        Diagnostic.objects.filter(structure=structure, status=DiagnosticStatus.VALIDATED)
+        .filter(Q(dossier__isnull=True) | Q(dossier__campaign=campaign))
+        .select_related("provider")
+        .prefetch_related("axis_recommendations", "scores")
+        .order_by("validated_at", "pk")
+    )
+
+
+def _diagnostic_summary(diagnostics: Sequence[Diagnostic]) -> str:
+    parts = []
+    for diagnostic in diagnostics:
+        head = diagnostic.get_kind_display()
+        if diagnostic.validated_at:
+            head += f" validé le {format_date(timezone.localtime(diagnostic.validated_at))}"
+        if diagnostic.provider:
+            head += f" ({diagnostic.provider})"
+        lines = [head]
+        if diagnostic.overall_risk:
+            lines.append(f"Risque global : {diagnostic.get_overall_risk_display().lower()}.")
+        if diagnostic.recommendation:
+            lines.append(f"Recommandation : {diagnostic.get_recommendation_display().lower()}.")
+        if diagnostic.strengths:
+            lines.append(f"Points forts : {diagnostic.strengths.strip()}")
+        if diagnostic.weaknesses:
+            lines.append(f"Points de vigilance : {diagnostic.weaknesses.strip()}")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def _latest_recommendations(diagnostics: Sequence[Diagnostic]) -> dict[str, AxisRecommendation]:
+    """One recommendation per axis: the latest validated diagnostic's wins."""
+    by_axis = {}
+    for diagnostic in diagnostics:
+        for recommendation in diagnostic.axis_recommendations.all():
+            by_axis[recommendation.axis] = recommendation
+    return {axis: by_axis[axis] for axis in Axis.values if axis in by_axis}
+
+
+def suggested_provider(axis: str, diagnostic: Diagnostic | None) -> Provider | None:
+    """The diagnostic's provider if it covers the axis, else the only provider that does."""
+    if diagnostic is not None and diagnostic.provider and axis in diagnostic.provider.axes:
+        return diagnostic.provider
+    covering = [provider for provider in Provider.objects.all() if axis in (provider.axes or [])]
+    return covering[0] if len(covering) == 1 else None
+
+
+def _record(plan, *, action: str, from_status: str, actor: User, comment: str = ""):
+    return PlanTransition.objects.create(
+        plan=plan,
+        action=action,
+        from_status=from_status,
+        to_status=plan.status,
+        actor=actor,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def plan_create(
+    *, structure: Structure, campaign: Campaign, actor: User, first_year: int | None = None
+) -> DraftedPlan:
+    """Draft the plan from the validated diagnostics' recommendations, to be edited next.
+
+    An axis that may not start yet (C before the selection, say) is not turned
+    into an action: the coordinator reads why in ``skipped``.
+    """
+    if not actor.has_perm("accompaniment.add_plan"):
+        raise PermissionDenied("Seule la coordination rédige les plans de développement.")
+    dossier = Dossier.objects.filter(structure=structure, campaign=campaign).first()
+    if first_year is None:
+        move_in = dossier.expected_move_in if dossier else None
+        first_year = (move_in or timezone.localdate()).year
+    diagnostics = validated_diagnostics(structure, campaign)
+    recommendations = _latest_recommendations(diagnostics)
+
+    plan = DevelopmentPlan(
+        structure=structure,
+        campaign=campaign,
+        first_year=first_year,
+        created_by=actor,
+        diagnostic_summary=_diagnostic_summary(diagnostics),
+        objectives="\n".join(
+            f"{Axis(axis).label} : {recommendation.reason}"
+            for axis, recommendation in recommendations.items()
+        ),
+    )
+    plan.full_clean()
+    plan.save()
+    plan.diagnostics.set(diagnostics)
+
+    observations = {}
+    for diagnostic in diagnostics:
+        for score in diagnostic.scores.all():
+            if score.observations.strip():
+                observations[score.theme] = score.observations.strip()
+    PlanTheme.objects.bulk_create(
+        PlanTheme(
+            plan=plan,
+            theme=theme,
+            findings="\n".join(
+                observations[source] for source in THEME_SOURCES[theme] if source in observations
+            ),
+        )
+        for theme in SecuringTheme.values
+    )
+    BudgetLine.objects.bulk_create(BudgetLine(plan=plan, item=item) for item in BudgetItem.values)
+    declared = {}
+    if dossier is not None:
+        for need in dossier.financing_needs.all():
+            item = NEED_SOURCES.get(need.category)
+            if item:
+                declared[item] = need.amount
+    FinancingLine.objects.bulk_create(
+        FinancingLine(plan=plan, item=item, year_n=declared.get(item, Decimal("0")))
+        for item in FinancingItem.values
+    )
+
+    drafted = DraftedPlan(plan=plan)
+    for position, (axis, recommendation) in enumerate(recommendations.items()):
+        decision = start_decision(axis, structure=structure, campaign=campaign)
+        if not decision:
+            drafted.skipped.append(
+                f"{Axis(axis).label} ({format_number(recommendation.days, 1)} j) : "
+                f"{decision.reason}"
+            )
+            continue
+        provider = suggested_provider(axis, recommendation.diagnostic)
+        action = PlanAction(
+            plan=plan,
+            axis=axis,
+            title=Axis(axis).label.split(". ", 1)[-1],
+            description=recommendation.reason,
+            provider=provider,
+            planned_days=recommendation.days,
+            daily_rate=provider.daily_rate if provider else None,
+            source_recommendation=recommendation,
+            position=position,
+        )
+        action.full_clean()
+        action.save()
+    _record(plan, action="create", from_status=PlanStatus.DRAFT, actor=actor)
+    return drafted
+
+
+def check_plan_editable(plan: DevelopmentPlan, actor: User) -> None:
+    if not actor.has_perm("accompaniment.change_plan", plan):
+        raise PermissionDenied("Seule la coordination modifie le plan.")
+    if not plan.is_draft:
+        raise TransitionRefused(
+            f"Le plan ne peut plus être modifié : il est « {plan.get_status_display()} ». "
+            "Reprenez-le en brouillon pour le modifier."
+        )
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    plan: DevelopmentPlan,
+    actor: User,
+    first_year: int,
+    diagnostic_summary: str,
+    objectives: str,
+) -> DevelopmentPlan:
+    check_plan_editable(plan, actor)
+    plan.first_year = first_year
+    plan.diagnostic_summary = diagnostic_summary.strip()
+    plan.objectives = objectives.strip()
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_update_themes(
+    *, plan: DevelopmentPlan, actor: User, themes: Mapping[str, tuple[str, str]]
+) -> DevelopmentPlan:
+    """``themes``: {theme code: (findings, intended changes)} for the five securing themes."""
+    check_plan_editable(plan, actor)
+    for theme in plan.themes.all():
+        if theme.theme in themes:
+            findings, changes = themes[theme.theme]
+            theme.findings, theme.intended_changes = findings.strip(), changes.strip()
+            theme.full_clean()
+            theme.save()
+    plan.save(update_fields=["updated_at"])
+    return plan
+
+
+def _update_amounts(lines, amounts: Mapping[str, Sequence[Decimal | None]]) -> None:
+    for line in lines:
+        if line.item not in amounts:
+            continue
+        line.year_n, line.year_n1, line.year_n2 = (
+            value if value is not None else Decimal("0") for value in amounts[line.item]
+        )
+        line.full_clean()
+        line.save()
+
+
+@transaction.atomic
+def plan_update_budget(
+    *, plan: DevelopmentPlan, actor: User, amounts: Mapping[str, Sequence[Decimal | None]]
+) -> DevelopmentPlan:
+    """``amounts``: {budget item: (N, N+1, N+2)} in euros."""
+    check_plan_editable(plan, actor)
+    _update_amounts(plan.budget_lines.all(), amounts)
+    plan.save(update_fields=["updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_update_financing(
+    *, plan: DevelopmentPlan, actor: User, amounts: Mapping[str, Sequence[Decimal | None]]
+) -> DevelopmentPlan:
+    """``amounts``: {financing item: (N, N+1, N+2)}; may be saved unbalanced, not proposed."""
+    check_plan_editable(plan, actor)
+    _update_amounts(plan.financing_lines.all(), amounts)
+    plan.save(update_fields=["updated_at"])
+    return plan
+
+
+def proposal_problems(plan: DevelopmentPlan) -> list[str]:
+    """Why the plan cannot be proposed as it is (French sentences), or nothing."""
+    problems = []
+    unbalanced = unbalanced_message(financing_table(plan).years)
+    if unbalanced:
+        problems.append(unbalanced)
+    actions = list(plan.actions.select_related("provider"))
+    if not actions:
+        problems.append("Le plan ne comporte aucune action : ajoutez au moins une action.")
+    for action in actions:
+        if action.provider is None:
+            problems.append(f"Choisissez le prestataire de l'action « {action.title} ».")
+        elif action.daily_rate is None:
+            problems.append(
+                f"Le tarif journalier de {action.provider} manque pour l'action « {action.title} »."
+            )
+    checked = set()
+    for action in actions:
+        if action.axis in checked:
+            continue
+        checked.add(action.axis)
+        decision = start_decision(action.axis, structure=plan.structure, campaign=plan.campaign)
+        if not decision:
+            problems.append(decision.reason)
+    return problems
+
+
+@transaction.atomic
+def plan_transition(
+    *, plan: DevelopmentPlan, actor: User, action: str, comment: str = ""
+) -> PlanTransition:
+    """Move the plan along its workflow; recorded, notified, and its PDF regenerated."""
+    plan = (
+        DevelopmentPlan.objects.select_for_update()
+        .select_related("structure", "campaign")
+        .get(pk=plan.pk)
+    )
+    transition = PLAN_WORKFLOW.check(action, actor, plan)
+    comment = comment.strip()
+    if transition.needs_reason and not comment:
+        raise ValidationError({"comment": "Expliquez les modifications que vous souhaitez."})
+    if action == "propose":
+        problems = proposal_problems(plan)
+        if problems:
+            raise ValidationError(["Le plan n'a pas été proposé.", *problems])
+    return _apply_transition(plan, transition, actor, comment)
+
+
+def _apply_transition(plan: DevelopmentPlan, transition, actor: User, comment: str = ""):
+    now = timezone.now()
+    from_status = plan.status
+    plan.status = transition.target
+    if transition.action == "propose":
+        plan.proposed_at = now
+    elif transition.action == "agree":
+        plan.agreed_at, plan.agreed_by = now, actor
+    elif transition.action in ("withdraw", "request_changes"):
+        plan.proposed_at = None
+    elif transition.action == "start":
+        plan.started_at = now
+    elif transition.action == "complete":
+        plan.completed_at = now
+        FollowUp.objects.update_or_create(
+            plan=plan,
+            defaults={"due_on": add_months(timezone.localdate(now), FOLLOW_UP_MONTHS)},
+        )
+    plan.full_clean()
+    plan.save()
+    record = _record(
+        plan, action=transition.action, from_status=from_status, actor=actor, comment=comment
+    )
+    _announce(plan, record, transition.description)
+    if transition.action in ("propose", "agree"):
+        # The version the structure reads, then the agreed one with its signature.
+        document_request(kind=DEVELOPMENT_PLAN, subject=plan, requested_by=actor)
+    return record
+
+
+@transaction.atomic
+def plan_start_on_first_session(*, plan: DevelopmentPlan, actor: User) -> None:
+    """An agreed plan is in progress once its first session is held (no permission asked)."""
+    plan = DevelopmentPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status == PlanStatus.AGREED:
+        _apply_transition(
+            plan, PLAN_WORKFLOW.get("start"), actor, comment="Première séance réalisée."
+        )
+
+
+def _announce(plan: DevelopmentPlan, record: PlanTransition, description: str) -> None:
+    by_structure = record.action in ("agree", "request_changes")
+    if by_structure:
+        recipients = coordinators(plan.dossier)
+    else:
+        recipients = structure_people(
+            plan.structure, editors_only=record.action in ("propose", "withdraw")
+        )
+    notify_many(
+        recipients=[person for person in recipients if person != record.actor],
+        subject=f"Plan de développement ({plan.structure}) : "
+        f"{record.get_to_status_display().lower()}",
+        template="accompaniment_plan_status",
+        context={
+            "structure": plan.structure.name,
+            "campaign": plan.campaign.title,
+            "description": description,
+            "to_status": record.get_to_status_display(),
+            "comment": record.comment,
+            "action": record.action,
+        },
+        url=reverse("accompaniment:plan-detail", kwargs={"pk": plan.pk}),
+    )
+
+
+@transaction.atomic
+def follow_up_record(
+    *,
+    plan: DevelopmentPlan,
+    actor: User,
+    what_changed: str,
+    jobs_fte: Decimal | None,
+    turnover_trend: str,
+) -> FollowUp:
+    """The six-month follow-up point: what changed, jobs, turnover trend."""
+    if not actor.has_perm("accompaniment.record_follow_up", plan):
+        raise PermissionDenied("Seule la coordination enregistre le point de suivi.")
+    if plan.status != PlanStatus.COMPLETED:
+        raise TransitionRefused("Le point de suivi se fait une fois le plan terminé.")
+    follow_up = plan.follow_up
+    if not what_changed.strip():
+        raise ValidationError({"what_changed": "Décrivez ce qui a changé depuis la fin du plan."})
+    follow_up.what_changed = what_changed.strip()
+    follow_up.jobs_fte = jobs_fte
+    follow_up.turnover_trend = turnover_trend
+    follow_up.recorded_by = actor
+    follow_up.recorded_at = timezone.now()
+    follow_up.full_clean()
+    follow_up.save()
+    return follow_up

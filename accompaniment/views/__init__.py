@@ -1,0 +1,1 @@
+"""Pages of the accompaniment, one module per subject; thin: permission, service, render."""

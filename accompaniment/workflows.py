@@ -1,0 +1,76 @@
+"""The development plan's workflow, as a table (DOMAIN.md, "Accompaniment plan")."""
+
+from ccr_portal.workflow import Transition, Workflow
+
+from .models import PlanStatus as S
+
+PLAN_WORKFLOW = Workflow(
+    name="development_plan",
+    status_labels=dict(S.choices),
+    transitions=[
+        Transition(
+            "propose",
+            {S.DRAFT},
+            S.PROPOSED,
+            permission="accompaniment.propose_plan",
+            label="Proposer le plan à la structure",
+            description="La coordination propose le plan à la structure.",
+        ),
+        Transition(
+            "withdraw",
+            {S.PROPOSED},
+            S.DRAFT,
+            permission="accompaniment.withdraw_plan",
+            label="Reprendre le plan en brouillon",
+            description="La coordination reprend le plan pour le modifier.",
+            style="secondary",
+        ),
+        Transition(
+            "request_changes",
+            {S.PROPOSED},
+            S.DRAFT,
+            permission="accompaniment.request_plan_changes",
+            label="Demander des modifications",
+            description="La structure demande des modifications du plan.",
+            needs_reason=True,
+            style="warning",
+        ),
+        Transition(
+            "agree",
+            {S.PROPOSED},
+            S.AGREED,
+            permission="accompaniment.agree_plan",
+            label="Valider le plan",
+            description="La structure valide le plan.",
+            style="success",
+        ),
+        Transition(
+            "start",
+            {S.AGREED},
+            S.IN_PROGRESS,
+            permission="accompaniment.start_plan",
+            label="Démarrer l'accompagnement",
+            description="L'accompagnement a commencé.",
+        ),
+        Transition(
+            "complete",
+            {S.IN_PROGRESS},
+            S.COMPLETED,
+            permission="accompaniment.complete_plan",
+            label="Clore le plan",
+            description="Le plan est terminé ; un point de suivi est prévu six mois plus tard.",
+            style="success",
+        ),
+    ],
+)
+
+# What the structure reads about its plan, by status.
+NEXT_STEP = {
+    S.DRAFT: "La coordination prépare le plan à partir des diagnostics.",
+    S.PROPOSED: (
+        "Le plan vous est proposé : lisez-le, puis validez-le ou demandez des modifications."
+    ),
+    S.AGREED: "Vous avez validé le plan : les séances vont commencer.",
+    S.IN_PROGRESS: "L'accompagnement est en cours : les séances réalisées s'affichent ici.",
+    S.COMPLETED: "Le plan est terminé : un point de suivi aura lieu six mois après.",
+}
