@@ -17,6 +17,7 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from applicants.demo import demo_dossier
 from applicants.models import (
     Campaign,
     Dossier,
@@ -341,11 +342,12 @@ def _editor(structure: Structure, email: str, first_name: str, last_name: str) -
 
 
 def _dossier(structure: Structure, campaign: Campaign, status: str) -> Dossier:
-    dossier, _ = Dossier.objects.update_or_create(
-        structure=structure,
-        campaign=campaign,
-        defaults={"status": status, "expected_move_in": timezone.localdate()},
-    )
+    # The applicants' demo fills the dossier and records its path to ``status``;
+    # these residents move in this year (year N of their plans).
+    dossier = demo_dossier(structure, campaign, status)
+    if dossier.expected_move_in != timezone.localdate():
+        dossier.expected_move_in = timezone.localdate()
+        dossier.save(update_fields=["expected_move_in"])
     if dossier.is_selected:
         # The committee recommended the securing accompaniment after its selection.
         CommitteeRecommendation.objects.get_or_create(

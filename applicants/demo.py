@@ -152,33 +152,23 @@ STRUCTURES = [
     ),
 ]
 
-# Where each demo dossier stands, and the path that led it there.
-DOSSIER_PATHS = {
-    "Épicerie Solidaire du Panier": [],
-    "Fil Rouge Textile": [
-        ("submit", DossierStatus.SUBMITTED, "", ""),
-        (
-            "request_changes",
-            DossierStatus.CHANGES_REQUESTED,
-            "incomplete",
-            "Le budget prévisionnel manque : pouvez-vous l'ajouter ?",
-        ),
-    ],
-    "Voyages Équitables Méditerranée": [
-        ("submit", DossierStatus.SUBMITTED, "", ""),
-        ("start_review", DossierStatus.UNDER_REVIEW, "", ""),
-    ],
-    "Le Passe-Plat": [
-        ("submit", DossierStatus.SUBMITTED, "", ""),
-        ("start_review", DossierStatus.UNDER_REVIEW, "", ""),
-        ("send_to_committee", DossierStatus.IN_COMMITTEE, "", ""),
-    ],
-    "Atelier Vélo Solidaire": [
-        ("submit", DossierStatus.SUBMITTED, "", ""),
-        ("start_review", DossierStatus.UNDER_REVIEW, "", ""),
-        ("send_to_committee", DossierStatus.IN_COMMITTEE, "", ""),
-        ("accept", DossierStatus.ACCEPTED, "", ""),
-    ],
+# The usual path of a dossier through the workflow (see workflows.py).
+USUAL_PATH = [
+    ("submit", DossierStatus.SUBMITTED),
+    ("start_review", DossierStatus.UNDER_REVIEW),
+    ("send_to_committee", DossierStatus.IN_COMMITTEE),
+    ("accept", DossierStatus.ACCEPTED),
+    ("mark_installed", DossierStatus.INSTALLED),
+]
+CHANGES_MESSAGE = "Le budget prévisionnel manque : pouvez-vous l'ajouter ?"
+
+# Where each demo dossier of this app stands.
+DOSSIER_TARGETS = {
+    "Épicerie Solidaire du Panier": DossierStatus.DRAFT,
+    "Fil Rouge Textile": DossierStatus.ACCEPTED,
+    "Voyages Équitables Méditerranée": DossierStatus.CHANGES_REQUESTED,
+    "Le Passe-Plat": DossierStatus.IN_COMMITTEE,
+    "Atelier Vélo Solidaire": DossierStatus.ACCEPTED,
 }
 
 
@@ -220,10 +210,9 @@ def load(stdout) -> None:
             campaign=campaign, text=text, defaults={"position": position}
         )
 
-    coordinator = User.objects.get(email="coordinator@example.org")
     for row in STRUCTURES:
         structure = _structure(row)
-        _dossier(structure, campaign, sites, document_types, coordinator)
+        demo_dossier(structure, campaign, DOSSIER_TARGETS[structure.name])
     stdout.write(f"Appel « {campaign.title} » : {len(STRUCTURES)} structures et leurs dossiers.")
 
 
@@ -253,7 +242,12 @@ def _structure(row) -> Structure:
     return structure
 
 
-def _dossier(structure, campaign, sites, document_types, coordinator) -> None:
+def demo_dossier(structure: Structure, campaign: Campaign, status: str) -> Dossier:
+    """A demo dossier brought to ``status`` along the workflow, with its history.
+
+    Idempotent, and meant for the other apps' demos too: a dossier is filled in
+    once (completely, unless it stays a draft), then only moves forward.
+    """
     editor = (
         structure.memberships.filter(role=Membership.Role.EDITOR).select_related("user").first()
     )
@@ -261,10 +255,17 @@ def _dossier(structure, campaign, sites, document_types, coordinator) -> None:
     dossier, created = Dossier.objects.get_or_create(
         structure=structure, campaign=campaign, defaults={"created_by": author}
     )
-    if not created:
-        return
-    path = DOSSIER_PATHS[structure.name]
-    complete = bool(path)
+    if created:
+        _fill(dossier, complete=status != DossierStatus.DRAFT)
+    _walk(dossier, status, author)
+    return dossier
+
+
+def _fill(dossier: Dossier, *, complete: bool) -> None:
+    structure, campaign = dossier.structure, dossier.campaign
+    sites = list(campaign.sites.all())
+    document_types = list(campaign.required_document_types.order_by("code"))
+    author = dossier.created_by
     dossier.wished_surface_m2 = 40 + 10 * len(structure.name) % 60
     dossier.activity_type = {
         Structure.Sector.RESTAURANT: Dossier.ActivityType.RESTAURANT,
@@ -289,10 +290,10 @@ def _dossier(structure, campaign, sites, document_types, coordinator) -> None:
         EconomicYear.objects.create(
             dossier=dossier,
             year=this_year - offset,
-            turnover=structure.last_budget - 10000 * offset,
+            turnover=(structure.last_budget or Decimal("80000")) - 10000 * offset,
             result=Decimal("3500") - 1000 * offset,
             equity=Decimal("22000") + 2000 * offset,
-            staff_fte=structure.staff_fte,
+            staff_fte=structure.staff_fte or Decimal("1"),
         )
     AxisWish.objects.create(
         dossier=dossier,
@@ -311,22 +312,35 @@ def _dossier(structure, campaign, sites, document_types, coordinator) -> None:
         dossier=dossier, category="working_capital", amount=Decimal("12500")
     )
     provided = document_types if complete else document_types[:1]
-    if structure.name == "Fil Rouge Textile":
-        provided = [t for t in document_types if t.code != "budget-previsionnel"]
     for document_type in provided:
         _demo_attachment(dossier, document_type, author)
 
-    status = DossierStatus.DRAFT
-    for step, (action, target, reason, message) in enumerate(path):
+
+def _walk(dossier: Dossier, status: str, author) -> None:
+    """Record the transitions from where the dossier stands to ``status``."""
+    if dossier.status == status:
+        return
+    coordinator = User.objects.get(email="coordinator@example.org")
+    steps = list(USUAL_PATH)
+    if status == DossierStatus.CHANGES_REQUESTED:
+        steps = [USUAL_PATH[0], ("request_changes", DossierStatus.CHANGES_REQUESTED)]
+    targets = [target for _action, target in steps]
+    if status not in targets:
+        raise ValueError(f"No demo path to {status}")
+    done = targets.index(dossier.status) + 1 if dossier.status in targets else 0
+    first_steps = not dossier.transitions.exists()
+    for step, (action, target) in enumerate(steps[done : targets.index(status) + 1], start=done):
         actor = author if action == "submit" else coordinator
         at = timezone.now() - datetime.timedelta(days=20 - 3 * step)
+        changes = action == "request_changes"
+        message = CHANGES_MESSAGE if changes else ""
         DossierTransition.objects.create(
             dossier=dossier,
             action=action,
-            from_status=status,
+            from_status=dossier.status,
             to_status=target,
             actor=actor,
-            reason=reason,
+            reason="incomplete" if changes else "",
             message=message,
             created_at=at,
         )
@@ -336,17 +350,17 @@ def _dossier(structure, campaign, sites, document_types, coordinator) -> None:
             from_coordination=actor == coordinator,
             is_automatic=True,
             body=(
-                f"« {DossierStatus(status).label} » → « {DossierStatus(target).label} ».\n{message}"
+                f"« {DossierStatus(dossier.status).label} » → « {DossierStatus(target).label} »."
+                f"\n{message}"
             ).strip(),
             created_at=at,
         )
         if action == "submit":
             dossier.submitted_at = at
-        status = target
-    dossier.status = status
-    dossier.instructor = coordinator if path else None
+        dossier.status = target
+    dossier.instructor = coordinator
     dossier.save()
-    if path:
+    if first_steps:
         Message.objects.create(
             dossier=dossier,
             author=author,
@@ -376,4 +390,4 @@ def _demo_attachment(dossier, document_type, author) -> None:
         size=len(pdf),
         uploaded_by=author,
     )
-    attachment.file.save(f"dossiers/{dossier.pk}/{document_type.code}-demo.pdf", ContentFile(pdf))
+    attachment.file.save("demo.pdf", ContentFile(pdf))

@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from applicants.models import Campaign, Dossier, DossierStatus, Membership, Site, SitePreference
+from applicants.demo import demo_dossier
+from applicants.models import Campaign, Dossier, DossierStatus, Membership
 from applicants.models import Structure as S
 from ccr_portal.users.models import Provider, User
 
@@ -267,15 +268,8 @@ def load(stdout) -> None:
 
 
 def _dossier(structure, campaign, status, site_code) -> Dossier:
-    dossier, created = Dossier.objects.get_or_create(
-        structure=structure,
-        campaign=campaign,
-        defaults={"status": status, "submitted_at": timezone.now()},
-    )
-    site = Site.objects.filter(code=site_code).first()
-    if created and site is not None:
-        SitePreference.objects.get_or_create(dossier=dossier, site=site, defaults={"rank": 1})
-    return dossier
+    # The applicants' demo fills the dossier and records its path to ``status``.
+    return demo_dossier(structure, campaign, status)
 
 
 GRID_NOTES = {

@@ -47,7 +47,7 @@ def test_no_environment_gives_the_embedded_default():
         "engine": "django.db.backends.sqlite3",
         "name": str(ROOT / "var" / "db.sqlite3"),
         "eager": True,
-        "broker": "memory://",
+        "broker": "memory://localhost/",
         "email": "django.core.mail.backends.console.EmailBackend",
         "media": str(ROOT / "var" / "media"),
         "cache": "django.core.cache.backends.locmem.LocMemCache",

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import date_format
@@ -29,3 +30,17 @@ def jour(value):
         except ValueError:
             return value
     return date_format(value, "j F Y")
+
+
+@register.filter
+def pluriel(value, suffix="s"):
+    """French plural: « 0 dossier », « 1,5 jour », « 2 jours » (plural from two on).
+
+    Django's ``pluralize`` makes 0 plural, which is English usage.
+    """
+    if hasattr(value, "__len__") and not isinstance(value, str):
+        value = len(value)
+    try:
+        return suffix if abs(Decimal(str(value))) >= 2 else ""
+    except (InvalidOperation, ValueError):
+        return ""
