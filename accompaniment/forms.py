@@ -3,12 +3,12 @@
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from applicants.models import Campaign, Structure
 from ccr_portal.axes import Axis
 from ccr_portal.formatting import format_euros, format_number
+from ccr_portal.forms import ServiceErrorsMixin
 from ccr_portal.uploads import ACCEPT_ATTRIBUTE, ALLOWED_LABELS
 from ccr_portal.users.models import Provider, Role, User
 
@@ -25,17 +25,6 @@ from .models import (
     SecuringTheme,
 )
 from .rules import provider_ids
-
-
-class ServiceErrorsMixin:
-    """Show a service's ``ValidationError`` next to its field, or above the form."""
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error)
 
 
 def _money_field(label: str, **kwargs) -> forms.DecimalField:

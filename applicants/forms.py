@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 
 from ccr_portal.axes import Axis
-from ccr_portal.forms import AmountField
+from ccr_portal.forms import AmountField, ServiceErrorsMixin
 from ccr_portal.uploads import ACCEPT_ATTRIBUTE
 from ccr_portal.validators import normalise_siret
 
@@ -20,17 +20,6 @@ from .models import (
     Structure,
 )
 from .services.structures import STRUCTURE_FIELDS
-
-
-class ServiceErrorsMixin:
-    """Show a service's ``ValidationError`` next to the fields it names."""
-
-    def add_service_error(self, error) -> None:
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error)
 
 
 class StructureForm(ServiceErrorsMixin, forms.ModelForm):

@@ -21,3 +21,14 @@ class AmountField(forms.DecimalField):
         if isinstance(value, str):
             value = SPACES.sub("", value).replace("€", "").replace(",", ".")
         return super().to_python(value)
+
+
+class ServiceErrorsMixin:
+    """Show a service's ``ValidationError`` next to the fields it names, or above the form."""
+
+    def add_service_error(self, error) -> None:
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error)

@@ -4,13 +4,13 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from applicants.models import Dossier, DossierStatus
 from ccr_portal.axes import Axis
 from ccr_portal.formatting import format_number
+from ccr_portal.forms import ServiceErrorsMixin
 from ccr_portal.uploads import ACCEPT_ATTRIBUTE, ALLOWED_LABELS
 from ccr_portal.users.models import Provider, User
 
@@ -27,18 +27,6 @@ from .models import (
     Theme,
 )
 from .services.diagnostics import CONCLUSION_FIELDS
-
-
-class ServiceErrorsMixin:
-    """Put a service's ValidationError next to the fields it names."""
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error)
-
 
 KIND_HELP = (
     "Léger : une demi-journée à une journée pour vous aider à décider de candidater. "

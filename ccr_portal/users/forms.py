@@ -1,5 +1,6 @@
 from django import forms
-from django.core.exceptions import ValidationError
+
+from ccr_portal.forms import ServiceErrorsMixin
 
 from .models import STAFF_ROLES, Funder, Provider, Role, User
 
@@ -26,7 +27,7 @@ class SignupForm(forms.Form):
         user.save(update_fields=["first_name", "last_name"])
 
 
-class StaffRolesForm(forms.Form):
+class StaffRolesForm(ServiceErrorsMixin, forms.Form):
     roles = forms.MultipleChoiceField(
         label="Rôles d'équipe",
         choices=[(role.value, role.label) for role in STAFF_ROLES],
@@ -56,13 +57,6 @@ class StaffRolesForm(forms.Form):
             "funders": list(user.funder_organisations.all()),
         }
         super().__init__(*args, **kwargs)
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error)
 
 
 class UserSearchForm(forms.Form):
