@@ -53,11 +53,13 @@ SECTIONS = {
 }
 
 
-def dossier_for(request, pk: int, permission: str = "applicants.view_dossier") -> Dossier:
+def dossier_for(
+    request, pk: int, permission: str = "applicants.view_dossier", queryset=None
+) -> Dossier:
     """The dossier if the viewer holds ``permission`` on it; 404 if it does not exist."""
-    dossier = get_object_or_404(
-        Dossier.objects.select_related("structure", "campaign", "instructor"), pk=pk
-    )
+    if queryset is None:
+        queryset = Dossier.objects.select_related("structure", "campaign", "instructor")
+    dossier = get_object_or_404(queryset, pk=pk)
     if not request.user.has_perm(permission, dossier):
         raise PermissionDenied("Vous n'avez pas accès à ce dossier.")
     return dossier
@@ -80,10 +82,12 @@ def dossier_create_view(request, structure_pk: int, campaign_pk: int):
 
 @login_required
 def dossier_detail_view(request, pk: int):
-    dossier = dossier_for(request, pk)
-    dossier = (
-        Dossier.objects.select_related("structure", "campaign", "instructor")
-        .prefetch_related(
+    dossier = dossier_for(
+        request,
+        pk,
+        queryset=Dossier.objects.select_related(
+            "structure", "campaign", "instructor"
+        ).prefetch_related(
             Prefetch("site_preferences", SitePreference.objects.select_related("site")),
             "charter_commitments",
             "campaign__charter_commitments",
@@ -93,8 +97,7 @@ def dossier_detail_view(request, pk: int):
             "axis_wishes",
             "financing_needs",
             Prefetch("attachments", Attachment.objects.select_related("document_type")),
-        )
-        .get(pk=dossier.pk)
+        ),
     )
     user = request.user
     can_edit = user.has_perm("applicants.change_dossier", dossier) and dossier.is_editable

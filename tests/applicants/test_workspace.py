@@ -211,3 +211,27 @@ def test_the_zip_holds_the_summary_and_every_document_named_by_type(
         "pieces/statuts-2.pdf",
     ]
     assert archive.read("pieces/statuts-2.pdf").startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("documents", [1, 12])
+def test_the_dossier_page_runs_a_fixed_number_of_queries(
+    client, coordinator, campaign, documents, django_assert_num_queries
+):
+    from django.core.files.base import ContentFile
+
+    dossier = DossierFactory(campaign=campaign, complete=True, status="under_review")
+    statuts = campaign.required_document_types.get()
+    for n in range(documents - 1):
+        attachment = Attachment(
+            dossier=dossier,
+            document_type=statuts,
+            original_name=f"s{n}.pdf",
+            file_kind="pdf",
+            size=3,
+        )
+        attachment.file.save("s.pdf", ContentFile(b"%PDF"), save=False)
+        attachment.save()
+    client.force_login(coordinator)
+    with django_assert_num_queries(28):
+        response = client.get(dossier.get_absolute_url())
+    assert page_text(response).count("/pieces/") >= documents
