@@ -123,6 +123,11 @@ def dossier_detail_view(request, pk: int):
         "transitions": DOSSIER_WORKFLOW.available(user, dossier),
         "timeline": dossier.transitions.select_related("actor"),
         "unread_messages": unread_messages_count(dossier=dossier, user=user),
+        "latest_messages": list(
+            dossier.messages.select_related("author").order_by("-created_at", "-pk")[:5]
+        )[::-1]
+        if user.has_perm("applicants.view_messages", dossier)
+        else [],
         "can_see_notes": user.has_perm("applicants.view_private_notes", dossier),
         "panels": rendered_panels(DOSSIER_DETAIL, request, dossier=dossier),
         "summary": latest_document(kind=DOSSIER_SUMMARY, subject=dossier),

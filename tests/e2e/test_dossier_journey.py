@@ -112,7 +112,11 @@ def test_dossier_journey(page, world):
     assert page.get_by_role("heading", name="Dossier complet").is_visible()
     page.get_by_role("link", name="Déposer le dossier").click()
     page.get_by_role("button", name="Déposer le dossier").click()
-    assert page.get_by_text("Le dossier a été déposé auprès de la coordination.").is_visible()
+    assert (
+        page.get_by_role("status")
+        .get_by_text("Le dossier a été déposé auprès de la coordination.")
+        .is_visible()
+    )
     dossier = Dossier.objects.get()
     assert dossier.status == DossierStatus.SUBMITTED
     log_out(page)
@@ -135,7 +139,11 @@ def test_dossier_journey(page, world):
     page.get_by_role(
         "link", name="Épicerie Solidaire du Panier · Appel à candidatures CCR 2011"
     ).click()
-    assert page.get_by_text("La coordination demande des compléments").is_visible()
+    assert (
+        page.get_by_role("status")
+        .get_by_text("La coordination demande des compléments")
+        .is_visible()
+    )
     page.get_by_role("link", name="Échanges avec la coordination").click()
     assert page.get_by_text("Le budget prévisionnel date de 2009").first.is_visible()
     field(page, "Votre message").fill("C'est corrigé, voici le budget 2011.")
