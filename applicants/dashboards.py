@@ -5,8 +5,7 @@ from ccr_portal.panels import PUBLIC, NavLink, Panel, register_nav_link, registe
 from ccr_portal.users.models import Role
 
 from .models import Campaign, Dossier, DossierStatus, Membership, Structure
-from .selectors import dossiers_of_member
-from .services.dossiers import dossier_status_counts
+from .selectors import dossier_status_counts, dossiers_of_member
 from .workflows import NEXT_STEP
 
 

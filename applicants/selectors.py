@@ -2,7 +2,9 @@
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 
-from .models import Dossier, Membership, Message, MessageAttachment, ThreadRead
+from ccr_portal.users.models import Role, User
+
+from .models import Dossier, DossierStatus, Membership, Message, MessageAttachment, ThreadRead
 
 
 def unread_messages_count(*, dossier: Dossier, user) -> int:
@@ -56,3 +58,28 @@ def thread_for(*, dossier: Dossier, user) -> list[Message]:
             last_read is None or message.created_at > last_read
         )
     return thread
+
+
+def dossier_members(dossier: Dossier, *, editors_only: bool = False) -> list[User]:
+    """The active members of the dossier's structure (editors only, for reminders)."""
+    memberships = Membership.objects.filter(structure_id=dossier.structure_id).select_related(
+        "user"
+    )
+    if editors_only:
+        memberships = memberships.filter(role=Membership.Role.EDITOR)
+    return [membership.user for membership in memberships if membership.user.is_active]
+
+
+def dossier_coordinators(dossier: Dossier) -> list[User]:
+    """The dossier's instructor, or every coordinator when nobody instructs it yet."""
+    if dossier.instructor_id and dossier.instructor.is_active:
+        return [dossier.instructor]
+    return list(
+        User.objects.filter(role_assignments__role=Role.COORDINATOR, is_active=True).distinct()
+    )
+
+
+def dossier_status_counts(queryset) -> list[tuple[str, str, int]]:
+    """(code, label, count) for every status, zeros included, in workflow order."""
+    totals = dict(queryset.order_by().values_list("status").annotate(total=Count("pk")))
+    return [(code, label, totals.get(code, 0)) for code, label in DossierStatus.choices]

@@ -6,6 +6,8 @@ from .models import DossierStatus as S
 
 INSTRUCT = "applicants.instruct_dossier"
 DECIDE = "applicants.decide_dossier"
+# Transitions done by the coordination (the others are the structure's own).
+COORDINATION_PERMISSIONS = frozenset({INSTRUCT, DECIDE})
 
 DOSSIER_WORKFLOW = Workflow(
     name="dossier",

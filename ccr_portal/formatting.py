@@ -2,6 +2,7 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.formats import date_format
 from django.utils.numberformat import format as number_format
 
 NBSP = "\u00a0"
@@ -35,6 +36,4 @@ def format_date(value) -> str:
     """``date(2011, 6, 28)`` → ``28 juin 2011``."""
     if value is None:
         return "—"
-    from django.utils.formats import date_format
-
     return date_format(value, "j F Y")

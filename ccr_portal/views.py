@@ -1,13 +1,18 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from django.views.generic import FormView
+from rules.contrib.views import PermissionRequiredMixin
 
 from ccr_portal.panels import PUBLIC, rendered_panels
 from ccr_portal.roles import active_role, set_active_role
 from ccr_portal.users.models import Role
+from ccr_portal.workflow import TransitionRefused
 
 
 def root(request):
@@ -65,3 +70,35 @@ def posted(request, *, files: bool = False) -> tuple:
     if request.method != "POST":
         return (None, None) if files else (None,)
     return (request.POST, request.FILES) if files else (request.POST,)
+
+
+class ServiceFormView(PermissionRequiredMixin, FormView):
+    """A form handed to one service through ``perform(form)``; the view stays thin.
+
+    The service's ``ValidationError`` shows next to the fields it names and a
+    ``TransitionRefused`` above the form: nothing typed is lost. ``perform``
+    returns the response, or the object whose page comes next.
+    """
+
+    success_message = ""
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def get_result_url(self, result) -> str:
+        return result.get_absolute_url()
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(form)
+        except ValidationError as error:
+            form.add_service_error(error)
+            return self.form_invalid(form)
+        except TransitionRefused as refused:
+            form.add_error(None, refused.message)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        if isinstance(result, HttpResponseBase):
+            return result
+        return HttpResponseRedirect(self.get_result_url(result))

@@ -134,3 +134,21 @@ def test_dates_in_french(settings):
         Context({"day": datetime.date(2011, 6, 28)})
     )
     assert rendered == "28 juin 2011"
+
+
+@pytest.mark.parametrize(
+    ("count", "suffix"),
+    [(0, ""), (1, ""), (Decimal("1.5"), ""), (2, "s"), (Decimal("2.5"), "s"), ([1, 2, 3], "s")],
+)
+def test_french_plural_is_singular_below_two(count, suffix):
+    from ccr_portal.templatetags.ccr import pluriel
+
+    assert pluriel(count) == suffix
+
+
+def test_iso_dates_of_e_mail_contexts_read_in_french():
+    from django.template import Context, Template
+
+    template = Template("{% load ccr %}{{ day|jour }}|{{ empty|jour }}|{{ odd|jour }}")
+    rendered = template.render(Context({"day": "2011-06-28", "empty": "", "odd": "bientôt"}))
+    assert rendered == "28 juin 2011||bientôt"

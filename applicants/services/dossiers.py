@@ -14,21 +14,20 @@ from applicants.models import (
     Campaign,
     CharterCommitment,
     Dossier,
-    DossierStatus,
     DossierTransition,
     EconomicYear,
     FinancingNeed,
-    Membership,
     Message,
     Site,
     SitePreference,
     Structure,
 )
-from applicants.workflows import DOSSIER_WORKFLOW
+from applicants.selectors import dossier_coordinators, dossier_members
+from applicants.workflows import COORDINATION_PERMISSIONS, DOSSIER_WORKFLOW
 from ccr_portal.formatting import format_date
 from ccr_portal.notifications.services import notify_many
 from ccr_portal.users.models import Role, User
-from ccr_portal.workflow import TransitionRefused
+from ccr_portal.workflow import Transition, TransitionRefused
 
 
 @transaction.atomic
@@ -196,21 +195,23 @@ def dossier_transition(
     )
     dossier.status = transition.target
     dossier.save(update_fields=["status", "submitted_at", "updated_at"])
-    _announce(dossier, record, transition.description)
+    _announce(dossier, record, transition)
     return record
 
 
-def _announce(dossier: Dossier, record: DossierTransition, description: str) -> None:
+def _announce(dossier: Dossier, record: DossierTransition, transition: Transition) -> None:
     """The automatic message of the thread, and the notification of those concerned."""
     lines = [
-        f"{description} (« {record.get_from_status_display()} » → "
+        f"{transition.description} (« {record.get_from_status_display()} » → "
         f"« {record.get_to_status_display()} »)."
     ]
     if record.reason:
         lines.append(f"Motif : {record.get_reason_display()}.")
     if record.message:
         lines.append(record.message)
-    by_coordination = record.actor.has_role(Role.COORDINATOR) and record.action != "withdraw"
+    # The table says who speaks: the structure submits and withdraws, the
+    # coordination does the rest (a coordinator may also edit a dossier).
+    by_coordination = transition.permission in COORDINATION_PERMISSIONS
     Message.objects.create(
         dossier=dossier,
         author=record.actor,
@@ -235,24 +236,6 @@ def _announce(dossier: Dossier, record: DossierTransition, description: str) -> 
     )
 
 
-def dossier_members(dossier: Dossier, *, editors_only: bool = False) -> list[User]:
-    memberships = Membership.objects.filter(structure_id=dossier.structure_id).select_related(
-        "user"
-    )
-    if editors_only:
-        memberships = memberships.filter(role=Membership.Role.EDITOR)
-    return [membership.user for membership in memberships if membership.user.is_active]
-
-
-def dossier_coordinators(dossier: Dossier) -> list[User]:
-    """The dossier's instructor, or every coordinator when nobody instructs it yet."""
-    if dossier.instructor_id and dossier.instructor.is_active:
-        return [dossier.instructor]
-    return list(
-        User.objects.filter(role_assignments__role=Role.COORDINATOR, is_active=True).distinct()
-    )
-
-
 @transaction.atomic
 def dossier_assign_instructor(*, dossier: Dossier, actor: User, instructor: User | None) -> Dossier:
     if not actor.has_perm("applicants.instruct_dossier", dossier):
@@ -262,11 +245,3 @@ def dossier_assign_instructor(*, dossier: Dossier, actor: User, instructor: User
     dossier.instructor = instructor
     dossier.save(update_fields=["instructor", "updated_at"])
     return dossier
-
-
-def dossier_status_counts(queryset) -> list[tuple[str, str, int]]:
-    """(code, label, count) for every status, zeros included, in workflow order."""
-    from django.db.models import Count
-
-    totals = dict(queryset.order_by().values_list("status").annotate(total=Count("pk")))
-    return [(code, label, totals.get(code, 0)) for code, label in DossierStatus.choices]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applicants.models import Invitation, Membership, Structure
-from ccr_portal.notifications.services import notify
+from ccr_portal.notifications.services import email_address, notify
 from ccr_portal.users.models import Role, User
 
 
@@ -59,32 +59,14 @@ def invitation_create(*, structure: Structure, actor: User, email: str, role: st
             url=accept_url,
         )
     else:
-        _mail_invitation(email, context, accept_url)
+        email_address(
+            to=email,
+            subject=f"Invitation à rejoindre {structure}",
+            template="structure_invitation",
+            context=context,
+            url=accept_url,
+        )
     return invitation
-
-
-def _mail_invitation(email: str, context: dict, url: str) -> None:
-    """A person without an account has no notification list: e-mail only."""
-    from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
-
-    full = {
-        **context,
-        "recipient_name": email,
-        "url": f"{settings.SITE_URL}{url}",
-        "site_url": settings.SITE_URL,
-        "subject": f"Invitation à rejoindre {context['structure']}",
-    }
-    message = EmailMultiAlternatives(
-        subject=f"[Portail CCR] Invitation à rejoindre {context['structure']}",
-        body=render_to_string("emails/structure_invitation.txt", full),
-        to=[email],
-    )
-    message.attach_alternative(
-        render_to_string("emails/structure_invitation.html", full), "text/html"
-    )
-    transaction.on_commit(message.send)
 
 
 def _verified_emails(user: User) -> set[str]:

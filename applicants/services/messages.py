@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applicants.models import Dossier, Message, MessageAttachment, PrivateNote, ThreadRead
-from applicants.services.dossiers import dossier_coordinators, dossier_members
+from applicants.selectors import dossier_coordinators, dossier_members
 from ccr_portal.notifications.services import notify_many
 from ccr_portal.uploads import clean_original_name, validate_upload
 from ccr_portal.users.models import Role, User

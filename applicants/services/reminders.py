@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applicants.models import Dossier, DossierStatus
-from applicants.services.dossiers import dossier_members
+from applicants.selectors import dossier_members
 from ccr_portal.formatting import format_date
 from ccr_portal.notifications.services import remind_once
 

@@ -165,7 +165,8 @@ def dossier_section_view(request, pk: int, section: str):
             return redirect(f"{dossier.get_absolute_url()}#rubrique-{key}")
     return render(
         request,
-        f"applicants/dossier_section_{key}.html",
+        # A section without a layout of its own shows its form as is.
+        [f"applicants/dossier_section_{key}.html", "applicants/dossier_section_base.html"],
         {"dossier": dossier, "form": form, "section_label": label, "section": section},
     )
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +13,7 @@ from applicants.documents import DOSSIER_SUMMARY
 from applicants.exports import dossiers_csv, dossiers_xlsx, export_filename
 from applicants.filters import DossierFilter, annotated_dossiers
 from applicants.models import Dossier, SitePreference
-from applicants.services.dossiers import dossier_status_counts
+from applicants.selectors import dossier_status_counts
 from applicants.views.dossiers import dossier_for
 from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.documents.services import document_request
@@ -31,8 +32,6 @@ def _filtered(request) -> DossierFilter:
 
 @login_required
 def dossier_list_view(request):
-    from django.core.paginator import Paginator
-
     dossier_filter = _filtered(request)
     queryset = dossier_filter.qs.prefetch_related(
         Prefetch("site_preferences", SitePreference.objects.select_related("site"))

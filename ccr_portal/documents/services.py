@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import logging
 
@@ -13,7 +14,7 @@ from .registry import get_kind
 
 logger = logging.getLogger(__name__)
 
-STALE_AFTER = timezone.timedelta(minutes=10)
+STALE_AFTER = datetime.timedelta(minutes=10)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -27,7 +28,7 @@ def notify(
     context = dict(context or {})
     body = render_to_string(
         f"emails/{template}.txt",
-        {**_email_context(recipient, subject, url, context), "in_app": True},
+        {**_email_context(recipient.display_name, subject, url, context), "in_app": True},
     )
     notification = Notification.objects.create(
         recipient=recipient,
@@ -49,28 +50,54 @@ def notify_many(*, recipients: Iterable, **kwargs) -> list[Notification]:
 
 def notification_send_email(*, notification_id: int) -> bool:
     """Send the e-mail of a notification once; returns False if already sent."""
-    from django.core.mail import EmailMultiAlternatives
-
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     if notification.emailed_at is not None:
         return False
-    context = _email_context(
-        notification.recipient,
-        notification.subject,
-        notification.url,
-        notification.email_context,
+    send_templated_email(
+        to=notification.recipient.email,
+        **rendered_email(
+            recipient_name=notification.recipient.display_name,
+            subject=notification.subject,
+            template=notification.email_template,
+            context=notification.email_context,
+            url=notification.url,
+        ),
     )
-    message = EmailMultiAlternatives(
-        subject=f"[Portail CCR] {notification.subject}",
-        body=render_to_string(f"emails/{notification.email_template}.txt", context),
-        to=[notification.recipient.email],
-    )
-    message.attach_alternative(
-        render_to_string(f"emails/{notification.email_template}.html", context), "text/html"
-    )
-    message.send()
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True
+
+
+def email_address(
+    *, to: str, subject: str, template: str, context: dict | None = None, url: str = ""
+) -> None:
+    """E-mail someone who has no account yet (an invitation): no in-app notification.
+
+    Rendered now, sent after the commit by a task with retries, like ``notify``.
+    """
+    from .tasks import send_rendered_email
+
+    email = rendered_email(
+        recipient_name=to, subject=subject, template=template, context=context or {}, url=url
+    )
+    transaction.on_commit(lambda: send_rendered_email.delay(to=to, **email))
+
+
+def rendered_email(
+    *, recipient_name: str, subject: str, template: str, context: dict, url: str
+) -> dict:
+    """The subject, text and HTML of ``templates/emails/<template>``, in French."""
+    full = _email_context(recipient_name, subject, url, context)
+    return {
+        "subject": f"[Portail CCR] {subject}",
+        "text": render_to_string(f"emails/{template}.txt", full),
+        "html": render_to_string(f"emails/{template}.html", full),
+    }
+
+
+def send_templated_email(*, to: str, subject: str, text: str, html: str) -> None:
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
+    message.attach_alternative(html, "text/html")
+    message.send()
 
 
 @transaction.atomic
@@ -107,11 +134,11 @@ def remind_once(
     return True
 
 
-def _email_context(recipient, subject: str, url: str, context: dict) -> dict:
+def _email_context(recipient_name: str, subject: str, url: str, context: dict) -> dict:
     absolute_url = f"{settings.SITE_URL}{url}" if url.startswith("/") else url
     return {
         **context,
-        "recipient_name": recipient.display_name,
+        "recipient_name": recipient_name,
         "subject": subject,
         "url": absolute_url,
         "site_url": settings.SITE_URL,

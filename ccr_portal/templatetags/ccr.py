@@ -2,9 +2,8 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.formats import date_format
 
-from ccr_portal.formatting import format_euros, format_number
+from ccr_portal.formatting import format_date, format_euros, format_number
 
 register = template.Library()
 
@@ -29,7 +28,7 @@ def jour(value):
             value = datetime.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    return date_format(value, "j F Y")
+    return format_date(value)
 
 
 @register.filter

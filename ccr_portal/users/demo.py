@@ -48,7 +48,7 @@ def load(stdout) -> None:
         )
 
     for email, first_name, last_name, roles, provider, funder in ACCOUNTS:
-        user = _account(email, first_name, last_name)
+        user = demo_account(email, first_name, last_name)
         for role in roles:
             RoleAssignment.objects.get_or_create(user=user, role=role)
         if provider:
@@ -56,7 +56,7 @@ def load(stdout) -> None:
         if funder:
             funders[funder].members.add(user)
 
-    admin = _account("admin@example.org", "Admin", "Technique")
+    admin = demo_account("admin@example.org", "Admin", "Technique")
     admin.is_staff = admin.is_superuser = True
     admin.save(update_fields=["is_staff", "is_superuser"])
 
@@ -67,7 +67,8 @@ def load(stdout) -> None:
     stdout.write(f"  {'admin@example.org':<28} Administration technique (/admin/)")
 
 
-def _account(email: str, first_name: str, last_name: str) -> User:
+def demo_account(email: str, first_name: str, last_name: str) -> User:
+    """A demo login with the shared password and a verified address (every app's demo)."""
     user, _ = User.objects.update_or_create(
         email=email, defaults={"first_name": first_name, "last_name": last_name, "is_active": True}
     )

@@ -149,3 +149,9 @@ def test_other_roles_see_no_thread_and_no_notes(client, thread, role):
         ).status_code
         == 403
     )
+    response = client.post(
+        reverse("applicants:dossier-messages", args=[dossier.pk]), {"body": "intrusion"}
+    )
+    assert response.status_code == 403
+    assert not PrivateNote.objects.exists()
+    assert not Message.objects.filter(body="intrusion").exists()

@@ -1,5 +1,6 @@
 """The documents pipeline: rendered in a task, idempotent, retried, permission-checked."""
 
+import datetime
 import hashlib
 import io
 
@@ -128,7 +129,7 @@ def test_stale_pending_documents_are_enqueued_again(member, django_capture_on_co
         )
     # The task was lost (the callbacks never ran) and the row is old.
     GeneratedDocument.objects.filter(pk=document.pk).update(
-        updated_at=timezone.now() - timezone.timedelta(minutes=30)
+        updated_at=timezone.now() - datetime.timedelta(minutes=30)
     )
     fresh = MembershipFactory()
     with django_capture_on_commit_callbacks(execute=False):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from applicants.models import CharterCommitment, Dossier, DossierStatus
 from tests import files
-from tests.e2e.helpers import field, log_in, log_out
+from tests.e2e.helpers import create_structure, field, log_in, log_out
 from tests.factories import CampaignFactory, DocumentTypeFactory, SiteFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -51,19 +51,7 @@ def test_dossier_journey(page, world):
     year = timezone.localdate().year
     # Visit 1: the applicant creates the structure, opens the dossier, fills the project.
     log_in(page, "nadia@epicerie.example")
-    page.get_by_role("link", name="Créer une structure").first.click()
-    field(page, "Nom de la structure").fill("Épicerie Solidaire du Panier")
-    field(page, "Forme juridique").select_option(label="Association loi 1901")
-    field(page, "Numéro RNA").fill("W131000123")
-    field(page, "Adresse").fill("12 rue du Panier")
-    field(page, "Code postal").fill("13002")
-    field(page, "Commune").fill("Marseille")
-    field(page, "Secteur d'activité").select_option(label="Alimentation")
-    field(page, "Année de création").fill("2004")
-    field(page, "Salariés (ETP)").fill("3,5")
-    field(page, "Bénévoles").fill("25")
-    field(page, "Dernier budget annuel ou chiffre d'affaires (€)").fill("185000")
-    page.get_by_role("button", name="Enregistrer").click()
+    create_structure(page)
     page.get_by_role("button", name="Ouvrir le dossier de candidature").click()
     page.get_by_role("link", name="Modifier le projet d'installation").click()
     field(page, "Site souhaité : 1er choix").select_option(label="la Friche Belle de Mai")

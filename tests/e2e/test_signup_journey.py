@@ -10,15 +10,11 @@ from pypdf import PdfReader
 
 from applicants.models import Structure
 from ccr_portal.documents.models import GeneratedDocument
+from tests.e2e.helpers import create_structure, field
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Candidature-CCR-2026"
-
-
-def field(page, label: str):
-    """A form field by its visible label (required fields end with an asterisk)."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
 
 
 def test_visitor_signs_up_creates_a_structure_and_downloads_its_sheet(page, live_server):
@@ -48,16 +44,7 @@ def test_visitor_signs_up_creates_a_structure_and_downloads_its_sheet(page, live
     page.wait_for_url("**/tableau-de-bord/applicant/")
     assert page.get_by_role("heading", name="Mes structures").is_visible()
 
-    page.get_by_role("link", name="Créer une structure").first.click()
-    field(page, "Nom de la structure").fill("Épicerie Solidaire du Panier")
-    field(page, "Forme juridique").select_option(label="Association loi 1901")
-    field(page, "Numéro RNA").fill("W131000123")
-    field(page, "Adresse").fill("12 rue du Panier")
-    field(page, "Code postal").fill("13002")
-    field(page, "Commune").fill("Marseille")
-    field(page, "Secteur d'activité").select_option(label="Alimentation")
-    field(page, "Dernier budget annuel ou chiffre d'affaires (€)").fill("185000")
-    page.get_by_role("button", name="Enregistrer").click()
+    create_structure(page)
 
     assert page.get_by_role("heading", name="Épicerie Solidaire du Panier", level=1).is_visible()
     assert page.get_by_text("185\u00a0000,00\u00a0€").is_visible()

@@ -154,3 +154,33 @@ def test_a_reminder_is_sent_once_per_rule_object_and_deadline(django_capture_on_
     assert SentReminder.objects.count() == 2
     assert Notification.objects.filter(recipient=person).count() == 2
     assert len(mail.outbox) == 2
+
+
+def test_an_address_without_account_gets_the_mail_after_a_retry_and_no_notification(
+    settings, django_capture_on_commit_callbacks
+):
+    from ccr_portal.notifications.services import email_address
+
+    settings.EMAIL_BACKEND = "tests.notifications.test_notify.FlakySMTPBackend"
+    FlakySMTPBackend.calls = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        email_address(
+            to="nouvelle@epicerie.example",
+            subject="Invitation à rejoindre Épicerie du Panier",
+            template="structure_invitation",
+            context={
+                "structure": "Épicerie du Panier",
+                "invited_by": "Amina Benali",
+                "role": "Éditeur",
+                "has_account": False,
+            },
+            url="/invitations/abc/",
+        )
+        assert len(mail.outbox) == 0
+
+    assert FlakySMTPBackend.calls == 2
+    assert [m.to for m in mail.outbox] == [["nouvelle@epicerie.example"]]
+    assert mail.outbox[0].subject == "[Portail CCR] Invitation à rejoindre Épicerie du Panier"
+    assert "Créez d'abord votre compte avec cette adresse e-mail" in mail.outbox[0].body
+    assert "http://127.0.0.1:8000/invitations/abc/" in mail.outbox[0].body
+    assert not Notification.objects.exists()
