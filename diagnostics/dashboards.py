@@ -1,7 +1,5 @@
 """The diagnostics' panels on dashboards, structure and dossier pages, and navigation links."""
 
-from django.utils import timezone
-
 from ccr_portal.panels import (
     DOSSIER_DETAIL,
     STRUCTURE_DETAIL,
@@ -12,12 +10,12 @@ from ccr_portal.panels import (
 )
 from ccr_portal.users.models import Role
 
-from .forms import days_per_kind_text
 from .models import COMMITTED_STATUSES, Diagnostic, DiagnosticStatus
 from .selectors import (
     awaiting_sign_off,
     capacity_plan,
     capacity_warnings,
+    member_diagnostics,
     provider_assignments,
     status_counts,
 )
@@ -28,16 +26,12 @@ PANEL_ROWS = 5
 def _coordinator_panel(request) -> dict:
     plan = capacity_plan(horizon=3)
     counts = status_counts(Diagnostic.objects.all())
-    overdue = Diagnostic.objects.filter(
-        status__in=COMMITTED_STATUSES, due_date__lt=timezone.localdate()
-    ).count()
     return {
         "counts": [row for row in counts if row[2]],
         "to_triage": next(total for code, _label, total in counts if code == "requested"),
-        "overdue": overdue,
+        "overdue": Diagnostic.objects.overdue().count(),
         "plan": plan,
         "warnings": capacity_warnings(plan),
-        "days_per_kind": days_per_kind_text(),
     }
 
 
@@ -49,7 +43,7 @@ def _provider_panel(request) -> dict:
 
 
 def _applicant_panel(request) -> dict:
-    mine = Diagnostic.objects.visible_to(request.user).select_related("structure")
+    mine = member_diagnostics(request.user).select_related("structure")
     return {
         "awaiting": list(awaiting_sign_off(request.user)[:PANEL_ROWS]),
         "diagnostics": list(mine.order_by("-requested_at")[:PANEL_ROWS]),

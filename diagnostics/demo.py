@@ -11,8 +11,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from applicants.demo import demo_dossier
-from applicants.models import Campaign, Dossier, DossierStatus, Membership
+from applicants.models import Campaign, DossierStatus, Membership
 from applicants.models import Structure as S
+from ccr_portal.formatting import format_date
 from ccr_portal.users.models import Provider, User
 
 from .capacity import add_months, month_end, month_start
@@ -98,8 +99,9 @@ def load(stdout) -> None:
     campaign = Campaign.objects.get(title="Appel à candidatures CCR 2011")
     restaurant = structures["Restaurant Le Goût Partagé"]
     artisans = structures["Boutique Artisans du Monde Marseille"]
-    restaurant_dossier = _dossier(restaurant, campaign, DossierStatus.UNDER_REVIEW, "mk2")
-    artisans_dossier = _dossier(artisans, campaign, DossierStatus.SUBMITTED, "friche")
+    # The applicants' demo fills each dossier and records its path to the status.
+    restaurant_dossier = demo_dossier(restaurant, campaign, DossierStatus.UNDER_REVIEW)
+    artisans_dossier = demo_dossier(artisans, campaign, DossierStatus.SUBMITTED)
 
     due_this_month = max(today, month_end(this_month) - datetime.timedelta(days=2))
     days_ago = lambda days: now - datetime.timedelta(days=days)  # noqa: E731
@@ -267,11 +269,6 @@ def load(stdout) -> None:
     )
 
 
-def _dossier(structure, campaign, status, site_code) -> Dossier:
-    # The applicants' demo fills the dossier and records its path to ``status``.
-    return demo_dossier(structure, campaign, status)
-
-
 GRID_NOTES = {
     "project": (3, "Projet clair, gouvernance partagée entre salariés et bénévoles."),
     "economic_model": (2, "Chiffre d'affaires dépendant de deux gros clients."),
@@ -313,8 +310,6 @@ def _fill_grid(diagnostic: Diagnostic, *, draft: bool = False) -> None:
 def _attach_covered_document(diagnostic: Diagnostic) -> None:
     """A small real PDF, made now with WeasyPrint, stands for RAMSESS's report."""
     from weasyprint import HTML
-
-    from ccr_portal.formatting import format_date
 
     pdf = HTML(string=COVERED_HTML.format(date=format_date(diagnostic.covered_on))).write_pdf()
     diagnostic.covered_document_name = "diagnostic-ramsess-atelier-velo-solidaire.pdf"

@@ -335,7 +335,4 @@ class DiagnosticFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(
-            status__in=[DiagnosticStatus.ASSIGNED, DiagnosticStatus.IN_PROGRESS],
-            due_date__lt=timezone.localdate(),
-        )
+        return queryset.overdue()

@@ -124,6 +124,10 @@ class DiagnosticQuerySet(models.QuerySet):
             visible |= self.committee_readable_condition()
         return self.filter(visible)
 
+    def overdue(self) -> "DiagnosticQuerySet":
+        """Assigned or in progress past its due date, like ``Diagnostic.is_overdue``."""
+        return self.filter(status__in=COMMITTED_STATUSES, due_date__lt=timezone.localdate())
+
     @staticmethod
     def committee_readable_condition() -> Q:
         shared = Exists(
@@ -261,10 +265,6 @@ class Diagnostic(models.Model):
         return self.purpose == DiagnosticPurpose.SUPPORT
 
     @property
-    def is_assessment(self) -> bool:
-        return self.purpose == DiagnosticPurpose.ASSESSMENT
-
-    @property
     def is_finished(self) -> bool:
         """Delivered or validated: the conclusions are there to read and sign off."""
         return self.status in FINISHED_STATUSES
@@ -278,11 +278,6 @@ class Diagnostic(models.Model):
     def is_published(self) -> bool:
         """An assessment diagnostic the structure and the committee may read."""
         return self.status in ASSESSMENT_PUBLISHED_STATUSES
-
-    @property
-    def days(self) -> Decimal:
-        """Consultant days this diagnostic takes (``settings.DIAGNOSTIC_DAYS``)."""
-        return Decimal(str(settings.DIAGNOSTIC_DAYS[self.kind]))
 
     @property
     def is_overdue(self) -> bool:

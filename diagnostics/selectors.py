@@ -115,6 +115,11 @@ def possible_duplicates(diagnostic: Diagnostic) -> QuerySet:
     )
 
 
+def member_diagnostics(user) -> QuerySet:
+    """The diagnostics of the person's structures that they may read (not those of other roles)."""
+    return Diagnostic.objects.visible_to(user).filter(structure__memberships__user=user)
+
+
 def provider_assignments(user) -> QuerySet:
     """The diagnostics assigned to the organisations of a provider's consultant."""
     return with_list_annotations(

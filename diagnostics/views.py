@@ -3,13 +3,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.models import Dossier, Membership, Site, Structure
 from ccr_portal.formatting import format_date, format_number
 from ccr_portal.users.models import Provider
+from ccr_portal.views import ServiceFormView
 from ccr_portal.workflow import TransitionRefused
 
 from . import forms
@@ -21,6 +23,7 @@ from .selectors import (
     capacity_warnings,
     diagnostic_queue,
     latest_comment,
+    member_diagnostics,
     possible_duplicates,
     provider_assignments,
     with_list_annotations,
@@ -28,6 +31,7 @@ from .selectors import (
 from .services.capacity import provider_capacity_declare
 from .services.diagnostics import (
     ACTION_LABELS,
+    check_grid_editable,
     diagnostic_assign,
     diagnostic_deliver,
     diagnostic_mark_covered,
@@ -37,7 +41,7 @@ from .services.diagnostics import (
     diagnostic_transition,
 )
 from .services.sharing import (
-    active_consent,
+    check_sign_off_open,
     committee_consent_grant,
     committee_consent_revoke,
     diagnostic_sign_off,
@@ -48,23 +52,56 @@ PAGE_SIZE = 25
 
 
 class DiagnosticObjectMixin:
-    """The diagnostic of the URL; 403 for a signed-in person who may not read it."""
+    """The diagnostic of the URL, read once; the view's permission is checked on it."""
 
-    def get_diagnostic(self) -> Diagnostic:
-        if not hasattr(self, "_diagnostic"):
-            self._diagnostic = get_object_or_404(
-                Diagnostic.objects.select_related(
-                    "structure", "dossier__campaign", "provider", "consultant", "signed_off_by"
-                ),
-                pk=self.kwargs["pk"],
-            )
-        return self._diagnostic
+    @cached_property
+    def diagnostic(self) -> Diagnostic:
+        return get_object_or_404(
+            Diagnostic.objects.select_related(
+                "structure", "dossier__campaign", "provider", "consultant", "signed_off_by"
+            ),
+            pk=self.kwargs["pk"],
+        )
 
     def get_object(self, queryset=None):
-        return self.get_diagnostic()
+        return self.diagnostic
 
     def get_permission_object(self):
-        return self.get_diagnostic()
+        return self.diagnostic
+
+
+class DiagnosticFormView(DiagnosticObjectMixin, ServiceFormView):
+    """A form on the diagnostic of the URL (403 for a signed-in person without the permission).
+
+    A step the diagnostic's state rules out, whether the form is shown or sent, goes back
+    to the diagnostic's page with the French reason.
+    """
+
+    # The workflow action the form performs, if any: possible now, or refused with why.
+    action: str | None = None
+
+    def check_state(self) -> None:
+        """Raise ``TransitionRefused`` when the diagnostic's state rules the form out."""
+        if self.action is not None:
+            DIAGNOSTIC_WORKFLOW.check(self.action, self.request.user, self.diagnostic)
+
+    def get(self, request, *args, **kwargs):
+        return self._unless_refused(super().get, request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._unless_refused(super().post, request, *args, **kwargs)
+
+    def _unless_refused(self, handler, *args, **kwargs):
+        try:
+            self.check_state()
+            return handler(*args, **kwargs)
+        except TransitionRefused as refusal:
+            messages.error(self.request, refusal.message)
+            return redirect(self.diagnostic)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("diagnostic", self.diagnostic)
+        return super().get_context_data(**kwargs)
 
 
 # --- Workspaces --------------------------------------------------------------
@@ -123,10 +160,9 @@ class MyDiagnosticsView(PermissionRequiredMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        user = self.request.user
-        return with_list_annotations(
-            Diagnostic.objects.visible_to(user).filter(structure__memberships__user=user)
-        ).order_by("structure__name", "-requested_at", "pk")
+        return with_list_annotations(member_diagnostics(self.request.user)).order_by(
+            "structure__name", "-requested_at", "pk"
+        )
 
     def get_context_data(self, **kwargs):
         memberships = (
@@ -155,6 +191,7 @@ class DiagnosticDetailView(DiagnosticObjectMixin, PermissionRequiredMixin, Detai
         user = self.request.user
         has = lambda perm: user.has_perm(perm, diagnostic)  # noqa: E731
         coordinator = user.has_perm("diagnostics.list_all_diagnostics")
+        available = {t.action: t for t in DIAGNOSTIC_WORKFLOW.available(user, diagnostic)}
         # The draft grid is the provider's work in progress: the structure reads it delivered.
         shows_grid = diagnostic.is_finished or (
             diagnostic.status == DiagnosticStatus.IN_PROGRESS and has("diagnostics.view_draft_grid")
@@ -165,20 +202,15 @@ class DiagnosticDetailView(DiagnosticObjectMixin, PermissionRequiredMixin, Detai
             "shows_grid": shows_grid,
             "next_step": NEXT_STEP[diagnostic.status],
             "can_view_structure": user.has_perm("applicants.view_structure", diagnostic.structure),
-            "actions": [
-                t
-                for t in DIAGNOSTIC_WORKFLOW.available(user, diagnostic)
-                if t.action in SIMPLE_ACTIONS
-            ],
-            "can_cover": "cover" in _available(user, diagnostic),
-            "can_assign": "assign" in _available(user, diagnostic),
+            "actions": [t for action, t in available.items() if action in SIMPLE_ACTIONS],
+            "can_cover": "cover" in available,
+            "can_assign": "assign" in available,
             "can_fill": has("diagnostics.fill_grid")
             and diagnostic.status == DiagnosticStatus.IN_PROGRESS,
             "can_sign_off": has("diagnostics.sign_off_diagnostic")
             and diagnostic.is_finished
             and not diagnostic.is_signed_off,
             "can_manage_consent": has("diagnostics.manage_consent"),
-            "consent": active_consent(diagnostic) if diagnostic.is_support else None,
             "returned": (
                 latest_comment(diagnostic, "return")
                 if diagnostic.status == DiagnosticStatus.IN_PROGRESS
@@ -198,28 +230,23 @@ class DiagnosticDetailView(DiagnosticObjectMixin, PermissionRequiredMixin, Detai
         return super().get_context_data(**context, **kwargs)
 
 
-def _available(user, diagnostic) -> set[str]:
-    return {t.action for t in DIAGNOSTIC_WORKFLOW.available(user, diagnostic)}
-
-
-class DiagnosticTransitionView(DiagnosticObjectMixin, PermissionRequiredMixin, FormView):
+class DiagnosticTransitionView(DiagnosticFormView):
     """Accept, decline, answer an assignment, validate, return: a button or a short form."""
 
-    permission_required = "diagnostics.view_diagnostic"
     template_name = "diagnostics/transition_form.html"
     form_class = forms.TransitionCommentForm
 
     def dispatch(self, request, *args, **kwargs):
         if kwargs["action"] not in SIMPLE_ACTIONS:
             raise Http404("Cette action n'existe pas.")
-        self.transition = DIAGNOSTIC_WORKFLOW.get(kwargs["action"])
+        self.action = kwargs["action"]
+        self.transition = DIAGNOSTIC_WORKFLOW.get(self.action)
         return super().dispatch(request, *args, **kwargs)
 
     def has_permission(self):
-        diagnostic = self.get_diagnostic()
         user = self.request.user
-        return user.has_perm("diagnostics.view_diagnostic", diagnostic) and user.has_perm(
-            self.transition.permission, diagnostic
+        return user.has_perm("diagnostics.view_diagnostic", self.diagnostic) and user.has_perm(
+            self.transition.permission, self.diagnostic
         )
 
     def get_form_kwargs(self):
@@ -231,96 +258,70 @@ class DiagnosticTransitionView(DiagnosticObjectMixin, PermissionRequiredMixin, F
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            diagnostic=self.get_diagnostic(), transition=self.transition, **kwargs
-        )
+        return super().get_context_data(transition=self.transition, **kwargs)
 
-    def form_valid(self, form):
-        diagnostic = self.get_diagnostic()
-        try:
-            diagnostic_transition(
-                diagnostic=diagnostic,
-                actor=self.request.user,
-                action=self.transition.action,
-                comment=form.cleaned_data["comment"],
-            )
-        except TransitionRefused as refusal:
-            messages.error(self.request, refusal.message)
-            return redirect(diagnostic)
-        except ValidationError as error:
-            form.add_service_error(error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{self.transition.description}")
+    def perform(self, form):
+        diagnostic_transition(
+            diagnostic=self.diagnostic,
+            actor=self.request.user,
+            action=self.transition.action,
+            comment=form.cleaned_data["comment"],
+        )
+        messages.success(self.request, self.transition.description)
         if self.transition.action == "decline_assignment":
             return redirect("diagnostics:assignments")
-        return redirect(diagnostic)
+        return redirect(self.diagnostic)
 
 
-class CoverView(DiagnosticObjectMixin, PermissionRequiredMixin, FormView):
+class CoverView(DiagnosticFormView):
     permission_required = "diagnostics.triage_diagnostic"
     template_name = "diagnostics/cover_form.html"
     form_class = forms.CoverForm
+    action = "cover"
 
     def get_context_data(self, **kwargs):
-        diagnostic = self.get_diagnostic()
         return super().get_context_data(
-            diagnostic=diagnostic, duplicates=list(possible_duplicates(diagnostic)), **kwargs
+            duplicates=list(possible_duplicates(self.diagnostic)), **kwargs
         )
 
-    def form_valid(self, form):
-        diagnostic = self.get_diagnostic()
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            diagnostic_mark_covered(
-                diagnostic=diagnostic,
-                actor=self.request.user,
-                source=data["source"],
-                source_name=data["source_name"],
-                covered_on=data["covered_on"],
-                upload=data["document"],
-            )
-        except TransitionRefused as refusal:
-            messages.error(self.request, refusal.message)
-            return redirect(diagnostic)
-        except ValidationError as error:
-            form.add_service_error(error)
-            return self.form_invalid(form)
+        diagnostic_mark_covered(
+            diagnostic=self.diagnostic,
+            actor=self.request.user,
+            source=data["source"],
+            source_name=data["source_name"],
+            covered_on=data["covered_on"],
+            upload=data["document"],
+        )
         messages.success(self.request, "La demande est couverte par le diagnostic existant.")
-        return redirect(diagnostic)
+        return redirect(self.diagnostic)
 
 
-class AssignView(DiagnosticObjectMixin, PermissionRequiredMixin, FormView):
+class AssignView(DiagnosticFormView):
     permission_required = "diagnostics.assign_diagnostic"
     template_name = "diagnostics/assign_form.html"
     form_class = forms.AssignForm
+    action = "assign"
 
     def get_context_data(self, **kwargs):
         plan = capacity_plan()
         return super().get_context_data(
-            diagnostic=self.get_diagnostic(),
             plan=plan,
             warnings=capacity_warnings(plan),
             days_per_kind=forms.days_per_kind_text(),
             **kwargs,
         )
 
-    def form_valid(self, form):
-        diagnostic = self.get_diagnostic()
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            diagnostic = diagnostic_assign(
-                diagnostic=diagnostic,
-                actor=self.request.user,
-                provider=data["provider"],
-                consultant=data["consultant"],
-                due_date=data["due_date"],
-            )
-        except TransitionRefused as refusal:
-            messages.error(self.request, refusal.message)
-            return redirect(diagnostic)
-        except ValidationError as error:
-            form.add_service_error(error)
-            return self.form_invalid(form)
+        diagnostic = diagnostic_assign(
+            diagnostic=self.diagnostic,
+            actor=self.request.user,
+            provider=data["provider"],
+            consultant=data["consultant"],
+            due_date=data["due_date"],
+        )
         messages.success(
             self.request,
             f"Le diagnostic est confié à {diagnostic.provider}, échéance le "
@@ -352,58 +353,37 @@ def _days(value) -> str:
     return f"{format_number(value, 1)} j"
 
 
-class GridView(DiagnosticObjectMixin, PermissionRequiredMixin, FormView):
+class GridView(DiagnosticFormView):
     """The provider's grid, saved as a draft until delivered."""
 
     permission_required = "diagnostics.fill_grid"
     template_name = "diagnostics/grid_form.html"
     form_class = forms.GridForm
 
-    def get(self, request, *args, **kwargs):
-        if self.get_diagnostic().status != DiagnosticStatus.IN_PROGRESS:
-            return self._not_editable()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        if self.get_diagnostic().status != DiagnosticStatus.IN_PROGRESS:
-            return self._not_editable()
-        return super().post(request, *args, **kwargs)
-
-    def _not_editable(self):
-        diagnostic = self.get_diagnostic()
-        messages.error(
-            self.request,
-            "La grille ne peut être modifiée que pendant la réalisation du diagnostic "
-            f"(état actuel : « {diagnostic.get_status_display()} »).",
-        )
-        return redirect(diagnostic)
+    def check_state(self):
+        check_grid_editable(self.diagnostic)
 
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
-            "diagnostic": self.get_diagnostic(),
-            "site_risks": site_risks_text(self.get_diagnostic()),
+            "diagnostic": self.diagnostic,
+            "site_risks": site_risks_text(self.diagnostic),
         }
 
     def get_context_data(self, **kwargs):
-        diagnostic = self.get_diagnostic()
         return super().get_context_data(
-            diagnostic=diagnostic, returned=latest_comment(diagnostic, "return"), **kwargs
+            returned=latest_comment(self.diagnostic, "return"), **kwargs
         )
 
-    def form_valid(self, form):
-        diagnostic = self.get_diagnostic()
-        try:
-            diagnostic_save_grid(
-                diagnostic=diagnostic,
-                actor=self.request.user,
-                scores=form.scores(),
-                conclusions=form.conclusions(),
-                axes=form.axes(),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-            return self.form_invalid(form)
+    def perform(self, form):
+        diagnostic = self.diagnostic
+        diagnostic_save_grid(
+            diagnostic=diagnostic,
+            actor=self.request.user,
+            scores=form.scores(),
+            conclusions=form.conclusions(),
+            axes=form.axes(),
+        )
         if "deliver" not in self.request.POST:
             messages.success(
                 self.request, "Brouillon enregistré. Vous pourrez le reprendre plus tard."
@@ -411,15 +391,14 @@ class GridView(DiagnosticObjectMixin, PermissionRequiredMixin, FormView):
             return redirect("diagnostics:grid", pk=diagnostic.pk)
         try:
             diagnostic_deliver(diagnostic=diagnostic, actor=self.request.user)
-        except ValidationError as error:
+        except ValidationError:
             # The draft is saved; what is missing shows next to each field.
-            form.add_service_error(error)
             messages.warning(
                 self.request,
                 "Brouillon enregistré, mais le diagnostic n'a pas été remis : "
                 "complétez les champs signalés.",
             )
-            return self.form_invalid(form)
+            raise
         messages.success(
             self.request, "Le diagnostic est remis à la coordination et à la structure."
         )
@@ -435,30 +414,28 @@ def site_risks_text(diagnostic: Diagnostic) -> str:
     return " ".join(f"{site.name} : {site.risk}" for site in sites if site.risk)
 
 
-class SignOffView(DiagnosticObjectMixin, PermissionRequiredMixin, FormView):
+class SignOffView(DiagnosticFormView):
     """The « diagnostic partagé »: the structure confirms the conclusions, with its comments."""
 
     permission_required = "diagnostics.sign_off_diagnostic"
     template_name = "diagnostics/sign_off_form.html"
     form_class = forms.SignOffForm
 
-    def get_context_data(self, **kwargs):
-        diagnostic = self.get_diagnostic()
-        return super().get_context_data(**report_context(diagnostic), **kwargs)
+    def check_state(self):
+        # Before delivery the conclusions are the provider's draft: not for the structure.
+        check_sign_off_open(self.diagnostic)
 
-    def form_valid(self, form):
-        diagnostic = self.get_diagnostic()
-        try:
-            diagnostic_sign_off(
-                diagnostic=diagnostic,
-                actor=self.request.user,
-                comment=form.cleaned_data["comment"],
-            )
-        except TransitionRefused as refusal:
-            messages.error(self.request, refusal.message)
-            return redirect(diagnostic)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**report_context(self.diagnostic), **kwargs)
+
+    def perform(self, form):
+        diagnostic_sign_off(
+            diagnostic=self.diagnostic,
+            actor=self.request.user,
+            comment=form.cleaned_data["comment"],
+        )
         messages.success(self.request, "Merci : les conclusions du diagnostic sont partagées.")
-        return redirect(diagnostic)
+        return redirect(self.diagnostic)
 
 
 @login_required
@@ -477,8 +454,7 @@ def consent_view(request, pk: int):
             messages.success(request, "Le comité de sélection ne peut plus lire ce diagnostic.")
     except (TransitionRefused, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    next_url = request.POST.get("next", "")
-    if next_url == "mine":
+    if request.POST.get("next") == "mine":
         return redirect("diagnostics:mine")
     return redirect(diagnostic)
 
@@ -503,46 +479,40 @@ def covered_document_view(request, pk: int):
 # --- Requests ----------------------------------------------------------------
 
 
-class DiagnosticRequestView(PermissionRequiredMixin, FormView):
+class DiagnosticRequestView(ServiceFormView):
     """A structure asks for a support diagnostic (light: no dossier needed)."""
 
     permission_required = "diagnostics.request_diagnostic"
     template_name = "diagnostics/request_form.html"
     form_class = forms.DiagnosticRequestForm
 
-    def get_structure(self) -> Structure:
-        if not hasattr(self, "_structure"):
-            self._structure = get_object_or_404(Structure, pk=self.kwargs["structure_pk"])
-        return self._structure
+    @cached_property
+    def structure(self) -> Structure:
+        return get_object_or_404(Structure, pk=self.kwargs["structure_pk"])
 
     def get_permission_object(self):
-        return self.get_structure()
+        return self.structure
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "structure": self.get_structure()}
+        return {**super().get_form_kwargs(), "structure": self.structure}
 
     def get_context_data(self, **kwargs):
-        structure = self.get_structure()
         existing = list(
             Diagnostic.objects.visible_to(self.request.user)
-            .filter(structure=structure)
+            .filter(structure=self.structure)
             .exclude(status=DiagnosticStatus.DECLINED)
         )
-        return super().get_context_data(structure=structure, existing=existing, **kwargs)
+        return super().get_context_data(structure=self.structure, existing=existing, **kwargs)
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            diagnostic = diagnostic_request(
-                structure=self.get_structure(),
-                actor=self.request.user,
-                kind=data["kind"],
-                note=data["note"],
-                dossier=data.get("dossier"),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-            return self.form_invalid(form)
+        diagnostic = diagnostic_request(
+            structure=self.structure,
+            actor=self.request.user,
+            kind=data["kind"],
+            note=data["note"],
+            dossier=data.get("dossier"),
+        )
         messages.success(
             self.request,
             f"Votre demande de {diagnostic.get_kind_display().lower()} est envoyée à la "
@@ -551,43 +521,33 @@ class DiagnosticRequestView(PermissionRequiredMixin, FormView):
         return redirect(diagnostic)
 
 
-class AssessmentOrderView(PermissionRequiredMixin, FormView):
+class AssessmentOrderView(ServiceFormView):
     """The coordination orders an assessment diagnostic on a dossier being instructed."""
 
     permission_required = "diagnostics.order_assessment"
     template_name = "diagnostics/order_form.html"
     form_class = forms.AssessmentOrderForm
 
-    def get_dossier(self) -> Dossier:
-        if not hasattr(self, "_dossier"):
-            self._dossier = get_object_or_404(
-                Dossier.objects.select_related("structure", "campaign"),
-                pk=self.kwargs["dossier_pk"],
-            )
-        return self._dossier
-
-    def get_permission_object(self):
-        return self.get_dossier()
-
-    def get_context_data(self, **kwargs):
-        dossier = self.get_dossier()
-        return super().get_context_data(
-            dossier=dossier,
-            existing=list(dossier.structure.diagnostics.exclude(status=DiagnosticStatus.DECLINED)),
-            **kwargs,
+    @cached_property
+    def dossier(self) -> Dossier:
+        return get_object_or_404(
+            Dossier.objects.select_related("structure", "campaign"), pk=self.kwargs["dossier_pk"]
         )
 
-    def form_valid(self, form):
-        try:
-            diagnostic = diagnostic_order_assessment(
-                dossier=self.get_dossier(),
-                actor=self.request.user,
-                kind=form.cleaned_data["kind"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-            return self.form_invalid(form)
+    def get_permission_object(self):
+        return self.dossier
+
+    def get_context_data(self, **kwargs):
+        existing = self.dossier.structure.diagnostics.exclude(status=DiagnosticStatus.DECLINED)
+        return super().get_context_data(dossier=self.dossier, existing=list(existing), **kwargs)
+
+    def perform(self, form):
+        diagnostic = diagnostic_order_assessment(
+            dossier=self.dossier,
+            actor=self.request.user,
+            kind=form.cleaned_data["kind"],
+            note=form.cleaned_data["note"],
+        )
         messages.success(
             self.request, "Le diagnostic d'instruction est commandé : affectez-le à un prestataire."
         )
@@ -597,40 +557,34 @@ class AssessmentOrderView(PermissionRequiredMixin, FormView):
 # --- Capacity ----------------------------------------------------------------
 
 
-class CapacityView(PermissionRequiredMixin, FormView):
+class CapacityView(ServiceFormView):
     """A provider's capacity: its usual days per month and the months that differ."""
 
     permission_required = "diagnostics.declare_capacity"
     template_name = "diagnostics/capacity_form.html"
     form_class = forms.CapacityForm
 
-    def get_provider(self) -> Provider:
-        if not hasattr(self, "_provider"):
-            self._provider = get_object_or_404(Provider, pk=self.kwargs["provider_pk"])
-        return self._provider
+    @cached_property
+    def provider(self) -> Provider:
+        return get_object_or_404(Provider, pk=self.kwargs["provider_pk"])
 
     def get_permission_object(self):
-        return self.get_provider()
+        return self.provider
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "provider": self.get_provider()}
+        return {**super().get_form_kwargs(), "provider": self.provider}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(provider=self.get_provider(), **kwargs)
+        return super().get_context_data(provider=self.provider, **kwargs)
 
-    def form_valid(self, form):
-        provider = self.get_provider()
-        try:
-            provider_capacity_declare(
-                provider=provider,
-                actor=self.request.user,
-                usual_days=form.cleaned_data["usual_days"],
-                months=form.monthly(),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"La capacité de {provider} est enregistrée.")
+    def perform(self, form):
+        provider_capacity_declare(
+            provider=self.provider,
+            actor=self.request.user,
+            usual_days=form.cleaned_data["usual_days"],
+            months=form.monthly(),
+        )
+        messages.success(self.request, f"La capacité de {self.provider} est enregistrée.")
         if self.request.user.has_perm("diagnostics.list_all_diagnostics"):
             return redirect("diagnostics:queue")
         return redirect("diagnostics:assignments")

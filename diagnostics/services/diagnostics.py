@@ -80,6 +80,15 @@ def _move(
     return transition, record
 
 
+def _create(*, actor: User, action: str, note: str, **fields) -> Diagnostic:
+    """A new request, with the first line of its history."""
+    diagnostic = Diagnostic(request_note=note.strip(), requested_by=actor, **fields)
+    diagnostic.full_clean()
+    diagnostic.save()
+    record_step(diagnostic, actor=actor, action=action, to_status=diagnostic.status, comment=note)
+    return diagnostic
+
+
 @transaction.atomic
 def diagnostic_request(
     *,
@@ -107,18 +116,14 @@ def diagnostic_request(
                 "l'examen de la coordination pour cette structure."
             }
         )
-    diagnostic = Diagnostic(
+    diagnostic = _create(
+        actor=actor,
+        action="request",
+        note=note,
         structure=structure,
         dossier=dossier,
         kind=kind,
         purpose=DiagnosticPurpose.SUPPORT,
-        request_note=note.strip(),
-        requested_by=actor,
-    )
-    diagnostic.full_clean()
-    diagnostic.save()
-    record_step(
-        diagnostic, actor=actor, action="request", to_status=diagnostic.status, comment=note
     )
     notify_many(
         recipients=[person for person in coordinators() if person != actor],
@@ -155,17 +160,15 @@ def diagnostic_order_assessment(
         raise ValidationError(
             {"kind": "Un diagnostic d'instruction de ce type est déjà commandé pour ce dossier."}
         )
-    diagnostic = Diagnostic(
+    diagnostic = _create(
+        actor=actor,
+        action="order",
+        note=note,
         structure_id=dossier.structure_id,
         dossier=dossier,
         kind=kind,
         purpose=DiagnosticPurpose.ASSESSMENT,
-        request_note=note.strip(),
-        requested_by=actor,
     )
-    diagnostic.full_clean()
-    diagnostic.save()
-    record_step(diagnostic, actor=actor, action="order", to_status=diagnostic.status, comment=note)
     _move(diagnostic, actor=actor, action="accept")
     diagnostic.save(update_fields=["status", "updated_at"])
     return diagnostic
@@ -312,6 +315,15 @@ def _half_days(value: Decimal) -> bool:
     return (value * 2) == (value * 2).to_integral_value()
 
 
+def check_grid_editable(diagnostic: Diagnostic) -> None:
+    """The grid changes only while the provider carries the diagnostic out."""
+    if diagnostic.status != DiagnosticStatus.IN_PROGRESS:
+        raise TransitionRefused(
+            "La grille ne peut être modifiée que pendant la réalisation du diagnostic "
+            f"(état actuel : « {diagnostic.get_status_display()} »)."
+        )
+
+
 @transaction.atomic
 def diagnostic_save_grid(
     *,
@@ -329,11 +341,7 @@ def diagnostic_save_grid(
     diagnostic = locked_diagnostic(diagnostic)
     if not actor.has_perm("diagnostics.fill_grid", diagnostic):
         raise PermissionDenied("Seul le prestataire affecté remplit la grille du diagnostic.")
-    if diagnostic.status != DiagnosticStatus.IN_PROGRESS:
-        raise TransitionRefused(
-            "La grille ne peut être modifiée que pendant la réalisation du diagnostic "
-            f"(état actuel : « {diagnostic.get_status_display()} »)."
-        )
+    check_grid_editable(diagnostic)
     axes = axes or {}
     errors = {}
     themes = {theme.value for theme in diagnostic.themes}

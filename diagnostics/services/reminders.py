@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from ccr_portal.notifications.services import remind_once
 
-from ..models import COMMITTED_STATUSES, Diagnostic, DiagnosticPurpose, DiagnosticStatus
+from ..models import (
+    COMMITTED_STATUSES,
+    FINISHED_STATUSES,
+    Diagnostic,
+    DiagnosticPurpose,
+    DiagnosticStatus,
+)
 from .people import provider_people, structure_people
 
 DUE_SOON_DAYS = 3
@@ -26,7 +32,6 @@ def _context(diagnostic: Diagnostic) -> dict:
     return {
         "structure": diagnostic.structure.name,
         "kind": diagnostic.get_kind_display(),
-        "purpose": diagnostic.get_purpose_display(),
         "status": diagnostic.get_status_display(),
         "due_date": diagnostic.due_date.isoformat() if diagnostic.due_date else "",
     }
@@ -44,36 +49,34 @@ def remind_due_soon(*, today: datetime.date | None = None) -> int:
     due = _committed().filter(
         due_date__gte=today, due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
     )
-    sent = 0
-    for diagnostic in due:
-        people = provider_people(diagnostic)
-        if people and remind_once(
-            rule=RULE_DUE_SOON,
-            about=diagnostic,
-            deadline=diagnostic.due_date,
-            recipients=people,
-            subject=f"Échéance proche : diagnostic de {diagnostic.structure}",
-            template="diagnostic_reminder_due_soon",
-            context=_context(diagnostic),
-            url=diagnostic.get_absolute_url(),
-        ):
-            sent += 1
-    return sent
+    return _remind_providers(
+        due, rule=RULE_DUE_SOON, subject="Échéance proche", template="diagnostic_reminder_due_soon"
+    )
 
 
 def remind_overdue(*, today: datetime.date | None = None) -> int:
     """The provider, the day after the due date of a diagnostic still not delivered."""
     today = today or timezone.localdate()
+    return _remind_providers(
+        _committed().filter(due_date__lt=today),
+        rule=RULE_OVERDUE,
+        subject="Échéance dépassée",
+        template="diagnostic_reminder_overdue",
+    )
+
+
+def _remind_providers(diagnostics, *, rule: str, subject: str, template: str) -> int:
+    """Once per due date: a new due date is a new deadline."""
     sent = 0
-    for diagnostic in _committed().filter(due_date__lt=today):
+    for diagnostic in diagnostics:
         people = provider_people(diagnostic)
         if people and remind_once(
-            rule=RULE_OVERDUE,
+            rule=rule,
             about=diagnostic,
             deadline=diagnostic.due_date,
             recipients=people,
-            subject=f"Échéance dépassée : diagnostic de {diagnostic.structure}",
-            template="diagnostic_reminder_overdue",
+            subject=f"{subject} : diagnostic de {diagnostic.structure}",
+            template=template,
             context=_context(diagnostic),
             url=diagnostic.get_absolute_url(),
         ):
@@ -98,7 +101,7 @@ def remind_sign_off_pending(*, today: datetime.date | None = None) -> int:
     pending = Diagnostic.objects.filter(signed_off_at__isnull=True).filter(
         Q(
             purpose=DiagnosticPurpose.SUPPORT,
-            status__in=[DiagnosticStatus.DELIVERED, DiagnosticStatus.VALIDATED],
+            status__in=FINISHED_STATUSES,
             delivered_at__lt=limit,
         )
         | Q(

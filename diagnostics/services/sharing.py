@@ -13,12 +13,8 @@ from .diagnostics import locked_diagnostic, record_step
 from .people import coordinators, provider_people
 
 
-@transaction.atomic
-def diagnostic_sign_off(*, diagnostic: Diagnostic, actor: User, comment: str = "") -> Diagnostic:
-    """An editor of the structure confirms the conclusions, with its comments if any."""
-    diagnostic = locked_diagnostic(diagnostic)
-    if not actor.has_perm("diagnostics.sign_off_diagnostic", diagnostic):
-        raise PermissionDenied("Seul un éditeur de la structure partage les conclusions.")
+def check_sign_off_open(diagnostic: Diagnostic) -> None:
+    """Conclusions are signed off once delivered (before, they are the provider's draft), once."""
     if not diagnostic.is_finished:
         raise TransitionRefused(
             "Les conclusions se partagent une fois le diagnostic remis "
@@ -26,6 +22,15 @@ def diagnostic_sign_off(*, diagnostic: Diagnostic, actor: User, comment: str = "
         )
     if diagnostic.is_signed_off:
         raise TransitionRefused("Les conclusions de ce diagnostic sont déjà partagées.")
+
+
+@transaction.atomic
+def diagnostic_sign_off(*, diagnostic: Diagnostic, actor: User, comment: str = "") -> Diagnostic:
+    """An editor of the structure confirms the conclusions, with its comments if any."""
+    diagnostic = locked_diagnostic(diagnostic)
+    if not actor.has_perm("diagnostics.sign_off_diagnostic", diagnostic):
+        raise PermissionDenied("Seul un éditeur de la structure partage les conclusions.")
+    check_sign_off_open(diagnostic)
     diagnostic.signed_off_by = actor
     diagnostic.signed_off_at = timezone.now()
     diagnostic.structure_comment = comment.strip()
@@ -60,14 +65,19 @@ def active_consent(diagnostic: Diagnostic) -> CommitteeConsent | None:
     return diagnostic.consents.filter(revoked_at__isnull=True).select_related("granted_by").first()
 
 
-@transaction.atomic
-def committee_consent_grant(*, diagnostic: Diagnostic, actor: User) -> CommitteeConsent:
-    """The structure lets the selection committee read its support diagnostic."""
+def _locked_for_consent(diagnostic: Diagnostic, actor: User) -> Diagnostic:
     diagnostic = locked_diagnostic(diagnostic)
     if not actor.has_perm("diagnostics.manage_consent", diagnostic):
         raise PermissionDenied(
             "Seul un éditeur de la structure décide du partage d'un diagnostic d'appui."
         )
+    return diagnostic
+
+
+@transaction.atomic
+def committee_consent_grant(*, diagnostic: Diagnostic, actor: User) -> CommitteeConsent:
+    """The structure lets the selection committee read its support diagnostic."""
+    diagnostic = _locked_for_consent(diagnostic, actor)
     if not diagnostic.is_shareable:
         raise TransitionRefused(
             "Vous pourrez partager le diagnostic avec le comité une fois qu'il vous aura été remis."
@@ -85,11 +95,7 @@ def committee_consent_grant(*, diagnostic: Diagnostic, actor: User) -> Committee
 @transaction.atomic
 def committee_consent_revoke(*, diagnostic: Diagnostic, actor: User) -> CommitteeConsent:
     """Withdraw the consent: from now on the committee no longer reads the diagnostic."""
-    diagnostic = locked_diagnostic(diagnostic)
-    if not actor.has_perm("diagnostics.manage_consent", diagnostic):
-        raise PermissionDenied(
-            "Seul un éditeur de la structure décide du partage d'un diagnostic d'appui."
-        )
+    diagnostic = _locked_for_consent(diagnostic, actor)
     consent = active_consent(diagnostic)
     if consent is None:
         raise ValidationError("Ce diagnostic n'est pas partagé avec le comité.")

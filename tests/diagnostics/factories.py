@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from applicants.models import Dossier, DossierStatus
+from applicants.models import DossierStatus
 from diagnostics.models import (
     AxisRecommendation,
     CommitteeConsent,
@@ -18,16 +18,7 @@ from diagnostics.models import (
     ProviderCapacity,
     ThemeScore,
 )
-from tests.factories import CampaignFactory, ProviderFactory, StructureFactory
-
-
-class DossierFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Dossier
-
-    structure = factory.SubFactory(StructureFactory)
-    campaign = factory.SubFactory(CampaignFactory)
-    status = DossierStatus.SUBMITTED
+from tests.factories import DossierFactory, ProviderFactory, StructureFactory
 
 
 def _in_days(days: int) -> datetime.date:
@@ -84,7 +75,9 @@ class DiagnosticFactory(factory.django.DjangoModelFactory):
         assessment = factory.Trait(
             purpose=DiagnosticPurpose.ASSESSMENT,
             dossier=factory.SubFactory(
-                DossierFactory, structure=factory.SelfAttribute("..structure")
+                DossierFactory,
+                structure=factory.SelfAttribute("..structure"),
+                status=DossierStatus.SUBMITTED,
             ),
         )
 

@@ -6,7 +6,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from applicants.models import Membership
 from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.documents.services import document_request
 from ccr_portal.users.models import Role
@@ -19,21 +18,6 @@ from tests.factories import MembershipFactory, ProviderFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 PDF_BYTES = b"%PDF-1.4\n%%EOF\n"
-
-
-@pytest.fixture
-def editor():
-    return MembershipFactory(structure__name="Épicerie Solidaire du Panier").user
-
-
-@pytest.fixture
-def structure(editor):
-    return editor.memberships.get().structure
-
-
-@pytest.fixture
-def committee():
-    return UserFactory(committee=True)
 
 
 def ready_report(diagnostic, requested_by, capture) -> GeneratedDocument:
@@ -164,7 +148,14 @@ def every_url(diagnostic) -> list[tuple[str, str]]:
         ("get", reverse("diagnostics:assign", args=[pk])),
         *[
             ("post", reverse("diagnostics:transition", args=[pk, action]))
-            for action in ("accept", "decline", "validate", "return", "accept_assignment")
+            for action in (
+                "accept",
+                "decline",
+                "validate",
+                "return",
+                "accept_assignment",
+                "decline_assignment",
+            )
         ],
     ]
 
@@ -200,23 +191,33 @@ def test_staff_without_a_reason_are_refused_on_every_url(client, structure, role
     client.force_login(person)
     codes = [getattr(client, method)(url).status_code for method, url in every_url(diagnostic)]
     assert codes == [403] * len(codes)
+    diagnostic.refresh_from_db()
+    assert (diagnostic.status, diagnostic.signed_off_at, diagnostic.consents.count()) == (
+        DiagnosticStatus.DELIVERED,
+        None,
+        0,
+    )
+    assert not diagnostic.transitions.exists()
+    assert not GeneratedDocument.objects.exists()
 
 
-def test_a_reader_of_the_structure_reads_but_does_not_decide(client, structure):
+def test_a_reader_of_the_structure_reads_but_does_not_decide(client, structure, reader):
     diagnostic = DiagnosticFactory(structure=structure, delivered=True)
-    reader = MembershipFactory(structure=structure, role=Membership.Role.READER).user
     client.force_login(reader)
 
     assert client.get(diagnostic.get_absolute_url()).status_code == 200
-    assert client.get(reverse("diagnostics:sign-off", args=[diagnostic.pk])).status_code == 403
-    assert (
-        client.post(
-            reverse("diagnostics:consent", args=[diagnostic.pk]), {"share": "yes"}
-        ).status_code
-        == 403
-    )
-    assert client.get(reverse("diagnostics:request", args=[structure.pk])).status_code == 403
+    sign_off = reverse("diagnostics:sign-off", args=[diagnostic.pk])
+    assert client.get(sign_off).status_code == 403
+    assert client.post(sign_off, {"confirm": "on", "comment": "Lu."}).status_code == 403
+    consent = reverse("diagnostics:consent", args=[diagnostic.pk])
+    assert client.post(consent, {"share": "yes"}).status_code == 403
+    request = reverse("diagnostics:request", args=[structure.pk])
+    assert client.get(request).status_code == 403
+    assert client.post(request, {"kind": "full"}).status_code == 403
+    diagnostic.refresh_from_db()
+    assert (diagnostic.signed_off_at, diagnostic.structure_comment) == (None, "")
     assert diagnostic.consents.count() == 0
+    assert Diagnostic.objects.count() == 1
 
 
 def test_the_structure_reads_its_assessment_diagnostic_once_validated_never_the_drafts(
@@ -271,12 +272,11 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
         assert response.url.startswith(reverse("account_login")), url
 
 
-def test_visible_to_states_the_same_rule_as_the_permission(structure, editor):
+def test_visible_to_states_the_same_rule_as_the_permission(structure, editor, reader):
     """Lists and pages agree, for every role, purpose and status."""
     provider = ProviderFactory()
     consultant = UserFactory(provider=True)
     provider.members.add(consultant)
-    reader = MembershipFactory(structure=structure, role=Membership.Role.READER).user
     people = [
         editor,
         reader,

@@ -18,23 +18,11 @@ from diagnostics.services.reminders import (
 )
 from diagnostics.tasks import send_due_soon_reminders
 from tests.diagnostics.factories import DiagnosticFactory
-from tests.factories import MembershipFactory, ProviderFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2011, 6, 28)
-
-
-@pytest.fixture
-def ramsess():
-    return ProviderFactory(name="RAMSESS")
-
-
-@pytest.fixture
-def consultant(ramsess):
-    person = UserFactory(provider=True)
-    ramsess.members.add(person)
-    return person
 
 
 def sent_to(capture, run) -> list[str]:

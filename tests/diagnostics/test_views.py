@@ -13,10 +13,11 @@ from django.utils.formats import date_format
 
 from applicants.models import DossierStatus, Membership
 from ccr_portal.panels import DOSSIER_DETAIL, rendered_panels
+from ccr_portal.users.models import Role
 from diagnostics.models import Diagnostic, DiagnosticTransition, ProviderCapacity
 from tests.conftest import page_text
-from tests.diagnostics.factories import CapacityFactory, DiagnosticFactory, DossierFactory
-from tests.factories import MembershipFactory, ProviderFactory, UserFactory
+from tests.diagnostics.factories import CapacityFactory, DiagnosticFactory
+from tests.factories import DossierFactory, MembershipFactory, ProviderFactory, UserFactory
 from tests.test_pages import parse, title_of
 
 pytestmark = pytest.mark.django_db
@@ -25,25 +26,8 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%
 
 
 @pytest.fixture
-def membership():
-    return MembershipFactory(structure__name="Épicerie Solidaire du Panier")
-
-
-@pytest.fixture
-def coordinator():
-    return UserFactory(coordinator=True)
-
-
-@pytest.fixture
-def ramsess():
-    return ProviderFactory(name="RAMSESS", short_name="RAMSESS", monthly_capacity_days=Decimal("4"))
-
-
-@pytest.fixture
-def consultant(ramsess):
-    person = UserFactory(provider=True, first_name="Marie", last_name="Dulaurier")
-    ramsess.members.add(person)
-    return person
+def membership(editor):
+    return editor.memberships.get()
 
 
 # --- The structure's entry point ---------------------------------------------
@@ -62,6 +46,26 @@ def test_the_structure_page_lists_its_diagnostics_and_offers_a_request(client, m
     assert "Instruction" not in text
     assert reverse("diagnostics:request", args=[structure.pk]) in text
     assert "Demander un diagnostic" in text
+
+
+def test_the_applicant_dashboard_lists_only_the_person_s_structures(client, membership):
+    # A coordinator who is also a structure's member reads every diagnostic as a coordinator;
+    # the applicant's dashboard still lists only their structures'.
+    person = membership.user
+    person.role_assignments.create(role=Role.COORDINATOR)
+    own = DiagnosticFactory(structure=membership.structure)
+    DiagnosticFactory(structure__name="Voyages Équitables Méditerranée")
+    client.force_login(person)
+
+    response = client.get(reverse("dashboard", kwargs={"role": "applicant"}))
+
+    (panel,) = [
+        panel
+        for panel in response.context["panels"]
+        if panel["template_name"] == "diagnostics/panels/applicant.html"
+    ]
+    assert panel["context"]["diagnostics"] == [own]
+    assert "Voyages Équitables Méditerranée" not in page_text(response)
 
 
 def test_a_reader_sees_the_panel_without_the_request_button(client, membership):
@@ -297,6 +301,7 @@ def test_accept_by_button_and_decline_with_a_reason(client, coordinator):
     assert "Ce champ est obligatoire." in page_text(empty)
     declined.refresh_from_db()
     assert declined.status == "requested"
+    assert not declined.transitions.exists()
 
     client.post(url, {"comment": "Hors du champ de la CCR."})
     declined.refresh_from_db()
@@ -312,6 +317,9 @@ def test_a_transition_that_is_not_possible_now_says_why(client, coordinator):
     assert "Action « Valider le diagnostic » impossible : l'état actuel est « Validé »." in (
         page_text(response)
     )
+    diagnostic.refresh_from_db()
+    assert diagnostic.status == "validated"
+    assert not diagnostic.transitions.exists()
 
 
 def test_unknown_actions_are_not_found(client, coordinator):
@@ -320,6 +328,9 @@ def test_unknown_actions_are_not_found(client, coordinator):
     for action in ("deliver", "assign", "hack"):
         url = reverse("diagnostics:transition", args=[diagnostic.pk, action])
         assert client.post(url).status_code == 404
+    diagnostic.refresh_from_db()
+    assert diagnostic.status == "requested"
+    assert not diagnostic.transitions.exists()
 
 
 def test_cover_with_an_existing_document(client, coordinator):
@@ -336,10 +347,13 @@ def test_cover_with_an_existing_document(client, coordinator):
         },
     )
     assert bad.status_code == 200
-    assert "rapport.pdf" in page_text(bad)
-    assert "n'est pas d'un type accepté" in page_text(bad) or "exécutable" in page_text(bad)
+    assert (
+        "Le fichier « rapport.pdf » est un programme exécutable : seuls les formats PDF, PNG, "
+        "JPEG, ODT, DOCX, ODS, XLSX sont acceptés." in page_text(bad)
+    )
     diagnostic.refresh_from_db()
-    assert diagnostic.status == "requested"
+    assert (diagnostic.status, diagnostic.covered_document.name) == ("requested", "")
+    assert not diagnostic.transitions.exists()
 
     client.post(
         url,
@@ -360,6 +374,46 @@ def test_cover_with_an_existing_document(client, coordinator):
     assert "le 5 novembre 2010" in page
     download = client.get(reverse("diagnostics:covered-document", args=[diagnostic.pk]))
     assert download["Content-Disposition"] == 'attachment; filename="rapport_DLA.pdf"'
+
+
+def test_a_form_the_state_rules_out_sends_back_to_the_diagnostic_with_why(
+    client, coordinator, ramsess
+):
+    requested = DiagnosticFactory()
+    assigned = DiagnosticFactory(assigned=True, provider=ramsess)
+    client.force_login(coordinator)
+    due = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+    cases = [
+        (
+            requested,
+            reverse("diagnostics:assign", args=[requested.pk]),
+            {"provider": ramsess.pk, "due_date": due},
+            "Action « Affecter à un prestataire » impossible : l'état actuel est « Demandé ».",
+        ),
+        (
+            assigned,
+            reverse("diagnostics:cover", args=[assigned.pk]),
+            {"source": "ramsess", "covered_on": "2010-11-05"},
+            "Action « Marquer comme couvert par un diagnostic existant » impossible : l'état "
+            "actuel est « Affecté à un prestataire ».",
+        ),
+        (
+            assigned,
+            reverse("diagnostics:transition", args=[assigned.pk, "decline"]),
+            {"comment": "Trop tard."},
+            "Action « Refuser la demande » impossible : l'état actuel est « Affecté à un "
+            "prestataire ».",
+        ),
+    ]
+    for diagnostic, url, data, reason in cases:
+        for response in (client.get(url, follow=True), client.post(url, data, follow=True)):
+            assert response.redirect_chain == [(diagnostic.get_absolute_url(), 302)], url
+            assert reason in page_text(response)
+    requested.refresh_from_db()
+    assigned.refresh_from_db()
+    assert (requested.status, requested.provider) == ("requested", None)
+    assert (assigned.status, assigned.provider) == ("assigned", ramsess)
+    assert not DiagnosticTransition.objects.exists()
 
 
 def test_assign_warns_when_the_provider_is_over_capacity(client, coordinator, ramsess, consultant):
@@ -394,7 +448,11 @@ def test_assign_refuses_a_consultant_of_another_organisation(client, coordinator
     )
     assert "Choisissez un consultant de RAMSESS." in page_text(response)
     diagnostic.refresh_from_db()
-    assert diagnostic.status == "accepted"
+    assert (diagnostic.status, diagnostic.provider, diagnostic.consultant) == (
+        "accepted",
+        None,
+        None,
+    )
 
 
 # --- The provider's grid ------------------------------------------------------
@@ -437,9 +495,18 @@ def test_the_provider_fills_the_grid_over_two_visits_then_delivers(client, ramse
     text = page_text(incomplete)
     assert "Brouillon enregistré, mais le diagnostic n'a pas été remis" in text
     assert "Donnez une appréciation de 1 à 4." in text
-    assert re.search(r'id="id_score_economic_model"[^>]*aria-invalid="true"', text) or (
-        'aria-invalid="true"' in text
-    )
+    invalid = set(re.findall(r'<\w+ name="(\w+)"[^>]*aria-invalid="true"', text))
+    assert invalid == {
+        "score_economic_model",
+        "observations_economic_model",
+        "observations_finances",
+        "score_site_risk",
+        "observations_site_risk",
+        "strengths",
+        "weaknesses",
+        "overall_risk",
+        "recommendation",
+    }
     diagnostic.refresh_from_db()
     assert diagnostic.status == "in_progress"
     assert diagnostic.scores.get(theme="finances").score == 2
@@ -474,6 +541,32 @@ def test_the_full_grid_takes_days_per_axis_in_french_notation(client, ramsess, c
     assert list(diagnostic.axis_recommendations.values_list("axis", "days")) == [
         ("securing", Decimal("2.5"))
     ]
+
+
+def test_a_returned_diagnostic_shows_the_coordination_s_remarks_to_the_provider_only(
+    client, coordinator, membership, ramsess, consultant
+):
+    diagnostic = DiagnosticFactory(
+        structure=membership.structure, delivered=True, provider=ramsess, consultant=consultant
+    )
+    client.force_login(coordinator)
+    client.post(
+        reverse("diagnostics:transition", args=[diagnostic.pk, "return"]),
+        {"comment": "Précisez le besoin en fonds de roulement."},
+    )
+    diagnostic.refresh_from_db()
+    assert diagnostic.status == "in_progress"
+
+    remarks = "Remarques de la coordination"
+    client.force_login(consultant)
+    for url in (diagnostic.get_absolute_url(), reverse("diagnostics:grid", args=[diagnostic.pk])):
+        text = page_text(client.get(url))
+        assert remarks in text, url
+        assert "Précisez le besoin en fonds de roulement." in text, url
+    client.force_login(membership.user)
+    text = page_text(client.get(diagnostic.get_absolute_url()))
+    assert remarks not in text
+    assert "Précisez le besoin en fonds de roulement." not in text
 
 
 def test_the_structure_does_not_read_the_provider_s_draft(client, membership, ramsess):
@@ -511,10 +604,54 @@ def test_the_structure_signs_off_and_shares_with_the_committee(client, membershi
     assert "Partagé avec le comité depuis le" in page
     assert "Ne plus partager avec le comité" in page
 
-    client.post(
+    revoked = client.post(
         reverse("diagnostics:consent", args=[diagnostic.pk]), {"share": "no", "next": "mine"}
     )
+    assert revoked.url == reverse("diagnostics:mine")
     assert not diagnostic.consents.filter(revoked_at__isnull=True).exists()
+
+
+def test_the_sign_off_page_never_shows_the_provider_s_draft(client, membership, ramsess):
+    diagnostic = DiagnosticFactory(
+        structure=membership.structure,
+        in_progress=True,
+        full=True,
+        provider=ramsess,
+        strengths="Brouillon confidentiel.",
+    )
+    diagnostic.axis_recommendations.create(axis="securing", days=2, reason="Raison provisoire.")
+    client.force_login(membership.user)
+    url = reverse("diagnostics:sign-off", args=[diagnostic.pk])
+
+    for response in (
+        client.get(url, follow=True),
+        client.post(url, {"confirm": "on"}, follow=True),
+    ):
+        assert response.redirect_chain == [(diagnostic.get_absolute_url(), 302)]
+        text = page_text(response)
+        assert (
+            "Les conclusions se partagent une fois le diagnostic remis "
+            "(état actuel : « En cours »)." in text
+        )
+        assert "Brouillon confidentiel." not in text
+        assert "Raison provisoire." not in text
+    diagnostic.refresh_from_db()
+    assert (diagnostic.signed_off_at, diagnostic.signed_off_by) == (None, None)
+    assert not diagnostic.transitions.exists()
+
+
+def test_signed_off_conclusions_are_not_signed_off_again(client, membership):
+    diagnostic = DiagnosticFactory(structure=membership.structure, validated=True)
+    client.force_login(membership.user)
+    url = reverse("diagnostics:sign-off", args=[diagnostic.pk])
+    client.post(url, {"confirm": "on", "comment": "D'accord."})
+
+    again = client.post(url, {"confirm": "on", "comment": "Finalement non."}, follow=True)
+
+    assert "Les conclusions de ce diagnostic sont déjà partagées." in page_text(again)
+    diagnostic.refresh_from_db()
+    assert diagnostic.structure_comment == "D'accord."
+    assert diagnostic.transitions.filter(action="sign_off").count() == 1
 
 
 @pytest.mark.parametrize("rows", [4, 40])
@@ -591,6 +728,7 @@ def test_a_provider_cannot_declare_another_provider_s_capacity(client, consultan
     assert client.post(url, {"usual_days": "9"}).status_code == 403
     apeas.refresh_from_db()
     assert apeas.monthly_capacity_days == 0
+    assert not ProviderCapacity.objects.exists()
 
 
 # --- Accessibility ------------------------------------------------------------
@@ -605,7 +743,7 @@ def test_every_diagnostic_page_has_its_own_title_and_labelled_fields(
         structure=structure, in_progress=True, full=True, provider=ramsess
     )
     delivered = DiagnosticFactory(structure=structure, delivered=True, full=True, provider=ramsess)
-    dossier = DossierFactory(structure=structure)
+    dossier = DossierFactory(structure=structure, status=DossierStatus.SUBMITTED)
     pages = []
     client.force_login(coordinator)
     pages += [

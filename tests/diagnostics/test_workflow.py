@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from applicants.models import DossierStatus, Membership
+from applicants.models import DossierStatus
 from ccr_portal.notifications.models import Notification
 from ccr_portal.workflow import TransitionRefused
 from diagnostics.models import (
@@ -35,44 +35,12 @@ from diagnostics.services.sharing import (
     diagnostic_sign_off,
 )
 from diagnostics.workflows import DIAGNOSTIC_WORKFLOW
-from tests.diagnostics.factories import DiagnosticFactory, DossierFactory
-from tests.factories import MembershipFactory, ProviderFactory, UserFactory
+from tests.diagnostics.factories import DiagnosticFactory
+from tests.factories import DossierFactory, MembershipFactory, ProviderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
-
-
-@pytest.fixture
-def coordinator():
-    return UserFactory(coordinator=True, first_name="Myriam", last_name="Carbonare")
-
-
-@pytest.fixture
-def editor():
-    return MembershipFactory(structure__name="Épicerie Solidaire du Panier").user
-
-
-@pytest.fixture
-def structure(editor):
-    return editor.memberships.get().structure
-
-
-@pytest.fixture
-def reader(structure):
-    return MembershipFactory(structure=structure, role=Membership.Role.READER).user
-
-
-@pytest.fixture
-def provider():
-    return ProviderFactory(name="RAMSESS", short_name="RAMSESS")
-
-
-@pytest.fixture
-def consultant(provider):
-    person = UserFactory(provider=True, first_name="Marie", last_name="Dulaurier")
-    provider.members.add(person)
-    return person
 
 
 def steps(diagnostic) -> list[tuple[str, str, str]]:
@@ -179,14 +147,14 @@ def test_no_assessment_diagnostic_outside_the_instruction(coordinator, status):
 
 
 def test_a_structure_cannot_order_an_assessment_diagnostic(editor, structure):
-    dossier = DossierFactory(structure=structure)
+    dossier = DossierFactory(structure=structure, status=DossierStatus.SUBMITTED)
     with pytest.raises(PermissionDenied):
         diagnostic_order_assessment(dossier=dossier, actor=editor)
     assert Diagnostic.objects.count() == 0
 
 
 def test_one_assessment_diagnostic_of_a_kind_per_dossier(coordinator):
-    dossier = DossierFactory()
+    dossier = DossierFactory(status=DossierStatus.SUBMITTED)
     diagnostic_order_assessment(dossier=dossier, actor=coordinator, kind="full")
     with pytest.raises(ValidationError):
         diagnostic_order_assessment(dossier=dossier, actor=coordinator, kind="full")
@@ -289,7 +257,7 @@ def test_cover_names_the_source_date_and_document(
 
 
 def test_assign_to_a_provider_consultant_and_due_date(
-    coordinator, provider, consultant, editor, structure, django_capture_on_commit_callbacks
+    coordinator, ramsess, consultant, editor, structure, django_capture_on_commit_callbacks
 ):
     diagnostic = DiagnosticFactory(structure=structure, accepted=True)
     stranger = UserFactory(provider=True)
@@ -297,7 +265,7 @@ def test_assign_to_a_provider_consultant_and_due_date(
         diagnostic_assign(
             diagnostic=diagnostic,
             actor=coordinator,
-            provider=provider,
+            provider=ramsess,
             consultant=stranger,
             due_date=timezone.localdate() - datetime.timedelta(days=1),
         )
@@ -313,14 +281,14 @@ def test_assign_to_a_provider_consultant_and_due_date(
         diagnostic_assign(
             diagnostic=diagnostic,
             actor=coordinator,
-            provider=provider,
+            provider=ramsess,
             consultant=consultant,
             due_date=due,
         )
     diagnostic.refresh_from_db()
     assert (diagnostic.status, diagnostic.provider, diagnostic.consultant, diagnostic.due_date) == (
         "assigned",
-        provider,
+        ramsess,
         consultant,
         due,
     )
@@ -330,10 +298,10 @@ def test_assign_to_a_provider_consultant_and_due_date(
     )
 
 
-def test_the_provider_accepts_the_assignment(provider, consultant, coordinator):
+def test_the_provider_accepts_the_assignment(ramsess, consultant, coordinator):
     other_consultant = UserFactory(provider=True)
     ProviderFactory().members.add(other_consultant)
-    diagnostic = DiagnosticFactory(assigned=True, provider=provider)
+    diagnostic = DiagnosticFactory(assigned=True, provider=ramsess)
 
     with pytest.raises(TransitionRefused):
         diagnostic_transition(
@@ -350,9 +318,9 @@ def test_the_provider_accepts_the_assignment(provider, consultant, coordinator):
 
 
 def test_a_declined_assignment_goes_back_to_the_queue_with_its_reason(
-    provider, consultant, coordinator, django_capture_on_commit_callbacks
+    ramsess, consultant, coordinator, django_capture_on_commit_callbacks
 ):
-    diagnostic = DiagnosticFactory(assigned=True, provider=provider, consultant=consultant)
+    diagnostic = DiagnosticFactory(assigned=True, provider=ramsess, consultant=consultant)
     with pytest.raises(ValidationError):
         diagnostic_transition(diagnostic=diagnostic, actor=consultant, action="decline_assignment")
 
@@ -380,10 +348,6 @@ def test_a_declined_assignment_goes_back_to_the_queue_with_its_reason(
 # --- The grid ----------------------------------------------------------------
 
 
-def full_grid(diagnostic) -> dict:
-    return {theme.value: (3, f"Observations : {theme.label}.") for theme in diagnostic.themes}
-
-
 CONCLUSIONS = {
     "strengths": "Une équipe soudée.",
     "weaknesses": "Une trésorerie tendue.",
@@ -392,9 +356,19 @@ CONCLUSIONS = {
 }
 
 
-def test_the_grid_is_a_draft_until_delivered(provider, consultant, editor, structure):
+def fill_grid(diagnostic, consultant, **conclusions) -> None:
+    """Every theme scored and observed, every conclusion written: ready to deliver."""
+    diagnostic_save_grid(
+        diagnostic=diagnostic,
+        actor=consultant,
+        scores={theme.value: (3, f"Observations : {theme.label}.") for theme in diagnostic.themes},
+        conclusions={**CONCLUSIONS, **conclusions},
+    )
+
+
+def test_the_grid_is_a_draft_until_delivered(ramsess, consultant, editor, structure):
     diagnostic = DiagnosticFactory(
-        structure=structure, in_progress=True, full=True, provider=provider, consultant=consultant
+        structure=structure, in_progress=True, full=True, provider=ramsess, consultant=consultant
     )
     diagnostic_save_grid(
         diagnostic=diagnostic,
@@ -426,8 +400,8 @@ def test_the_grid_is_a_draft_until_delivered(provider, consultant, editor, struc
     assert diagnostic.delivered_at is None
 
 
-def test_half_days_and_a_reason_per_axis(provider, consultant):
-    diagnostic = DiagnosticFactory(in_progress=True, full=True, provider=provider)
+def test_half_days_and_a_reason_per_axis(ramsess, consultant):
+    diagnostic = DiagnosticFactory(in_progress=True, full=True, provider=ramsess)
     with pytest.raises(ValidationError) as refusal:
         diagnostic_save_grid(
             diagnostic=diagnostic,
@@ -444,8 +418,8 @@ def test_half_days_and_a_reason_per_axis(provider, consultant):
     assert diagnostic.axis_recommendations.count() == 0
 
 
-def test_a_light_diagnostic_has_a_shorter_grid_and_no_days_per_axis(provider, consultant):
-    diagnostic = DiagnosticFactory(in_progress=True, provider=provider)
+def test_a_light_diagnostic_has_a_shorter_grid_and_no_days_per_axis(ramsess, consultant):
+    diagnostic = DiagnosticFactory(in_progress=True, provider=ramsess)
     assert [theme.value for theme in diagnostic.themes] == [
         "project",
         "economic_model",
@@ -460,12 +434,7 @@ def test_a_light_diagnostic_has_a_shorter_grid_and_no_days_per_axis(provider, co
             conclusions={},
             axes={"securing": (Decimal("2"), "Non.")},
         )
-    diagnostic_save_grid(
-        diagnostic=diagnostic,
-        actor=consultant,
-        scores=full_grid(diagnostic),
-        conclusions={**CONCLUSIONS, "recommendation": IntegrationRecommendation.READY},
-    )
+    fill_grid(diagnostic, consultant, recommendation=IntegrationRecommendation.READY)
     diagnostic.refresh_from_db()
     assert grid_problems(diagnostic) == {}
     diagnostic_deliver(diagnostic=diagnostic, actor=consultant)
@@ -473,14 +442,9 @@ def test_a_light_diagnostic_has_a_shorter_grid_and_no_days_per_axis(provider, co
     assert diagnostic.status == "delivered"
 
 
-def test_a_full_diagnostic_recommending_securing_estimates_its_days(provider, consultant):
-    diagnostic = DiagnosticFactory(in_progress=True, full=True, provider=provider)
-    diagnostic_save_grid(
-        diagnostic=diagnostic,
-        actor=consultant,
-        scores=full_grid(diagnostic),
-        conclusions=CONCLUSIONS,
-    )
+def test_a_full_diagnostic_recommending_securing_estimates_its_days(ramsess, consultant):
+    diagnostic = DiagnosticFactory(in_progress=True, full=True, provider=ramsess)
+    fill_grid(diagnostic, consultant)
     diagnostic.refresh_from_db()
     assert grid_problems(diagnostic) == {
         "days_securing": "Vous recommandez un accompagnement de sécurisation : estimez ses jours."
@@ -488,9 +452,9 @@ def test_a_full_diagnostic_recommending_securing_estimates_its_days(provider, co
 
 
 def test_only_the_assigned_provider_fills_the_grid_and_only_while_in_progress(
-    provider, consultant, coordinator, editor, structure
+    ramsess, consultant, coordinator, editor, structure
 ):
-    diagnostic = DiagnosticFactory(structure=structure, in_progress=True, provider=provider)
+    diagnostic = DiagnosticFactory(structure=structure, in_progress=True, provider=ramsess)
     outsider = UserFactory(provider=True)
     ProviderFactory().members.add(outsider)
     for person in (outsider, coordinator, editor):
@@ -500,7 +464,7 @@ def test_only_the_assigned_provider_fills_the_grid_and_only_while_in_progress(
             )
     assert diagnostic.scores.count() == 0
 
-    delivered = DiagnosticFactory(delivered=True, provider=provider)
+    delivered = DiagnosticFactory(delivered=True, provider=ramsess)
     with pytest.raises(TransitionRefused):
         diagnostic_save_grid(
             diagnostic=delivered, actor=consultant, scores={"project": (1, "x")}, conclusions={}
@@ -509,17 +473,12 @@ def test_only_the_assigned_provider_fills_the_grid_and_only_while_in_progress(
 
 
 def test_delivery_tells_the_coordination_and_the_structure_of_a_support_diagnostic(
-    provider, consultant, coordinator, editor, structure, django_capture_on_commit_callbacks
+    ramsess, consultant, coordinator, editor, structure, django_capture_on_commit_callbacks
 ):
     diagnostic = DiagnosticFactory(
-        structure=structure, in_progress=True, provider=provider, consultant=consultant
+        structure=structure, in_progress=True, provider=ramsess, consultant=consultant
     )
-    diagnostic_save_grid(
-        diagnostic=diagnostic,
-        actor=consultant,
-        scores=full_grid(diagnostic),
-        conclusions=CONCLUSIONS,
-    )
+    fill_grid(diagnostic, consultant)
     with django_capture_on_commit_callbacks(execute=True):
         diagnostic_deliver(diagnostic=diagnostic, actor=consultant)
     diagnostic.refresh_from_db()
@@ -531,17 +490,12 @@ def test_delivery_tells_the_coordination_and_the_structure_of_a_support_diagnost
 
 
 def test_an_assessment_diagnostic_reaches_the_structure_only_once_validated(
-    provider, consultant, coordinator, editor, structure, django_capture_on_commit_callbacks
+    ramsess, consultant, coordinator, editor, structure, django_capture_on_commit_callbacks
 ):
     diagnostic = DiagnosticFactory(
-        structure=structure, in_progress=True, assessment=True, provider=provider
+        structure=structure, in_progress=True, assessment=True, provider=ramsess
     )
-    diagnostic_save_grid(
-        diagnostic=diagnostic,
-        actor=consultant,
-        scores=full_grid(diagnostic),
-        conclusions=CONCLUSIONS,
-    )
+    fill_grid(diagnostic, consultant)
     with django_capture_on_commit_callbacks(execute=True):
         diagnostic_deliver(diagnostic=diagnostic, actor=consultant)
     assert [message.to for message in mail.outbox] == [[coordinator.email]]
@@ -558,9 +512,9 @@ def test_an_assessment_diagnostic_reaches_the_structure_only_once_validated(
 
 
 def test_the_coordination_validates_or_returns_with_comments(
-    provider, consultant, coordinator, django_capture_on_commit_callbacks
+    ramsess, consultant, coordinator, django_capture_on_commit_callbacks
 ):
-    diagnostic = DiagnosticFactory(delivered=True, provider=provider, consultant=consultant)
+    diagnostic = DiagnosticFactory(delivered=True, provider=ramsess, consultant=consultant)
     with pytest.raises(TransitionRefused):
         diagnostic_transition(diagnostic=diagnostic, actor=consultant, action="validate")
     with pytest.raises(ValidationError):

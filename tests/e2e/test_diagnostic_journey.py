@@ -4,7 +4,6 @@ validates; the structure signs off, shares it with the committee and downloads t
 
 import datetime
 import io
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,23 +12,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from diagnostics.models import Diagnostic
-from tests.factories import PASSWORD, MembershipFactory, ProviderFactory, UserFactory
+from tests.e2e.helpers import field, log_in, log_out
+from tests.factories import MembershipFactory, ProviderFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def field(page, label: str):
-    """A form field by its visible label (required fields end with an asterisk)."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
-
-
-def sign_in(page, user) -> None:
-    page.context.clear_cookies()
-    page.goto("/compte/login/")
-    field(page, "Courriel").fill(user.email)
-    field(page, "Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url("**/tableau-de-bord/**")
 
 
 def flash(page) -> str:
@@ -53,7 +39,7 @@ def test_a_light_diagnostic_from_request_to_shared_report(page):
     due = timezone.localdate() + datetime.timedelta(days=21)
 
     # The structure asks, from its page, before it has any dossier.
-    sign_in(page, applicant)
+    log_in(page, applicant.email)
     page.get_by_role("link", name="Mes structures", exact=True).click()
     page.get_by_role("link", name="Épicerie Solidaire du Panier").click()
     page.get_by_role("link", name="Demander un diagnostic").click()
@@ -65,7 +51,8 @@ def test_a_light_diagnostic_from_request_to_shared_report(page):
     diagnostic = Diagnostic.objects.get()
 
     # The coordination accepts it and gives it to RAMSESS.
-    sign_in(page, coordinator)
+    log_out(page)
+    log_in(page, coordinator.email)
     page.get_by_role("link", name="Diagnostics", exact=True).click()
     page.get_by_role("link", name="Épicerie Solidaire du Panier").click()
     page.get_by_role("button", name="Accepter la demande").click()
@@ -78,7 +65,8 @@ def test_a_light_diagnostic_from_request_to_shared_report(page):
     assert "Le diagnostic est confié à RAMSESS" in flash(page)
 
     # The provider accepts and fills the grid over two visits.
-    sign_in(page, consultant)
+    log_out(page)
+    log_in(page, consultant.email)
     page.get_by_role("link", name="Mes diagnostics", exact=True).click()
     page.get_by_role("link", name="Accepter ou refuser").click()
     page.get_by_role("button", name="Accepter l'affectation").click()
@@ -111,17 +99,20 @@ def test_a_light_diagnostic_from_request_to_shared_report(page):
     assert "Le diagnostic est remis" in flash(page)
 
     # The coordination validates it.
-    sign_in(page, coordinator)
+    log_out(page)
+    log_in(page, coordinator.email)
     page.goto(diagnostic.get_absolute_url())
     page.get_by_role("button", name="Valider le diagnostic").click()
     assert "La coordination a validé le diagnostic." in flash(page)
 
     # The committee cannot read it yet.
-    sign_in(page, committee)
+    log_out(page)
+    log_in(page, committee.email)
     assert page.goto(diagnostic.get_absolute_url()).status == 403
 
     # The structure signs off, shares it with the committee and downloads the report.
-    sign_in(page, applicant)
+    log_out(page)
+    log_in(page, applicant.email)
     page.get_by_role("link", name="Mes diagnostics", exact=True).click()
     page.get_by_role("link", name="Diagnostic léger de Épicerie Solidaire du Panier").click()
     assert page.get_by_text("Une clientèle fidèle du quartier.").is_visible()
@@ -148,7 +139,8 @@ def test_a_light_diagnostic_from_request_to_shared_report(page):
     assert "Conclusions partagées par Amina Benali" in text
 
     # Now the committee reads it.
-    sign_in(page, committee)
+    log_out(page)
+    log_in(page, committee.email)
     assert page.goto(diagnostic.get_absolute_url()).status == 200
     diagnostic.refresh_from_db()
     assert (diagnostic.status, diagnostic.signed_off_by, diagnostic.consultant) == (
