@@ -14,7 +14,6 @@ filrouge@ agrees, provider@ logs sessions).
 import datetime
 from decimal import Decimal
 
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from applicants.demo import demo_dossier
@@ -29,7 +28,7 @@ from applicants.models import (
 )
 from ccr_portal.axes import Axis
 from ccr_portal.notifications.models import Notification
-from ccr_portal.users.demo import DEMO_PASSWORD
+from ccr_portal.users.demo import demo_account
 from ccr_portal.users.models import Provider, Role, RoleAssignment, User
 from diagnostics.models import (
     AxisRecommendation,
@@ -263,19 +262,6 @@ def _providers() -> dict[str, Provider]:
     return providers
 
 
-def _account(email: str, first_name: str, last_name: str) -> User:
-    user, _ = User.objects.update_or_create(
-        email=email, defaults={"first_name": first_name, "last_name": last_name, "is_active": True}
-    )
-    user.set_password(DEMO_PASSWORD)
-    user.save(update_fields=["password"])
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
-    RoleAssignment.objects.get_or_create(user=user, role=Role.APPLICANT)
-    return user
-
-
 def _residents(campaign: Campaign):
     structures = {
         structure.name: structure
@@ -334,7 +320,8 @@ def _residents(campaign: Campaign):
 
 
 def _editor(structure: Structure, email: str, first_name: str, last_name: str) -> User:
-    user = _account(email, first_name, last_name)
+    user = demo_account(email, first_name, last_name)
+    RoleAssignment.objects.get_or_create(user=user, role=Role.APPLICANT)
     Membership.objects.update_or_create(
         structure=structure, user=user, defaults={"role": Membership.Role.EDITOR}
     )

@@ -12,7 +12,7 @@ from ccr_portal.forms import ServiceErrorsMixin
 from ccr_portal.uploads import ACCEPT_ATTRIBUTE, ALLOWED_LABELS
 from ccr_portal.users.models import Provider, Role, User
 
-from .arithmetic import YEAR_LABELS
+from .arithmetic import YEAR_LABELS, validate_half_days
 from .models import (
     Event,
     FollowUp,
@@ -25,6 +25,8 @@ from .models import (
     SecuringTheme,
 )
 from .rules import provider_ids
+from .selectors import axis_letters
+from .services.events import EVENT_FIELDS
 
 
 def _money_field(label: str, **kwargs) -> forms.DecimalField:
@@ -40,7 +42,7 @@ def _money_field(label: str, **kwargs) -> forms.DecimalField:
 
 
 def _provider_label(provider: Provider) -> str:
-    letters = ", ".join(Axis(axis).letter for axis in Axis.values if axis in (provider.axes or []))
+    letters = axis_letters(provider)
     rate = (
         f"{format_euros(provider.daily_rate)}/j"
         if provider.daily_rate is not None
@@ -249,8 +251,6 @@ class ActionForm(ServiceErrorsMixin, forms.Form):
         self.fields["provider"].label_from_instance = _provider_label
 
     def clean_planned_days(self):
-        from .arithmetic import validate_half_days
-
         value = self.cleaned_data["planned_days"]
         validate_half_days(value)
         return value
@@ -438,20 +438,7 @@ class DocumentForm(ServiceErrorsMixin, forms.Form):
 class EventForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = Event
-        fields = [
-            "kind",
-            "title",
-            "description",
-            "campaign",
-            "date",
-            "start_time",
-            "duration_hours",
-            "place",
-            "capacity",
-            "audience",
-            "axis",
-            "organiser",
-        ]
+        fields = EVENT_FIELDS
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

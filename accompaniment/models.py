@@ -298,10 +298,6 @@ class BudgetLine(ThreeYearAmounts):
     def __str__(self):
         return self.get_item_display()
 
-    @property
-    def is_income(self) -> bool:
-        return self.item in INCOME_ITEMS
-
 
 class FinancingLine(ThreeYearAmounts):
     """A line of the 3-year financing plan: a need or a resource."""
@@ -320,10 +316,6 @@ class FinancingLine(ThreeYearAmounts):
 
     def __str__(self):
         return self.get_item_display()
-
-    @property
-    def is_need(self) -> bool:
-        return self.item in NEED_ITEMS
 
 
 class ActionStatus(models.TextChoices):
@@ -429,6 +421,15 @@ class PlanAction(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.status == ActionStatus.COMPLETED
+
+    # Both need the ``consumed_hours`` annotation of ``selectors.with_consumed_hours``.
+    @property
+    def consumed_days(self) -> Decimal:
+        return hours_to_days(self.consumed_hours)
+
+    @property
+    def remaining_days(self) -> Decimal:
+        return self.planned_days - self.consumed_days
 
 
 class FollowUp(models.Model):

@@ -45,11 +45,6 @@ def plan_is_shared(user, plan) -> bool:
 
 
 @rules.predicate
-def plan_is_draft(user, plan) -> bool:
-    return plan is not None and plan.status == PlanStatus.DRAFT
-
-
-@rules.predicate
 def is_plan_member(user, plan) -> bool:
     return plan is not None and is_structure_member.test(user, plan.structure)
 

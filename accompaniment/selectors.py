@@ -8,6 +8,7 @@ collective session counts once: those are the consultant days it gave.
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import ClassVar
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -172,16 +173,14 @@ class PlanOverview:
 
 
 def plan_actions(plan: DevelopmentPlan) -> list[PlanAction]:
-    """The plan's actions with provider, satisfaction and consumed days (one query)."""
-    actions = with_consumed_hours(
-        PlanAction.objects.filter(plan=plan).select_related("provider", "satisfaction")
-    ).order_by("axis", "position", "pk")
-    actions = list(actions)
+    """The plan's actions with provider, satisfaction and consumed hours (one query)."""
+    actions = list(
+        with_consumed_hours(
+            PlanAction.objects.filter(plan=plan).select_related("provider", "satisfaction")
+        )
+    )
     order = list(Axis.values)
     actions.sort(key=lambda action: (order.index(action.axis), action.position, action.pk))
-    for action in actions:
-        action.consumed_days = hours_to_days(action.consumed_hours)
-        action.remaining_days = action.planned_days - action.consumed_days
     return actions
 
 
@@ -191,7 +190,7 @@ def axis_rows(actions: list[PlanAction]) -> list[AxisRow]:
         row = rows.setdefault(action.axis, AxisRow(axis=action.axis, label=Axis(action.axis).label))
         row.actions.append(action)
         row.planned_days += action.planned_days
-        row.consumed_days += getattr(action, "consumed_days", ZERO)
+        row.consumed_days += action.consumed_days
         row.cost += action.cost or ZERO
     return list(rows.values())
 
@@ -234,6 +233,11 @@ def sessions_for(user) -> QuerySet:
 
 
 # --- Providers ------------------------------------------------------------------------
+
+
+def axis_letters(provider: Provider) -> str:
+    """The letters of the axes a provider covers, in the axes' order: « B, C »."""
+    return ", ".join(Axis(axis).letter for axis in Axis.values if axis in (provider.axes or []))
 
 
 @dataclass
@@ -284,25 +288,33 @@ class SatisfactionSummary:
     usefulness: Decimal | None
     would_recommend: Decimal | None
 
+    minimum: ClassVar[int] = SATISFACTION_MIN_ANSWERS
+
     @property
     def is_shown(self) -> bool:
         return self.usefulness is not None
 
 
 def provider_satisfaction(provider: Provider) -> SatisfactionSummary:
-    """The averages of the answers on a provider's actions, hidden below the minimum count."""
-    figures = SatisfactionAnswer.objects.filter(action__provider=provider).aggregate(
-        answers=Count("pk"),
-        usefulness=Sum("usefulness"),
-        would_recommend=Sum("would_recommend"),
+    """The averages of the answers on a provider's actions, by whole batches of answers.
+
+    Only the oldest answers in multiples of the minimum count are averaged: a
+    new answer changes the figures only once enough others joined it, so a
+    provider can never tell one structure's answer from two readings.
+    """
+    answered = SatisfactionAnswer.objects.filter(action__provider=provider)
+    total = answered.count()
+    counted = total - total % SATISFACTION_MIN_ANSWERS
+    if counted == 0:
+        return SatisfactionSummary(answers=total, usefulness=None, would_recommend=None)
+    oldest = answered.order_by("answered_at", "pk").values("pk")[:counted]
+    figures = SatisfactionAnswer.objects.filter(pk__in=oldest).aggregate(
+        usefulness=Sum("usefulness"), would_recommend=Sum("would_recommend")
     )
-    answers = figures["answers"]
-    if answers < SATISFACTION_MIN_ANSWERS:
-        return SatisfactionSummary(answers=answers, usefulness=None, would_recommend=None)
     return SatisfactionSummary(
-        answers=answers,
-        usefulness=(Decimal(figures["usefulness"]) / answers).quantize(Decimal("0.1")),
-        would_recommend=(Decimal(figures["would_recommend"]) / answers).quantize(Decimal("0.1")),
+        answers=counted,
+        usefulness=(Decimal(figures["usefulness"]) / counted).quantize(Decimal("0.1")),
+        would_recommend=(Decimal(figures["would_recommend"]) / counted).quantize(Decimal("0.1")),
     )
 
 

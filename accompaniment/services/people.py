@@ -1,7 +1,7 @@
 """Who to tell: a structure's members, the coordination, a provider's consultants."""
 
 from applicants.models import Dossier, Membership, Structure
-from applicants.services.dossiers import dossier_coordinators
+from applicants.selectors import dossier_coordinators
 from ccr_portal.users.models import Provider, Role, User
 
 

@@ -201,12 +201,3 @@ def session_document_add(*, session: Session, actor: User, upload: UploadedFile)
     document.full_clean()
     document.save()
     return document
-
-
-@transaction.atomic
-def session_document_delete(*, document: SessionDocument, actor: User) -> None:
-    if not actor.has_perm("accompaniment.change_session", document.session):
-        raise PermissionDenied("Seul le prestataire de la séance peut retirer ses documents.")
-    stored, storage = document.file.name, document.file.storage
-    document.delete()
-    transaction.on_commit(lambda: storage.delete(stored))

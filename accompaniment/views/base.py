@@ -1,38 +1,12 @@
-"""Two shapes of view used everywhere: a form handed to a service, and a POST-only action."""
+"""A POST-only action handed to a service (forms use ``ccr_portal.views.ServiceFormView``)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.views import View
-from django.views.generic import FormView
 from rules.contrib.views import PermissionRequiredMixin
 
 from ccr_portal.workflow import TransitionRefused
-
-
-class ServiceFormView(PermissionRequiredMixin, FormView):
-    """Validate the form, call ``perform``; the service's refusals land next to the fields."""
-
-    success_message = ""
-
-    def perform(self, form):
-        raise NotImplementedError
-
-    def get_result_url(self, result) -> str:
-        return result.get_absolute_url()
-
-    def form_valid(self, form):
-        try:
-            result = self.perform(form)
-        except ValidationError as error:
-            form.add_service_error(error)
-            return self.form_invalid(form)
-        except TransitionRefused as refused:
-            form.add_error(None, refused.message)
-            return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_result_url(result))
 
 
 class ServiceActionView(PermissionRequiredMixin, View):

@@ -9,20 +9,18 @@ from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.models import Membership
-from ccr_portal.users.models import Role
+from ccr_portal.views import ServiceFormView
 
 from ..forms import AttendanceForm, EventForm, RegisterForm
 from ..models import Event, EventRegistration, RegistrationStatus
-from ..rules import provider_ids
 from ..services.events import (
-    EVENT_FIELDS,
     event_create,
     event_record_attendance,
     event_register,
     event_update,
     registration_cancel,
 )
-from .base import ServiceActionView, ServiceFormView
+from .base import ServiceActionView
 
 REGISTERED = Q(registrations__status=RegistrationStatus.REGISTERED)
 WAITLISTED = Q(registrations__status=RegistrationStatus.WAITLISTED)
@@ -68,29 +66,31 @@ class EventDetailView(PermissionRequiredMixin, DetailView):
         waitlist = [r for r in registrations if r.status == RegistrationStatus.WAITLISTED]
         for position, registration in enumerate(waitlist, start=1):
             registration.position = position
-        sees_all = user.has_role(Role.COORDINATOR) or event.organiser_id in provider_ids(user)
+        # Who takes attendance sees every registration; a structure only its own.
+        sees_all = user.has_perm("accompaniment.record_attendance", event)
         if sees_all:
             shown = registrations
         else:
-            # A structure sees its own registrations, never the list of the others.
             mine = set(Membership.objects.filter(user=user).values_list("structure_id", flat=True))
             shown = [r for r in registrations if r.structure_id in mine]
+        is_upcoming = event.date >= timezone.localdate()
+        for registration in shown:
+            registration.can_cancel = is_upcoming and user.has_perm(
+                "accompaniment.cancel_registration", registration
+            )
         registered = sum(1 for r in registrations if r.status == RegistrationStatus.REGISTERED)
         register_form = RegisterForm(user=user)
-        is_upcoming = event.date >= timezone.localdate()
         return super().get_context_data(
             registrations=shown,
             sees_all=sees_all,
             registered=registered,
             waitlisted=len(waitlist),
             free=max(event.capacity - registered, 0),
-            is_upcoming=is_upcoming,
             register_form=register_form
             if is_upcoming and register_form.fields["structure"].queryset.exists()
             else None,
             can_manage=user.has_perm("accompaniment.manage_events"),
-            can_record=event.date <= timezone.localdate()
-            and user.has_perm("accompaniment.record_attendance", event),
+            can_record=sees_all and event.date <= timezone.localdate(),
             **kwargs,
         )
 
@@ -100,11 +100,6 @@ class EventCreateView(ServiceFormView):
     template_name = "accompaniment/event_form.html"
     form_class = EventForm
     success_message = "L'événement a été créé."
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
-        return kwargs
 
     def perform(self, form):
         return event_create(actor=self.request.user, **form.cleaned_data)
@@ -128,8 +123,7 @@ class EventUpdateView(ServiceFormView):
         return super().get_context_data(event=self.event, **kwargs)
 
     def perform(self, form):
-        fields = {name: form.cleaned_data[name] for name in EVENT_FIELDS}
-        return event_update(event=self.event, actor=self.request.user, **fields)
+        return event_update(event=self.event, actor=self.request.user, **form.cleaned_data)
 
 
 class EventRegisterView(ServiceActionView):

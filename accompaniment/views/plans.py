@@ -15,9 +15,9 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.users.models import Provider
+from ccr_portal.views import ServiceFormView
 from ccr_portal.workflow import TransitionRefused
 
-from ..arithmetic import hours_to_days
 from ..documents import DEVELOPMENT_PLAN
 from ..forms import (
     ActionForm,
@@ -67,7 +67,7 @@ from ..services.plans import (
     proposal_problems,
 )
 from ..workflows import NEXT_STEP, PLAN_WORKFLOW
-from .base import ServiceActionView, ServiceFormView
+from .base import ServiceActionView
 
 
 def _plan(pk) -> DevelopmentPlan:
@@ -128,9 +128,6 @@ class ActionListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        for action in context["actions"]:
-            action.consumed_days = hours_to_days(action.consumed_hours)
-            action.remaining_days = action.planned_days - action.consumed_days
         own = Provider.objects.filter(pk__in=provider_ids(self.request.user)).order_by("name")
         figures = provider_figures(own)
         context["own_providers"] = [
@@ -206,7 +203,6 @@ class PlanDetailView(PermissionRequiredMixin, DetailView):
             next_step=NEXT_STEP[plan.status],
             can_edit=can_edit,
             can_rate=user.has_perm("accompaniment.rate_action", PlanAction(plan=plan)),
-            can_see_answers=user.has_perm("accompaniment.view_satisfaction_answers"),
             can_follow_up=user.has_perm("accompaniment.record_follow_up", plan),
             attendances=attendances,
             versions=versions,
@@ -342,7 +338,8 @@ class PlanTransitionView(ServiceFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_permission_required(self):
-        return [self.transition.permission]
+        # The plan's own page first: a structure never reaches its draft through a step.
+        return ["accompaniment.view_plan", self.transition.permission]
 
     def get_permission_object(self):
         return self.plan
@@ -442,16 +439,16 @@ class ActionDetailView(ActionMixin, PermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         action, user = self.action, self.request.user
-        consumed = hours_to_days(action.consumed_hours)
-        answered = SatisfactionAnswer.objects.filter(action=action).exists()
+        can_view_plan = user.has_perm("accompaniment.view_plan", self.plan)
+        # Whether this structure answered is the structure's and the coordination's
+        # business: a provider would learn which answer moved its averages.
+        answered = can_view_plan and SatisfactionAnswer.objects.filter(action=action).exists()
         attendances = (
             SessionAttendance.objects.filter(action=action)
             .select_related("session__provider")
             .order_by("-session__date", "-session__pk")
         )
         return super().get_context_data(
-            consumed_days=consumed,
-            remaining_days=action.planned_days - consumed,
             attendances=attendances,
             can_log=action.provider is not None
             and self.plan.status in (PlanStatus.AGREED, PlanStatus.IN_PROGRESS)
@@ -461,7 +458,7 @@ class ActionDetailView(ActionMixin, PermissionRequiredMixin, DetailView):
             and self.plan.status == PlanStatus.IN_PROGRESS
             and not action.is_completed,
             answered=answered,
-            can_view_plan=user.has_perm("accompaniment.view_plan", self.plan),
+            can_view_plan=can_view_plan,
             can_rate=user.has_perm("accompaniment.rate_action", action)
             and action.is_completed
             and not answered,
@@ -470,7 +467,7 @@ class ActionDetailView(ActionMixin, PermissionRequiredMixin, DetailView):
 
 
 class ActionCompleteView(ActionMixin, ServiceActionView):
-    permission_required = "accompaniment.complete_action"
+    permission_required = ("accompaniment.view_action", "accompaniment.complete_action")
     success_message = "L'action est réalisée : la structure est invitée à donner son avis."
 
     def perform(self):
@@ -481,7 +478,7 @@ class ActionCompleteView(ActionMixin, ServiceActionView):
 
 
 class ActionRateView(ActionMixin, ServiceFormView):
-    permission_required = "accompaniment.rate_action"
+    permission_required = ("accompaniment.view_action", "accompaniment.rate_action")
     template_name = "accompaniment/action_rate.html"
     form_class = SatisfactionForm
     success_message = "Merci : votre avis a été enregistré."

@@ -6,18 +6,18 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
-from ccr_portal.axes import Axis
 from ccr_portal.users.models import Provider, User
+from ccr_portal.views import ServiceFormView
 
 from ..forms import ProviderCreateForm, ProviderForm
 from ..models import PlanAction, PlanStatus, SatisfactionAnswer
-from ..selectors import provider_figures, provider_satisfaction, with_consumed_hours
+from ..selectors import (
+    axis_letters,
+    provider_figures,
+    provider_satisfaction,
+    with_consumed_hours,
+)
 from ..services.providers import provider_create, provider_update
-from .base import ServiceFormView
-
-
-def axis_letters(provider: Provider) -> str:
-    return ", ".join(Axis(axis).letter for axis in Axis.values if axis in (provider.axes or []))
 
 
 class ProviderListView(PermissionRequiredMixin, ListView):
@@ -99,16 +99,7 @@ class ProviderUpdateView(ServiceFormView):
         return super().get_context_data(provider=self.provider, **kwargs)
 
     def perform(self, form):
-        data = form.cleaned_data
-        return provider_update(
-            provider=self.provider,
-            actor=self.request.user,
-            axes=data["axes"],
-            daily_rate=data["daily_rate"],
-            funding_scheme=data["funding_scheme"],
-            monthly_capacity_days=data["monthly_capacity_days"],
-            consultants=data["consultants"],
-        )
+        return provider_update(provider=self.provider, actor=self.request.user, **form.cleaned_data)
 
     def get_result_url(self, result):
         return reverse("accompaniment:provider-detail", kwargs={"pk": result.pk})
@@ -121,17 +112,7 @@ class ProviderCreateView(ServiceFormView):
     success_message = "Le prestataire a été ajouté."
 
     def perform(self, form):
-        data = form.cleaned_data
-        return provider_create(
-            actor=self.request.user,
-            name=data["name"],
-            short_name=data["short_name"],
-            axes=data["axes"],
-            daily_rate=data["daily_rate"],
-            funding_scheme=data["funding_scheme"],
-            monthly_capacity_days=data["monthly_capacity_days"],
-            consultants=data["consultants"],
-        )
+        return provider_create(actor=self.request.user, **form.cleaned_data)
 
     def get_result_url(self, result):
         return reverse("accompaniment:provider-detail", kwargs={"pk": result.pk})

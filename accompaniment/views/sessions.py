@@ -10,14 +10,15 @@ from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
 from ccr_portal.axes import Axis
-from ccr_portal.users.models import Role
+from ccr_portal.users.models import Provider, Role
+from ccr_portal.views import ServiceFormView
 
 from ..forms import DocumentForm, SessionForm, SessionUpdateForm, open_actions_for
 from ..models import Format, Session, SessionDocument, SessionStatus
 from ..rules import provider_ids
 from ..selectors import provider_figures, sessions_for
 from ..services.sessions import session_document_add, session_log, session_update
-from .base import ServiceActionView, ServiceFormView
+from .base import ServiceActionView
 
 
 class SessionListView(LoginRequiredMixin, ListView):
@@ -36,8 +37,6 @@ class SessionListView(LoginRequiredMixin, ListView):
         user = self.request.user
         figures = []
         if user.has_role(Role.PROVIDER) and provider_ids(user):
-            from ccr_portal.users.models import Provider
-
             figures = list(
                 provider_figures(Provider.objects.filter(pk__in=provider_ids(user))).values()
             )
@@ -119,11 +118,11 @@ class SessionDetailView(SessionMixin, PermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        can_change = user.has_perm("accompaniment.change_session", self.session)
         attendances = self.session.attendances.select_related("structure", "action__plan")
         # A structure's member sees its own line of a collective session, not the others'.
-        if not (user.has_role(Role.COORDINATOR) or self.session.provider_id in provider_ids(user)):
+        if not can_change:
             attendances = attendances.filter(structure__memberships__user=user).distinct()
-        can_change = user.has_perm("accompaniment.change_session", self.session)
         return super().get_context_data(
             attendances=attendances,
             documents=self.session.documents.all(),

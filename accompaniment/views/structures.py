@@ -12,6 +12,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.models import Dossier, Structure
 from ccr_portal.axes import Axis
+from ccr_portal.views import ServiceFormView
 
 from ..forms import (
     CommitteeRecommendationForm,
@@ -37,7 +38,7 @@ from ..services.committee import (
 from ..services.professionalisation import gpec_update, training_delete, training_save
 from ..services.responsibility import qades_grid_open, qades_grid_update
 from ..start_rules import START_RULES, start_context, start_decision
-from .base import ServiceActionView, ServiceFormView
+from .base import ServiceActionView
 
 
 class StructureMixin:
@@ -97,17 +98,7 @@ class GpecUpdateView(StructureMixin, PermissionRequiredMixin, View):
             }
         )
         jobs = (
-            [
-                {
-                    "title": job.title,
-                    "fte_today": job.fte_today,
-                    "fte_in_3_years": job.fte_in_3_years,
-                    "note": job.note,
-                }
-                for job in sheet.jobs.all()
-            ]
-            if sheet
-            else []
+            list(sheet.jobs.values("title", "fte_today", "fte_in_3_years", "note")) if sheet else []
         )
         return self._render(form, GpecJobFormSet(initial=jobs, prefix="emplois"))
 

@@ -1,7 +1,8 @@
 """Factories and scenario helpers of the accompaniment tests.
 
-Validated diagnostics and their recommendations are written as rows here:
-the diagnostics app's services are built elsewhere, only its models are shared.
+Validated diagnostics are written here with exactly the recommendations a
+test names: the diagnostics tests' factory adds a whole grid (theme scores, a
+securing recommendation) that would mix into the drafted plans.
 """
 
 import datetime
@@ -12,13 +13,14 @@ from django.utils import timezone
 
 from accompaniment.models import (
     Audience,
+    CommitteeRecommendation,
     Event,
     EventKind,
     FinancingItem,
     PlanStatus,
 )
-from accompaniment.services.plans import plan_transition, plan_update_financing
-from applicants.models import Dossier, DossierStatus, Membership
+from accompaniment.services.plans import plan_create, plan_transition, plan_update_financing
+from applicants.models import DossierStatus
 from ccr_portal.axes import Axis
 from diagnostics.models import (
     AxisRecommendation,
@@ -29,6 +31,7 @@ from diagnostics.models import (
 )
 from tests.factories import (
     CampaignFactory,
+    DossierFactory,
     MembershipFactory,
     ProviderFactory,
     StructureFactory,
@@ -42,15 +45,6 @@ class AccompanimentProviderFactory(ProviderFactory):
     axes = factory.LazyFunction(lambda: list(Axis.values))
     daily_rate = Decimal("450.00")
     monthly_capacity_days = Decimal("10")
-
-
-class DossierFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Dossier
-
-    structure = factory.SubFactory(StructureFactory)
-    campaign = factory.SubFactory(CampaignFactory)
-    status = DossierStatus.ACCEPTED
 
 
 class DiagnosticFactory(factory.django.DjangoModelFactory):
@@ -155,5 +149,23 @@ def move_plan(plan, *, coordinator, editor, to):
     return plan
 
 
-def editor_of(structure):
-    return Membership.objects.get(structure=structure, role=Membership.Role.EDITOR).user
+def drafted_plan(coordinator, provider, recommendations=None, *, campaign=None, to=None, **fields):
+    """The plan of an accepted structure, drafted from ``provider``'s validated diagnostic.
+
+    The diagnostic recommends ``recommendations`` ({axis: days}; 2 days of securing by
+    default), the committee recommended securing, the financing plan balances: the plan
+    may be proposed, or is walked up to ``to``. ``fields`` name the structure.
+    Returns the plan and the structure's editor.
+    """
+    structure, editor, dossier = structure_with_dossier(
+        DossierStatus.ACCEPTED, campaign=campaign, **fields
+    )
+    CommitteeRecommendation.objects.create(dossier=dossier, axis=Axis.SECURING)
+    validated_diagnostic(
+        structure, provider, recommendations or {Axis.SECURING: 2}, dossier=dossier
+    )
+    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+    balance_financing(plan, coordinator)
+    if to is not None:
+        move_plan(plan, coordinator=coordinator, editor=editor, to=to)
+    return plan, editor

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from accompaniment.models import (
     Audience,
-    CommitteeRecommendation,
     Event,
     EventRegistration,
     Format,
@@ -26,7 +25,6 @@ from accompaniment.services.events import (
     event_update,
     registration_cancel,
 )
-from accompaniment.services.plans import plan_create
 from applicants.models import DossierStatus
 from ccr_portal.axes import Axis
 from ccr_portal.notifications.models import Notification
@@ -36,11 +34,9 @@ from tests.factories import MembershipFactory, UserFactory
 
 from .factories import (
     EventFactory,
-    balance_financing,
     consultant_of,
-    move_plan,
+    drafted_plan,
     structure_with_dossier,
-    validated_diagnostic,
 )
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +109,9 @@ def test_more_places_move_the_waitlist_up():
             "2 structures sont déjà inscrites : la capacité ne peut pas descendre en dessous."
         ]
     }
+    event.refresh_from_db()
+    assert event.capacity == 2
+    assert EventRegistration.objects.filter(status="registered").count() == 2
 
 
 def test_a_structure_registers_once_and_only_by_its_editor():
@@ -141,6 +140,7 @@ def test_a_training_for_selected_structures_refuses_the_others():
         "« DLA collectif : le BFR » est réservé aux structures retenues par le comité de "
         "sélection : la candidature de « Café de la Plaine » ne l'est pas."
     ]
+    assert not EventRegistration.objects.exists()
     selected, selected_editor, _ = structure_with_dossier(DossierStatus.ACCEPTED)
     assert event_register(event=event, structure=selected, actor=selected_editor).status == (
         RegistrationStatus.REGISTERED
@@ -149,18 +149,14 @@ def test_a_training_for_selected_structures_refuses_the_others():
 
 def test_attendance_counts_as_a_collective_session_for_each_structure_present():
     coordinator = UserFactory(coordinator=True)
-    structure, editor, dossier = structure_with_dossier(DossierStatus.ACCEPTED)
-    CommitteeRecommendation.objects.create(dossier=dossier, axis=Axis.SECURING)
     event = EventFactory(
         date=timezone.localdate() + datetime.timedelta(days=5),
         duration_hours=Decimal("7"),
         capacity=5,
     )
     regain = event.organiser
-    validated_diagnostic(structure, regain, {Axis.SECURING: 2}, dossier=dossier)
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
-    balance_financing(plan, coordinator)
-    move_plan(plan, coordinator=coordinator, editor=editor, to=PlanStatus.AGREED)
+    plan, editor = drafted_plan(coordinator, regain, to=PlanStatus.AGREED)
+    structure = plan.structure
     absent = MembershipFactory(structure__name="Absente")
     event_register(event=event, structure=structure, actor=editor)
     event_register(event=event, structure=absent.structure, actor=absent.user)
@@ -168,6 +164,7 @@ def test_attendance_counts_as_a_collective_session_for_each_structure_present():
 
     with pytest.raises(TransitionRefused):
         event_record_attendance(event=event, actor=organiser, present_structure_ids=[structure.pk])
+    assert not Session.objects.exists()
     event.date = timezone.localdate()
     event.save()
     session = event_record_attendance(
@@ -255,40 +252,27 @@ def test_the_coordination_creates_an_event_through_the_form(client):
     organiser = EventFactory().organiser
     client.force_login(coordinator)
     day = timezone.localdate() + datetime.timedelta(days=20)
-    response = client.post(
-        reverse("accompaniment:event-create"),
-        {
-            "kind": "collective_training",
-            "title": "DLA collectif : la stratégie marketing",
-            "date": day.isoformat(),
-            "start_time": "09:30",
-            "duration_hours": "3.5",
-            "place": "APEAS, Marseille",
-            "capacity": "0",
-            "audience": "selected",
-            "axis": Axis.SECURING,
-            "organiser": organiser.pk,
-        },
-    )
+    data = {
+        "kind": "collective_training",
+        "title": "DLA collectif : la stratégie marketing",
+        "date": day.isoformat(),
+        "start_time": "09:30",
+        "duration_hours": "3.5",
+        "place": "APEAS, Marseille",
+        "capacity": "12",
+        "audience": "selected",
+        "axis": Axis.SECURING,
+        "organiser": organiser.pk,
+    }
+    url = reverse("accompaniment:event-create")
+    response = client.post(url, {**data, "capacity": "0"})
     assert "Assurez-vous que cette valeur est supérieure ou égale à 1." in page_text(response)
     assert not Event.objects.filter(title__startswith="DLA collectif").exists()
-    response = client.post(
-        reverse("accompaniment:event-create"),
-        {
-            "kind": "collective_training",
-            "title": "DLA collectif : la stratégie marketing",
-            "date": day.isoformat(),
-            "start_time": "09:30",
-            "duration_hours": "3.5",
-            "place": "APEAS, Marseille",
-            "capacity": "12",
-            "audience": "selected",
-            "axis": Axis.SECURING,
-            "organiser": organiser.pk,
-        },
-    )
+    response = client.post(url, data)
     event = Event.objects.get(title="DLA collectif : la stratégie marketing")
     assert response.url == event.get_absolute_url()
     assert (event.capacity, event.created_by) == (12, coordinator)
     client.force_login(UserFactory(applicant=True))
-    assert client.get(reverse("accompaniment:event-create")).status_code == 403
+    assert client.get(url).status_code == 403
+    assert client.post(url, {**data, "title": "Refusé"}).status_code == 403
+    assert not Event.objects.filter(title="Refusé").exists()

@@ -155,6 +155,13 @@ def test_edit_forms_show_what_is_saved(client, demo):
     text = page_text(client.get(reverse("accompaniment:event-attendance", args=[training.pk])))
     assert text.count(" checked>") == 2
 
+    comptoir = Structure.objects.get(name="Comptoir Équitable de Noailles")
+    client.force_login(User.objects.get(email="comptoir@example.org"))
+    text = page_text(client.get(reverse("accompaniment:gpec-update", args=[comptoir.pk])))
+    assert 'name="emplois-0-title" value="Vendeur·se"' in text
+    assert 'name="emplois-0-fte_today" value="1.50"' in text
+    assert 'name="emplois-2-title" value="Coordinatrice"' in text
+
     client.force_login(User.objects.get(email="provider@example.org"))
     text = page_text(client.get(reverse("accompaniment:session-update", args=[session.pk])))
     assert f'value="{session.theme}"' in text

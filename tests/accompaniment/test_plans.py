@@ -1,12 +1,14 @@
 """The development plan: drafted from the diagnostics, balanced, proposed, agreed, followed."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from accompaniment.documents import DEVELOPMENT_PLAN
 from accompaniment.models import (
@@ -23,7 +25,9 @@ from accompaniment.services.plans import (
     plan_create,
     plan_transition,
     plan_update_budget,
+    plan_update_financing,
 )
+from accompaniment.services.sessions import session_log
 from applicants.models import DossierStatus, FinancingCategory, FinancingNeed
 from ccr_portal.axes import Axis
 from ccr_portal.documents.models import GeneratedDocument
@@ -36,6 +40,7 @@ from tests.factories import UserFactory
 from .factories import (
     AccompanimentProviderFactory,
     balance_financing,
+    consultant_of,
     move_plan,
     structure_with_dossier,
     validated_diagnostic,
@@ -73,6 +78,13 @@ def accepted(ramsess):
     # Selected: securing goes on the committee's recommendation.
     CommitteeRecommendation.objects.create(dossier=dossier, axis=Axis.SECURING)
     return structure, editor, dossier, diagnostic
+
+
+@pytest.fixture
+def plan(coordinator, accepted):
+    """Fil Rouge Textile's plan, just drafted from its diagnostic (financing not balanced)."""
+    structure, _editor, dossier, _diagnostic = accepted
+    return plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
 
 
 def test_plan_is_drafted_from_the_validated_diagnostic(coordinator, accepted, ramsess):
@@ -141,15 +153,12 @@ def test_one_plan_per_structure_and_campaign(coordinator, accepted):
     with pytest.raises(ValidationError) as error:
         plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator)
     assert "Cette structure a déjà un plan pour cet appel." in error.value.messages
+    assert structure.development_plans.count() == 1
 
 
-def test_an_unbalanced_plan_is_not_proposed_and_says_which_years(coordinator, accepted):
-    structure, _editor, dossier, _diagnostic = accepted
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+def test_an_unbalanced_plan_is_not_proposed_and_says_which_years(coordinator, plan):
     plan.first_year = 2012
     plan.save()
-    from accompaniment.services.plans import plan_update_financing
-
     plan_update_financing(
         plan=plan,
         actor=coordinator,
@@ -177,9 +186,7 @@ def test_an_unbalanced_plan_is_not_proposed_and_says_which_years(coordinator, ac
     assert not GeneratedDocument.objects.exists()
 
 
-def test_a_plan_without_provider_is_not_proposed(coordinator, accepted):
-    structure, _editor, dossier, _diagnostic = accepted
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+def test_a_plan_without_provider_is_not_proposed(coordinator, plan):
     balance_financing(plan, coordinator)
     PlanAction.objects.filter(plan=plan, axis=Axis.COOPERATION).update(
         provider=None, daily_rate=None
@@ -190,13 +197,14 @@ def test_a_plan_without_provider_is_not_proposed(coordinator, accepted):
         "Choisissez le prestataire de l'action « Mutualisation et coopération économique »."
         in error.value.messages
     )
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
 
 
 def test_the_plan_goes_through_its_workflow_recorded_notified_and_versioned(
-    coordinator, accepted, django_capture_on_commit_callbacks
+    coordinator, accepted, plan, django_capture_on_commit_callbacks
 ):
-    structure, editor, dossier, _diagnostic = accepted
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+    _structure, editor, _dossier, _diagnostic = accepted
     balance_financing(plan, coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -240,9 +248,8 @@ def test_the_plan_goes_through_its_workflow_recorded_notified_and_versioned(
     ]
 
 
-def test_the_structure_asks_for_changes_with_a_comment(coordinator, accepted):
-    structure, editor, dossier, _diagnostic = accepted
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+def test_the_structure_asks_for_changes_with_a_comment(coordinator, accepted, plan):
+    _structure, editor, _dossier, _diagnostic = accepted
     balance_financing(plan, coordinator)
     move_plan(plan, coordinator=coordinator, editor=editor, to=PlanStatus.PROPOSED)
 
@@ -251,6 +258,8 @@ def test_the_structure_asks_for_changes_with_a_comment(coordinator, accepted):
     assert error.value.message_dict == {
         "comment": ["Expliquez les modifications que vous souhaitez."]
     }
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PROPOSED
     plan_transition(
         plan=plan, actor=editor, action="request_changes", comment="Moins de jours en B."
     )
@@ -276,9 +285,8 @@ def test_a_reader_of_the_structure_cannot_agree(coordinator, accepted):
     assert plan.status == PlanStatus.PROPOSED
 
 
-def test_a_proposed_plan_is_frozen(coordinator, accepted, ramsess):
-    structure, editor, dossier, _diagnostic = accepted
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+def test_a_proposed_plan_is_frozen(coordinator, accepted, plan):
+    _structure, editor, _dossier, _diagnostic = accepted
     balance_financing(plan, coordinator)
     move_plan(plan, coordinator=coordinator, editor=editor, to=PlanStatus.PROPOSED)
     with pytest.raises(TransitionRefused) as refused:
@@ -292,9 +300,7 @@ def test_a_proposed_plan_is_frozen(coordinator, accepted, ramsess):
     assert plan.budget_lines.get(item="sales").year_n == 0
 
 
-def test_a_provider_that_does_not_cover_the_axis_is_refused(coordinator, accepted):
-    structure, _editor, dossier, _diagnostic = accepted
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+def test_a_provider_that_does_not_cover_the_axis_is_refused(coordinator, plan):
     homter = AccompanimentProviderFactory(short_name="Hom&Ter", axes=[Axis.RESPONSIBILITY])
     with pytest.raises(ValidationError) as error:
         action_add(
@@ -311,49 +317,39 @@ def test_a_provider_that_does_not_cover_the_axis_is_refused(coordinator, accepte
             "un prestataire qui le couvre, ou complétez sa fiche."
         ]
     }
+    assert not plan.actions.filter(title="Prévisionnel").exists()
 
 
-def test_an_action_keeps_its_rate_when_the_provider_changes_its_price(
-    coordinator, accepted, ramsess
-):
-    structure, _editor, dossier, _diagnostic = accepted
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+def test_an_action_keeps_its_rate_when_the_provider_changes_its_price(coordinator, plan, ramsess):
     action = plan.actions.get(axis=Axis.SECURING)
+
+    def replan_with(provider):
+        """2.5 days with ``provider``: the rate and the cost the action ends up with."""
+        action_update(
+            action=action,
+            actor=coordinator,
+            axis=Axis.SECURING,
+            title="Prévisionnel",
+            planned_days=Decimal("2.5"),
+            provider=provider,
+            format="individual",
+        )
+        action.refresh_from_db()
+        return action.daily_rate, action.cost
+
     ramsess.daily_rate = Decimal("600")
     ramsess.save()
-    action_update(
-        action=action,
-        actor=coordinator,
-        axis=Axis.SECURING,
-        title="Prévisionnel",
-        planned_days=Decimal("2.5"),
-        provider=ramsess,
-        format="individual",
-    )
-    action.refresh_from_db()
-    assert (action.daily_rate, action.cost) == (Decimal("450.00"), Decimal("1125.00"))
-
+    assert replan_with(ramsess) == (Decimal("450.00"), Decimal("1125.00"))
     other = AccompanimentProviderFactory(daily_rate=Decimal("380"))
-    action_update(
-        action=action,
-        actor=coordinator,
-        axis=Axis.SECURING,
-        title="Prévisionnel",
-        planned_days=Decimal("2.5"),
-        provider=other,
-        format="individual",
-    )
-    action.refresh_from_db()
-    assert (action.daily_rate, action.cost) == (Decimal("380.00"), Decimal("950.00"))
+    assert replan_with(other) == (Decimal("380.00"), Decimal("950.00"))
 
 
 # --- Pages ---------------------------------------------------------------------------
 
 
 @pytest.fixture
-def proposed_plan(coordinator, accepted):
-    structure, editor, dossier, _diagnostic = accepted
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+def proposed_plan(coordinator, accepted, plan):
+    _structure, editor, _dossier, _diagnostic = accepted
     balance_financing(plan, coordinator)
     return move_plan(plan, coordinator=coordinator, editor=editor, to=PlanStatus.PROPOSED)
 
@@ -385,9 +381,8 @@ def test_who_reads_the_plan_page(client, coordinator, accepted, proposed_plan, r
     }
 
 
-def test_the_structure_does_not_see_a_draft(client, coordinator, accepted):
-    structure, editor, dossier, _diagnostic = accepted
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+def test_the_structure_does_not_see_a_draft(client, coordinator, accepted, plan):
+    _structure, editor, _dossier, _diagnostic = accepted
     client.force_login(editor)
     assert client.get(reverse("accompaniment:plan-detail", args=[plan.pk])).status_code == 403
     assert "Fil Rouge Textile" not in page_text(client.get(reverse("accompaniment:plan-list")))
@@ -410,9 +405,7 @@ def test_plan_page_shows_figures_and_the_securing_warning(
     )
 
 
-def test_propose_button_refuses_an_unbalanced_plan_in_french(client, coordinator, accepted):
-    structure, _editor, dossier, _diagnostic = accepted
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+def test_propose_button_refuses_an_unbalanced_plan_in_french(client, coordinator, plan):
     plan.first_year = 2012
     plan.save()
     client.force_login(coordinator)
@@ -451,10 +444,8 @@ def test_the_amounts_form_shows_the_saved_amounts_as_numbers(client, coordinator
 
 
 def test_a_negative_amount_is_refused_next_to_its_field_and_nothing_is_lost(
-    client, coordinator, accepted
+    client, coordinator, plan
 ):
-    structure, _editor, dossier, _diagnostic = accepted
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
     client.force_login(coordinator)
     response = client.post(
         reverse("accompaniment:plan-budget", args=[plan.pk]),
@@ -470,10 +461,6 @@ def test_a_negative_amount_is_refused_next_to_its_field_and_nothing_is_lost(
 
 
 def _plan_with_sessions(coordinator, accepted, ramsess, actions, sessions_per_action):
-    from accompaniment.services.sessions import session_log
-
-    from .factories import consultant_of
-
     structure, editor, dossier, _diagnostic = accepted
     plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
     for index in range(actions):
@@ -535,9 +522,8 @@ def test_plan_page_query_count_is_bounded(
         assert text.count("Prévisionnel</a>") == (actions + 1) * sessions
 
 
-def test_the_follow_up_point_is_recorded_by_the_coordination(client, coordinator, accepted):
-    structure, editor, dossier, _diagnostic = accepted
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+def test_the_follow_up_point_is_recorded_by_the_coordination(client, coordinator, accepted, plan):
+    _structure, editor, _dossier, _diagnostic = accepted
     balance_financing(plan, coordinator)
     move_plan(plan, coordinator=coordinator, editor=editor, to=PlanStatus.COMPLETED)
     url = reverse("accompaniment:follow-up", args=[plan.pk])
@@ -568,16 +554,9 @@ def test_the_follow_up_point_is_recorded_by_the_coordination(client, coordinator
 
 
 def test_the_plan_pdf_is_complete_french_and_versioned(
-    client, coordinator, accepted, django_capture_on_commit_callbacks
+    client, coordinator, accepted, plan, django_capture_on_commit_callbacks
 ):
-    import io
-
-    from pypdf import PdfReader
-
-    from accompaniment.services.plans import plan_update_budget, plan_update_financing
-
-    structure, editor, dossier, _diagnostic = accepted
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+    _structure, editor, _dossier, _diagnostic = accepted
     plan.first_year = 2012
     plan.save()
     plan_update_budget(

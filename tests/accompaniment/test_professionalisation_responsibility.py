@@ -7,14 +7,21 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accompaniment.models import GpecSheet, QadesGrid, QadesLine, QualifyingTraining
+from accompaniment.models import GpecSheet, PlanStatus, QadesGrid, QadesLine, QualifyingTraining
 from accompaniment.services.professionalisation import gpec_update, training_save
 from accompaniment.services.responsibility import qades_grid_open, qades_grid_update
 from applicants.models import DossierStatus
+from ccr_portal.axes import Axis
 from tests.conftest import page_text
 from tests.factories import UserFactory
 
-from .factories import structure_with_dossier
+from .factories import (
+    AccompanimentProviderFactory,
+    consultant_of,
+    drafted_plan,
+    move_plan,
+    structure_with_dossier,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +99,7 @@ def test_a_reader_or_a_stranger_cannot_change_the_gpec(client):
         gpec_update(
             structure=structure, actor=reader, skills_to_build="", recruitment_plan="", jobs=[]
         )
+    assert not GpecSheet.objects.exists()
     client.force_login(reader)
     assert client.get(reverse("accompaniment:gpec", args=[structure.pk])).status_code == 200
     assert client.get(reverse("accompaniment:gpec-update", args=[structure.pk])).status_code == 403
@@ -162,8 +170,10 @@ def test_qades_objectives_are_revised_year_after_year():
         ("energy", "Objectif energy 2012", ""),
         ("social", "Objectif social 2012", ""),
     ]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         qades_grid_open(structure=structure, year=2013, actor=editor)
+    assert error.value.message_dict == {"year": ["La grille QADES 2013 existe déjà."]}
+    assert QadesGrid.objects.filter(structure=structure).count() == 2
 
 
 def test_only_the_resident_decides_what_is_published():
@@ -202,29 +212,15 @@ def test_the_common_summary_shows_only_published_lines(client):
 
 
 def test_the_provider_of_the_professionalisation_action_works_on_the_gpec(client):
-    from accompaniment.models import CommitteeRecommendation, PlanStatus
-    from accompaniment.services.plans import plan_create
-    from ccr_portal.axes import Axis
-
-    from .factories import (
-        AccompanimentProviderFactory,
-        balance_financing,
-        consultant_of,
-        move_plan,
-        validated_diagnostic,
-    )
-
     coordinator = UserFactory(coordinator=True)
-    structure, editor, dossier = structure_with_dossier(DossierStatus.ACCEPTED)
-    CommitteeRecommendation.objects.create(dossier=dossier, axis=Axis.SECURING)
     apeas = AccompanimentProviderFactory(axes=[Axis.PROFESSIONALISATION])
     ramsess = AccompanimentProviderFactory(axes=[Axis.SECURING])
-    validated_diagnostic(
-        structure, ramsess, {Axis.SECURING: 2, Axis.PROFESSIONALISATION: 2}, dossier=dossier
+    plan, editor = drafted_plan(
+        coordinator, ramsess, {Axis.SECURING: 2, Axis.PROFESSIONALISATION: 2}
     )
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+    structure = plan.structure
+    # The only provider covering D gets the action.
     assert plan.actions.get(axis=Axis.PROFESSIONALISATION).provider == apeas
-    balance_financing(plan, coordinator)
     gpec = reverse("accompaniment:gpec", args=[structure.pk])
     apeas_consultant, ramsess_consultant = consultant_of(apeas), consultant_of(ramsess)
 

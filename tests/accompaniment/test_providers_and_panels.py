@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from accompaniment.models import CommitteeRecommendation
+from accompaniment.models import CommitteeRecommendation, PlanStatus
 from accompaniment.services.committee import committee_recommendation_record
 from accompaniment.services.providers import provider_update
 from accompaniment.start_rules import start_decision
@@ -20,7 +20,13 @@ from ccr_portal.users.models import Provider
 from tests.conftest import page_text
 from tests.factories import CampaignFactory, ProviderFactory, UserFactory
 
-from .factories import AccompanimentProviderFactory, structure_with_dossier, validated_diagnostic
+from .factories import (
+    AccompanimentProviderFactory,
+    consultant_of,
+    drafted_plan,
+    structure_with_dossier,
+    validated_diagnostic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -220,19 +226,10 @@ def test_an_existing_member_without_the_role_may_stay():
 
 
 def test_the_session_form_preselects_the_action_and_its_axis(client):
-    from accompaniment.models import CommitteeRecommendation, PlanStatus
-    from accompaniment.services.plans import plan_create
-
-    from .factories import balance_financing, consultant_of, move_plan
-
-    coordinator = UserFactory(coordinator=True)
-    structure, editor, dossier = structure_with_dossier(DossierStatus.ACCEPTED)
-    CommitteeRecommendation.objects.create(dossier=dossier, axis=Axis.SECURING)
     provider = AccompanimentProviderFactory(axes=[Axis.SECURING, Axis.COOPERATION])
-    validated_diagnostic(structure, provider, {Axis.COOPERATION: 2}, dossier=dossier)
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
-    balance_financing(plan, coordinator)
-    move_plan(plan, coordinator=coordinator, editor=editor, to=PlanStatus.AGREED)
+    plan, _editor = drafted_plan(
+        UserFactory(coordinator=True), provider, {Axis.COOPERATION: 2}, to=PlanStatus.AGREED
+    )
     action = plan.actions.get()
     client.force_login(consultant_of(provider))
     url = reverse("accompaniment:session-create")

@@ -7,8 +7,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from accompaniment.models import CommitteeRecommendation, PlanStatus
-from accompaniment.services.plans import plan_create
+from accompaniment.models import PlanStatus
 from accompaniment.services.reminders import (
     RULE_FOLLOW_UP_DUE,
     RULE_PLAN_AGREEMENT,
@@ -23,18 +22,15 @@ from accompaniment.tasks import (
     send_plan_agreement_reminders,
     send_session_notes_reminders,
 )
-from applicants.models import DossierStatus
 from ccr_portal.axes import Axis
 from ccr_portal.notifications.models import Notification, SentReminder
 from tests.factories import UserFactory
 
 from .factories import (
     AccompanimentProviderFactory,
-    balance_financing,
     consultant_of,
+    drafted_plan,
     move_plan,
-    structure_with_dossier,
-    validated_diagnostic,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +42,7 @@ TODAY = timezone.localdate()
 def world():
     coordinator = UserFactory(coordinator=True)
     provider = AccompanimentProviderFactory()
-    structure, editor, dossier = structure_with_dossier(
-        DossierStatus.ACCEPTED, name="Café de la Plaine"
-    )
-    CommitteeRecommendation.objects.create(dossier=dossier, axis=Axis.SECURING)
-    validated_diagnostic(structure, provider, {Axis.SECURING: 2}, dossier=dossier)
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
-    balance_financing(plan, coordinator)
+    plan, editor = drafted_plan(coordinator, provider, name="Café de la Plaine")
     return {
         "coordinator": coordinator,
         "provider": provider,

@@ -6,12 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from accompaniment.models import CommitteeRecommendation, PlanStatus, SatisfactionAnswer
+from accompaniment.models import PlanStatus, SatisfactionAnswer
 from accompaniment.selectors import provider_satisfaction
 from accompaniment.services.actions import action_complete, satisfaction_record
-from accompaniment.services.plans import plan_create
-from applicants.models import DossierStatus
-from ccr_portal.axes import Axis
 from ccr_portal.notifications.models import Notification
 from ccr_portal.workflow import TransitionRefused
 from tests.conftest import page_text
@@ -19,11 +16,8 @@ from tests.factories import CampaignFactory, UserFactory
 
 from .factories import (
     AccompanimentProviderFactory,
-    balance_financing,
     consultant_of,
-    move_plan,
-    structure_with_dossier,
-    validated_diagnostic,
+    drafted_plan,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,14 +33,13 @@ def world():
     campaign = CampaignFactory()
     actions = []
     for index in range(4):
-        structure, editor, dossier = structure_with_dossier(
-            DossierStatus.ACCEPTED, campaign=campaign, name=f"Résident {index}"
+        plan, editor = drafted_plan(
+            coordinator,
+            provider,
+            campaign=campaign,
+            to=PlanStatus.IN_PROGRESS,
+            name=f"Résident {index}",
         )
-        CommitteeRecommendation.objects.create(dossier=dossier, axis=Axis.SECURING)
-        validated_diagnostic(structure, provider, {Axis.SECURING: 2}, dossier=dossier)
-        plan = plan_create(structure=structure, campaign=campaign, actor=coordinator).plan
-        balance_financing(plan, coordinator)
-        move_plan(plan, coordinator=coordinator, editor=editor, to=PlanStatus.IN_PROGRESS)
         actions.append((plan.actions.get(), editor))
     return {
         "coordinator": coordinator,
@@ -111,6 +104,30 @@ def test_from_three_answers_the_provider_sees_averages(world):
         Decimal("4.7"),
         Decimal("4.0"),
     )
+
+
+def test_a_fourth_answer_does_not_move_the_averages_until_it_has_company(client, world):
+    _rate(world, 3)
+    before = provider_satisfaction(world["provider"])
+    _rate_one(world, 3, usefulness=1, would_recommend=1)
+    after = provider_satisfaction(world["provider"])
+    assert after == before
+    assert (after.answers, after.usefulness, after.would_recommend) == (
+        3,
+        Decimal("4.7"),
+        Decimal("4.0"),
+    )
+    # Nor does the action's page say to its provider that this structure answered.
+    action, _editor = world["actions"][3]
+    client.force_login(world["consultant"])
+    text = page_text(client.get(reverse("accompaniment:action-detail", args=[action.pk])))
+    assert "Un avis a été donné" not in text
+
+
+def _rate_one(world, index, **scores):
+    action, editor = world["actions"][index]
+    action_complete(action=action, actor=world["consultant"])
+    satisfaction_record(action=action, actor=editor, **scores)
 
 
 def test_a_provider_never_reads_one_structure_answer(client, world):

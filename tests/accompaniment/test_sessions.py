@@ -5,38 +5,32 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment.models import (
-    CommitteeRecommendation,
     PlanStatus,
     Session,
     SessionDocument,
     SessionStatus,
 )
 from accompaniment.selectors import plan_overview, provider_figures
-from accompaniment.services.plans import plan_create
 from accompaniment.services.sessions import session_document_add, session_log, session_update
-from applicants.models import DossierStatus
 from ccr_portal.axes import Axis
+from tests import files
 from tests.conftest import page_text
 from tests.factories import CampaignFactory, UserFactory
 
 from .factories import (
     AccompanimentProviderFactory,
-    balance_financing,
     consultant_of,
-    move_plan,
-    structure_with_dossier,
-    validated_diagnostic,
+    drafted_plan,
 )
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = files.pdf("Compte rendu de séance")
 
 
 @pytest.fixture
@@ -48,15 +42,16 @@ def world():
     apeas = AccompanimentProviderFactory(short_name="APEAS")
     plans = []
     for name in ("Épicerie Solidaire du Panier", "Fil Rouge Textile"):
-        structure, editor, dossier = structure_with_dossier(
-            DossierStatus.ACCEPTED, campaign=campaign, name=name
+        plans.append(
+            drafted_plan(
+                coordinator,
+                ramsess,
+                {Axis.SECURING: 3},
+                campaign=campaign,
+                to=PlanStatus.AGREED,
+                name=name,
+            )
         )
-        CommitteeRecommendation.objects.create(dossier=dossier, axis=Axis.SECURING)
-        validated_diagnostic(structure, ramsess, {Axis.SECURING: 3}, dossier=dossier)
-        plan = plan_create(structure=structure, campaign=campaign, actor=coordinator).plan
-        balance_financing(plan, coordinator)
-        move_plan(plan, coordinator=coordinator, editor=editor, to=PlanStatus.AGREED)
-        plans.append((plan, editor))
     return {
         "coordinator": coordinator,
         "ramsess": ramsess,
@@ -192,18 +187,12 @@ def test_a_consultant_logs_only_for_their_own_provider(world):
 
 
 def test_sessions_wait_for_the_structure_agreement(world):
-    coordinator = world["coordinator"]
-    structure, editor, dossier = structure_with_dossier(DossierStatus.ACCEPTED)
-    CommitteeRecommendation.objects.create(dossier=dossier, axis=Axis.SECURING)
-    validated_diagnostic(structure, world["ramsess"], {Axis.SECURING: 2}, dossier=dossier)
-    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
-    balance_financing(plan, coordinator)
-    move_plan(plan, coordinator=coordinator, editor=editor, to=PlanStatus.PROPOSED)
+    plan, _editor = drafted_plan(world["coordinator"], world["ramsess"], to=PlanStatus.PROPOSED)
     with pytest.raises(ValidationError) as error:
         _log(world, [_action(plan)])
     assert error.value.message_dict["actions"] == [
-        f"Le plan de « {structure} » est « Proposé à la structure » : les séances ont lieu une "
-        "fois le plan validé par la structure et jusqu'à sa clôture."
+        f"Le plan de « {plan.structure} » est « Proposé à la structure » : les séances ont lieu "
+        "une fois le plan validé par la structure et jusqu'à sa clôture."
     ]
 
 
@@ -255,7 +244,7 @@ def test_session_pages_and_files_follow_the_same_rule(client, world, sessions):
     document = session_document_add(
         session=individual,
         actor=world["consultant"],
-        upload=SimpleUploadedFile("compte-rendu.pdf", PDF, content_type="application/pdf"),
+        upload=files.upload("compte-rendu.pdf", PDF, "application/pdf"),
     )
     detail = reverse("accompaniment:session-detail", args=[individual.pk])
     download = reverse("accompaniment:session-document", args=[document.pk])
@@ -296,7 +285,7 @@ def test_an_executable_is_refused_as_a_session_document(world, sessions):
         session_document_add(
             session=individual,
             actor=world["consultant"],
-            upload=SimpleUploadedFile("notes.pdf", b"MZ\x90\x00" + b"\x00" * 200),
+            upload=files.upload("notes.pdf", files.windows_executable()),
         )
     assert "seuls les formats PDF" in error.value.messages[0]
     assert not SessionDocument.objects.exists()
@@ -346,7 +335,7 @@ def test_provider_session_list_query_count_is_bounded(
             session_document_add(
                 session=session,
                 actor=world["consultant"],
-                upload=SimpleUploadedFile(f"support-{index}.pdf", PDF),
+                upload=files.upload(f"support-{index}.pdf", PDF),
             )
     client.force_login(world["consultant"])
     with django_assert_max_num_queries(14):
@@ -376,14 +365,13 @@ def test_action_and_plan_lists_query_counts_are_bounded(
     coordinator = world["coordinator"]
     campaign = world["plans"][0][0].campaign
     for index in range(extra_plans):
-        structure, editor, dossier = structure_with_dossier(
-            DossierStatus.ACCEPTED, campaign=campaign, name=f"Résident {index}"
+        plan, _editor = drafted_plan(
+            coordinator,
+            world["ramsess"],
+            campaign=campaign,
+            to=PlanStatus.AGREED,
+            name=f"Résident {index}",
         )
-        CommitteeRecommendation.objects.create(dossier=dossier, axis=Axis.SECURING)
-        validated_diagnostic(structure, world["ramsess"], {Axis.SECURING: 2}, dossier=dossier)
-        plan = plan_create(structure=structure, campaign=campaign, actor=coordinator).plan
-        balance_financing(plan, coordinator)
-        move_plan(plan, coordinator=coordinator, editor=editor, to=PlanStatus.AGREED)
         _log(world, [_action(plan)])
     total = 2 + extra_plans
     client.force_login(world["consultant"])

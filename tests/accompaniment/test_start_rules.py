@@ -13,11 +13,10 @@ from accompaniment.start_rules import START_RULES, start_decision
 from applicants.models import Campaign, DossierStatus
 from ccr_portal.axes import Axis
 from tests.conftest import page_text
-from tests.factories import CampaignFactory, StructureFactory, UserFactory
+from tests.factories import CampaignFactory, DossierFactory, StructureFactory, UserFactory
 
 from .factories import (
     AccompanimentProviderFactory,
-    DossierFactory,
     structure_with_dossier,
     validated_diagnostic,
 )

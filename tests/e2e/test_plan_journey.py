@@ -18,13 +18,9 @@ from pypdf import PdfReader
 
 from accompaniment.models import DevelopmentPlan, PlanStatus, Session
 from ccr_portal.users.demo import DEMO_PASSWORD
+from tests.e2e.helpers import field, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def field(page, label: str):
-    """A form field by its visible label (required fields end with an asterisk)."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
 
 
 def see(locator) -> bool:
@@ -45,11 +41,7 @@ def signed_in(browser, live_server):
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
-        page.goto("/compte/login/")
-        field(page, "Courriel").fill(email)
-        field(page, "Mot de passe").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Connexion").click()
-        page.wait_for_url("**/tableau-de-bord/**")
+        log_in(page, email, DEMO_PASSWORD)
         return page
 
     yield sign_in
