@@ -19,6 +19,7 @@ from .models import (
     Site,
     Structure,
 )
+from .services.campaigns import CAMPAIGN_FIELDS
 from .services.structures import STRUCTURE_FIELDS
 
 
@@ -366,19 +367,7 @@ class CampaignForm(ServiceErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = [
-            "title",
-            "opens_on",
-            "closes_on",
-            "description",
-            "calendar",
-            "information_day",
-            "information_day_place",
-            "sites",
-            "required_document_types",
-            "securing_timing",
-            "securing_days_threshold",
-        ]
+        fields = [*CAMPAIGN_FIELDS, "sites", "required_document_types"]
         localized_fields = ["securing_days_threshold"]
         widgets = {
             "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
