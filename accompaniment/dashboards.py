@@ -1,4 +1,4 @@
-"""What the accompaniment adds to dashboards, object pages and the navigation."""
+"""What the accompaniment adds to dashboards and object pages."""
 
 from django.db.models import Count
 from django.utils import timezone
@@ -7,9 +7,7 @@ from ccr_portal.axes import Axis
 from ccr_portal.panels import (
     DOSSIER_DETAIL,
     STRUCTURE_DETAIL,
-    NavLink,
     Panel,
-    register_nav_link,
     register_panel,
 )
 from ccr_portal.users.models import Role
@@ -126,13 +124,3 @@ register_panel(
     Panel("accompaniment/panels/structure_accompaniment.html", _structure_accompaniment, 30),
 )
 register_panel(DOSSIER_DETAIL, Panel("accompaniment/panels/dossier_axes.html", _dossier_axes, 30))
-
-register_nav_link(Role.COORDINATOR, NavLink("Plans", "accompaniment:plan-list", 30))
-register_nav_link(Role.COORDINATOR, NavLink("Séances", "accompaniment:session-list", 35))
-register_nav_link(Role.COORDINATOR, NavLink("Prestataires", "accompaniment:provider-list", 40))
-register_nav_link(Role.COORDINATOR, NavLink("Événements", "accompaniment:event-list", 45))
-register_nav_link(Role.PROVIDER, NavLink("Mes actions", "accompaniment:action-list", 20))
-register_nav_link(Role.PROVIDER, NavLink("Mes séances", "accompaniment:session-list", 25))
-register_nav_link(Role.PROVIDER, NavLink("Événements", "accompaniment:event-list", 30))
-register_nav_link(Role.APPLICANT, NavLink("Mon accompagnement", "accompaniment:plan-list", 30))
-register_nav_link(Role.APPLICANT, NavLink("Événements", "accompaniment:event-list", 35))

@@ -256,12 +256,6 @@ class ActionForm(ServiceErrorsMixin, forms.Form):
         return value
 
 
-class TransitionForm(forms.Form):
-    comment = forms.CharField(
-        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class FollowUpForm(ServiceErrorsMixin, forms.Form):
     what_changed = forms.CharField(
         label="Ce qui a changé depuis la fin du plan", widget=forms.Textarea(attrs={"rows": 4})

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from applicants.models import Campaign, Dossier, Structure
 from ccr_portal.axes import Axis
+from ccr_portal.history import TransitionRecord
 from ccr_portal.uploads import private_name
 from ccr_portal.users.models import Provider, Role
 from diagnostics.models import AxisRecommendation, Diagnostic
@@ -220,26 +221,19 @@ class DevelopmentPlan(models.Model):
         ).first()
 
 
-class PlanTransition(models.Model):
+class PlanTransition(TransitionRecord):
     """The history of a plan: who, when, from, to, why."""
 
+    subject_field = "plan"
+
     plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="transitions")
-    action = models.CharField("action", max_length=30)
     from_status = models.CharField("de", max_length=20, choices=PlanStatus.choices)
     to_status = models.CharField("vers", max_length=20, choices=PlanStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    comment = models.TextField("commentaire", blank=True)
-    created_at = models.DateTimeField("le", default=timezone.now)
 
     class Meta:
         verbose_name = "étape du plan"
         verbose_name_plural = "historique des plans"
         ordering = ["plan", "created_at", "pk"]
-
-    def __str__(self):
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class PlanTheme(models.Model):

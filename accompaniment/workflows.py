@@ -1,12 +1,21 @@
 """The development plan's workflow, as a table (DOMAIN.md, "Accompaniment plan")."""
 
-from ccr_portal.workflow import Transition, Workflow
+from applicants import people
+from ccr_portal.workflow import Notice, Transition, Workflow
 
+from . import effects
 from .models import PlanStatus as S
+from .models import PlanTransition
 
 PLAN_WORKFLOW = Workflow(
     name="development_plan",
+    history=PlanTransition,
     status_labels=dict(S.choices),
+    view_permission="accompaniment.view_plan",
+    notice=Notice(effects.status_notice),
+    comment_missing="Expliquez les modifications que vous souhaitez.",
+    lock_related=("structure", "campaign"),
+    events={"create": "Plan créé"},
     transitions=[
         Transition(
             "propose",
@@ -15,6 +24,9 @@ PLAN_WORKFLOW = Workflow(
             permission="accompaniment.propose_plan",
             label="Proposer le plan à la structure",
             description="La coordination propose le plan à la structure.",
+            guard=effects.require_proposable,
+            effect=effects.propose,
+            audience=(people.structure_editors,),
         ),
         Transition(
             "withdraw",
@@ -24,6 +36,8 @@ PLAN_WORKFLOW = Workflow(
             label="Reprendre le plan en brouillon",
             description="La coordination reprend le plan pour le modifier.",
             style="secondary",
+            effect=effects.back_to_draft,
+            audience=(people.structure_editors,),
         ),
         Transition(
             "request_changes",
@@ -34,6 +48,9 @@ PLAN_WORKFLOW = Workflow(
             description="La structure demande des modifications du plan.",
             needs_reason=True,
             style="warning",
+            reason_label="Les modifications que vous souhaitez",
+            effect=effects.back_to_draft,
+            audience=(people.instructors,),
         ),
         Transition(
             "agree",
@@ -43,6 +60,8 @@ PLAN_WORKFLOW = Workflow(
             label="Valider le plan",
             description="La structure valide le plan.",
             style="success",
+            effect=effects.agree,
+            audience=(people.instructors,),
         ),
         Transition(
             "start",
@@ -51,6 +70,8 @@ PLAN_WORKFLOW = Workflow(
             permission="accompaniment.start_plan",
             label="Démarrer l'accompagnement",
             description="L'accompagnement a commencé.",
+            effect=effects.stamp_started,
+            audience=(people.structure_members,),
         ),
         Transition(
             "complete",
@@ -60,6 +81,8 @@ PLAN_WORKFLOW = Workflow(
             label="Clore le plan",
             description="Le plan est terminé ; un point de suivi est prévu six mois plus tard.",
             style="success",
+            effect=effects.complete,
+            audience=(people.structure_members,),
         ),
     ],
 )

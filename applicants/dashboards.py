@@ -1,7 +1,7 @@
 from django.db.models import Count
 from django.utils import timezone
 
-from ccr_portal.panels import PUBLIC, NavLink, Panel, register_nav_link, register_panel
+from ccr_portal.panels import PUBLIC, Panel, register_panel
 from ccr_portal.users.models import Role
 
 from .models import Campaign, Dossier, DossierStatus, Membership, Structure
@@ -65,10 +65,4 @@ register_panel(
 )
 register_panel(
     Role.COORDINATOR, Panel("applicants/panels/structure_counts.html", _structure_counts, 20)
-)
-register_nav_link(Role.APPLICANT, NavLink("Mes structures", "applicants:structure-list", 10))
-register_nav_link(Role.COORDINATOR, NavLink("Dossiers", "applicants:dossier-list", 10))
-register_nav_link(Role.COORDINATOR, NavLink("Structures", "applicants:structure-list", 20))
-register_nav_link(
-    Role.COORDINATOR, NavLink("Appels à candidatures", "applicants:campaign-list", 30)
 )

@@ -341,7 +341,7 @@ def _walk(dossier: Dossier, status: str, author) -> None:
             to_status=target,
             actor=actor,
             reason="incomplete" if changes else "",
-            message=message,
+            comment=message,
             created_at=at,
         )
         Message.objects.create(

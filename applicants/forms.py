@@ -13,7 +13,6 @@ from .models import (
     Campaign,
     DocumentType,
     Dossier,
-    DossierTransition,
     FinancingCategory,
     Membership,
     Site,
@@ -276,29 +275,6 @@ class AttachmentForm(ServiceErrorsMixin, forms.Form):
         ].help_text = (
             f"PDF, PNG, JPEG, ODT, DOCX, ODS ou XLSX ; {settings.UPLOAD_MAX_SIZE_MB} Mo au plus."
         )
-
-
-class TransitionForm(ServiceErrorsMixin, forms.Form):
-    reason = forms.ChoiceField(
-        label="Motif",
-        required=False,
-        choices=[("", "—"), *DossierTransition.Reason.choices],
-    )
-    message = forms.CharField(
-        label="Message à la structure",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-    def __init__(self, *args, needs_reason: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        if needs_reason:
-            self.fields["reason"].required = True
-            self.fields["message"].required = True
-            self.fields["message"].help_text = "Dites précisément ce qui manque ou doit changer."
-        else:
-            del self.fields["reason"]
-            self.fields["message"].label = "Commentaire (facultatif)"
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ccr_portal.axes import Axis
+from ccr_portal.history import TransitionRecord
 from ccr_portal.uploads import private_name
 from ccr_portal.users.models import Role
 from ccr_portal.validators import validate_rna, validate_siret
@@ -583,32 +584,25 @@ class Attachment(models.Model):
         return f"{self.document_type} : {self.original_name}"
 
 
-class DossierTransition(models.Model):
-    """The history of a dossier: who, when, from, to, why."""
+class DossierTransition(TransitionRecord):
+    """The history of a dossier: who, when, from, to, why (with a coded motive)."""
 
     class Reason(models.TextChoices):
         INCOMPLETE = "incomplete", "Dossier incomplet"
         INCORRECT = "incorrect", "Informations incorrectes"
         OUTDATED = "outdated", "Informations périmées"
 
+    subject_field = "dossier"
+
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="transitions")
-    action = models.CharField("action", max_length=30)
     from_status = models.CharField("de", max_length=20, choices=DossierStatus.choices)
     to_status = models.CharField("vers", max_length=20, choices=DossierStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     reason = models.CharField("motif", max_length=20, choices=Reason.choices, blank=True)
-    message = models.TextField("message", blank=True)
-    created_at = models.DateTimeField("le", default=timezone.now)
 
     class Meta:
         verbose_name = "étape du dossier"
         verbose_name_plural = "historique des dossiers"
         ordering = ["dossier", "created_at", "pk"]
-
-    def __str__(self):
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class Message(models.Model):

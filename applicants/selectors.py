@@ -2,8 +2,6 @@
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 
-from ccr_portal.users.models import Role, User
-
 from .models import Dossier, DossierStatus, Membership, Message, MessageAttachment, ThreadRead
 
 
@@ -58,25 +56,6 @@ def thread_for(*, dossier: Dossier, user) -> list[Message]:
             last_read is None or message.created_at > last_read
         )
     return thread
-
-
-def dossier_members(dossier: Dossier, *, editors_only: bool = False) -> list[User]:
-    """The active members of the dossier's structure (editors only, for reminders)."""
-    memberships = Membership.objects.filter(structure_id=dossier.structure_id).select_related(
-        "user"
-    )
-    if editors_only:
-        memberships = memberships.filter(role=Membership.Role.EDITOR)
-    return [membership.user for membership in memberships if membership.user.is_active]
-
-
-def dossier_coordinators(dossier: Dossier) -> list[User]:
-    """The dossier's instructor, or every coordinator when nobody instructs it yet."""
-    if dossier.instructor_id and dossier.instructor.is_active:
-        return [dossier.instructor]
-    return list(
-        User.objects.filter(role_assignments__role=Role.COORDINATOR, is_active=True).distinct()
-    )
 
 
 def dossier_status_counts(queryset) -> list[tuple[str, str, int]]:

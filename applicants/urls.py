@@ -43,7 +43,7 @@ urlpatterns = [
     ),
     path(
         "dossiers/<int:pk>/action/<slug:action>/",
-        dossiers.dossier_transition_view,
+        dossiers.DossierTransitionView.as_view(),
         name="dossier-transition",
     ),
     path("dossiers/<int:pk>/pieces/", dossiers.attachment_add_view, name="attachment-add"),

@@ -1,17 +1,31 @@
-"""The dossier workflow, as a table (DOMAIN.md)."""
+"""The dossier workflow, as a table (DOMAIN.md): one row per transition, run by the engine."""
 
-from ccr_portal.workflow import Transition, Workflow
+from ccr_portal.workflow import Notice, Speaker, Transition, Workflow
 
+from . import effects, people
 from .models import DossierStatus as S
+from .models import DossierTransition
 
 INSTRUCT = "applicants.instruct_dossier"
 DECIDE = "applicants.decide_dossier"
-# Transitions done by the coordination (the others are the structure's own).
-COORDINATION_PERMISSIONS = frozenset({INSTRUCT, DECIDE})
+
+# The structure acts and the coordination hears of it; the coordination acts and the
+# structure's members hear of it.
+BY_STRUCTURE = {"speaker": Speaker.STRUCTURE, "audience": (people.instructors,)}
+BY_COORDINATION = {"speaker": Speaker.COORDINATION, "audience": (people.structure_members,)}
 
 DOSSIER_WORKFLOW = Workflow(
     name="dossier",
+    history=DossierTransition,
     status_labels=dict(S.choices),
+    view_permission="applicants.view_dossier",
+    notice=Notice(effects.status_notice),
+    announce=effects.post_in_thread,
+    reasons=DossierTransition.Reason,
+    reason_missing="Choisissez le motif de la demande.",
+    comment_missing="Écrivez un message pour expliquer la demande.",
+    comment_field="message",
+    lock_related=("structure", "campaign"),
     transitions=[
         Transition(
             "submit",
@@ -20,6 +34,9 @@ DOSSIER_WORKFLOW = Workflow(
             permission="applicants.submit_dossier",
             label="Déposer le dossier",
             description="Le dossier a été déposé auprès de la coordination.",
+            guard=effects.require_complete,
+            effect=effects.stamp_submitted,
+            **BY_STRUCTURE,
         ),
         Transition(
             "request_changes",
@@ -30,6 +47,9 @@ DOSSIER_WORKFLOW = Workflow(
             description="La coordination demande des compléments.",
             needs_reason=True,
             style="warning",
+            reason_label="Message à la structure",
+            reason_help="Dites précisément ce qui manque ou doit changer.",
+            **BY_COORDINATION,
         ),
         Transition(
             "start_review",
@@ -38,6 +58,7 @@ DOSSIER_WORKFLOW = Workflow(
             permission=INSTRUCT,
             label="Passer en instruction",
             description="Le dossier est en cours d'instruction.",
+            **BY_COORDINATION,
         ),
         Transition(
             "send_to_committee",
@@ -46,6 +67,7 @@ DOSSIER_WORKFLOW = Workflow(
             permission=INSTRUCT,
             label="Transmettre au comité de sélection",
             description="Le dossier est transmis au comité de sélection.",
+            **BY_COORDINATION,
         ),
         Transition(
             "accept",
@@ -55,6 +77,7 @@ DOSSIER_WORKFLOW = Workflow(
             label="Enregistrer : retenu",
             description="Le comité de sélection a retenu la candidature.",
             style="success",
+            **BY_COORDINATION,
         ),
         Transition(
             "waitlist",
@@ -64,6 +87,7 @@ DOSSIER_WORKFLOW = Workflow(
             label="Enregistrer : liste d'attente",
             description="La candidature est placée sur liste d'attente.",
             style="secondary",
+            **BY_COORDINATION,
         ),
         Transition(
             "reject",
@@ -73,6 +97,7 @@ DOSSIER_WORKFLOW = Workflow(
             label="Enregistrer : non retenu",
             description="La candidature n'a pas été retenue.",
             style="danger",
+            **BY_COORDINATION,
         ),
         Transition(
             "mark_installed",
@@ -82,6 +107,7 @@ DOSSIER_WORKFLOW = Workflow(
             label="Confirmer l'installation dans la CCR",
             description="La structure est installée dans la CCR.",
             style="success",
+            **BY_COORDINATION,
         ),
         Transition(
             "withdraw",
@@ -91,6 +117,7 @@ DOSSIER_WORKFLOW = Workflow(
             label="Retirer la candidature",
             description="La structure a retiré sa candidature.",
             style="danger",
+            **BY_STRUCTURE,
         ),
     ],
 )

@@ -454,7 +454,7 @@ def generate(*, structures: int) -> BenchData:
                     to_status=target,
                     actor=actor,
                     reason="incomplete" if changes else "",
-                    message=CHANGES_MESSAGE if changes else "",
+                    comment=CHANGES_MESSAGE if changes else "",
                     created_at=at,
                 )
             )

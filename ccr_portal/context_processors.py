@@ -1,5 +1,5 @@
+from ccr_portal.navigation import nav_links
 from ccr_portal.notifications.selectors import unread_count
-from ccr_portal.panels import nav_links
 from ccr_portal.roles import active_role
 from ccr_portal.users.models import Role
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 from rules.contrib.views import PermissionRequiredMixin
 
+from ccr_portal.forms import TransitionForm
 from ccr_portal.panels import PUBLIC, rendered_panels
 from ccr_portal.roles import active_role, set_active_role
 from ccr_portal.users.models import Role
@@ -102,3 +103,80 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
         if isinstance(result, HttpResponseBase):
             return result
         return HttpResponseRedirect(self.get_result_url(result))
+
+
+class TransitionView(ServiceFormView):
+    """Confirm and perform one step of a workflow, for every workflow of the portal.
+
+    A subclass names its ``workflow``, loads the object of the URL in ``get_subject`` and
+    calls its service in ``run``. The viewer must read the object and hold the row's
+    permission (403 otherwise); a step the object's state rules out goes back to its
+    page with the French reason, and so does a refusal that names no field (what a
+    dossier lacks, why a plan cannot be proposed). Missing reasons stay on the form.
+    """
+
+    workflow = None
+    template_name = "workflow/transition.html"
+    form_class = TransitionForm
+
+    def get_subject(self):
+        raise NotImplementedError
+
+    def run(self, form):
+        """Call the service; return a response, or nothing to go back to the object."""
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.transition = self.workflow.get(kwargs["action"])
+        except TransitionRefused:
+            raise Http404("Cette action n'existe pas.") from None
+        self.subject = self.get_subject()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_required(self):
+        return [self.workflow.view_permission, self.transition.permission]
+
+    def get_permission_object(self):
+        return self.subject
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.workflow.check(self.transition.action, request.user, self.subject)
+        except TransitionRefused as refusal:
+            messages.error(request, refusal.message)
+            return redirect(self.subject)
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "workflow": self.workflow,
+            "transition": self.transition,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            subject=self.subject,
+            transition=self.transition,
+            current_label=self.workflow.label_of(getattr(self.subject, self.workflow.status_field)),
+            target_label=self.workflow.label_of(self.transition.target),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            response = self.run(form)
+        except TransitionRefused as refusal:
+            messages.error(self.request, refusal.message)
+            return redirect(self.subject)
+        except ValidationError as error:
+            fields = getattr(error, "error_dict", {})
+            if fields and all(form.field_for_error(key) for key in fields):
+                form.add_service_error(error)
+                return self.form_invalid(form)
+            for text in error.messages:
+                messages.error(self.request, text)
+            return redirect(self.subject)
+        messages.success(self.request, self.transition.description)
+        return response or redirect(self.subject)

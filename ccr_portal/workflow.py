@@ -1,25 +1,49 @@
-"""Declarative workflows: each model's allowed transitions, readable as a table.
+"""Declarative workflows: each life cycle is one table, and the table runs the transition.
 
-An app declares its transitions once::
+An app declares its transitions once, one row each::
 
-    DOSSIER_WORKFLOW = Workflow(
-        name="dossier",
+    DIAGNOSTIC_WORKFLOW = Workflow(
+        name="diagnostic",
+        history=DiagnosticTransition,
+        ...,
         transitions=[
-            Transition("submit", {DRAFT, CHANGES_REQUESTED}, SUBMITTED,
-                       permission="applicants.submit_dossier", label="Déposer"),
+            Transition(
+                "validate", {DELIVERED}, VALIDATED,
+                permission="diagnostics.validate_diagnostic",
+                label="Valider le diagnostic",
+                description="La coordination a validé le diagnostic.",
+                effect=effects.stamp_validated,
+                audience=(people.structure_members, people.provider_consultants),
+            ),
             ...
         ],
     )
 
-and its services call ``DOSSIER_WORKFLOW.check(action, actor, obj)`` before
-changing the status: the transition must exist, start from the object's
-current status, and the actor must hold the transition's permission on the
-object. Refusals are French ``TransitionRefused`` errors, shown as they are.
+and its services call ``DIAGNOSTIC_WORKFLOW.perform(diagnostic, actor=..., action=...)``,
+which does the whole transition in one database transaction:
+
+1. lock the row (``select_for_update``) and read it again;
+2. check that the action starts from the current state and that the actor holds the
+   row's permission on the object (``TransitionRefused``, a French sentence, if not);
+3. require the reason where the row says so, then run the row's ``guard``
+   (``ValidationError`` keyed by domain names: nothing is written);
+4. run the row's ``effect``, set the status, ``full_clean()`` and save the object,
+   write exactly one history record, and post the workflow's automatic message in the
+   object's thread (``announce``, with the row's ``speaker``), if it has one;
+5. after the commit, tell the row's ``audience``, minus the actor and minus anyone who
+   may not read the object (``view_permission``): nobody is told of what they cannot open.
+
+History lines that are not status changes (a request created, conclusions signed off)
+go through ``record_event`` with a label declared in ``events``, so every line of
+every history has the same shape (``ccr_portal.history.TransitionRecord``).
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 
 class TransitionRefused(PermissionDenied):
@@ -33,6 +57,14 @@ class TransitionRefused(PermissionDenied):
         return self.message
 
 
+# effect(obj, *, actor, record, data) -> optional detail lines for the notification.
+Effect = Callable[..., list[str] | None]
+# guard(obj, *, actor, data): raises ValidationError when the data rule the step out.
+Guard = Callable[..., None]
+# audience(obj) -> the people to tell.
+Audience = Callable[[Any], Iterable]
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -40,26 +72,77 @@ class Transition:
     target: str
     permission: str
     label: str
-    # A sentence for the confirmation and the automatic message.
+    # A sentence for the confirmation, the notification and the automatic message.
     description: str = ""
     needs_reason: bool = False
     style: str = "primary"
+    guard: Guard | None = None
+    effect: Effect | None = None
+    audience: tuple[Audience, ...] = ()
+    # Who speaks in the automatic message of a thread (``Speaker``), if the workflow has one.
+    speaker: str = ""
+    # The label and help of the comment field on the transition form.
+    reason_label: str = ""
+    reason_help: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))
+        object.__setattr__(self, "audience", tuple(self.audience))
+
+
+class Speaker:
+    """Who speaks in an automatic message: the words of the thread, not a role."""
+
+    STRUCTURE = "structure"
+    COORDINATION = "coordination"
+    PROVIDER = "provider"
+    COMMITTEE = "committee"
+    FUNDER = "funder"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """How a workflow tells people: ``build(obj, record, transition, details)`` returns the
+    subject, the e-mail template, its JSON-serialisable context and the page's URL."""
+
+    build: Callable[..., dict]
 
 
 @dataclass
 class Workflow:
     name: str
     transitions: list[Transition]
+    history: type  # a concrete ``TransitionRecord``
     status_labels: dict[str, str] = field(default_factory=dict)
     status_field: str = "status"
+    # The permission that says who may read the object: the audience is filtered by it.
+    view_permission: str = ""
+    notice: Notice | None = None
+    # announce(obj, record, transition): the automatic message of a thread, in the transaction.
+    announce: Callable | None = None
+    # Labels of the history lines that are not transitions (``record_event``).
+    events: dict[str, str] = field(default_factory=dict)
+    # The reason asked where a row ``needs_reason``: an optional coded motive (a
+    # ``TextChoices``) and the free comment, with their French error messages.
+    reasons: Any = None
+    reason_missing: str = "Choisissez le motif."
+    comment_missing: str = "Expliquez pourquoi : ce texte est transmis."
+    # The name the comment has for the service's callers and forms (errors are keyed by it).
+    comment_field: str = "comment"
+    # The related objects read with the locked row (``select_related``).
+    lock_related: tuple[str, ...] = ()
 
     def __post_init__(self):
         self._by_action = {transition.action: transition for transition in self.transitions}
         if len(self._by_action) != len(self.transitions):
             raise ValueError(f"Duplicate action in workflow {self.name}")
+        clash = set(self._by_action) & set(self.events)
+        if clash:
+            raise ValueError(f"Events named like transitions in workflow {self.name}: {clash}")
+        self.subject_field = self.history.subject_field
+
+    # --- Reading the table -------------------------------------------------------
 
     def get(self, action: str) -> Transition:
         try:
@@ -70,20 +153,29 @@ class Workflow:
     def label_of(self, status: str) -> str:
         return self.status_labels.get(status, status)
 
+    def step_label(self, action: str) -> str:
+        """The French name of a history line: the transition's label or the event's."""
+        if action in self._by_action:
+            return self._by_action[action].label
+        return self.events.get(action, action)
+
     def check(self, action: str, actor, obj) -> Transition:
         """The transition, if ``actor`` may perform ``action`` on ``obj`` now."""
         transition = self.get(action)
+        self._check_source(transition, obj)
+        if not actor.has_perm(transition.permission, obj):
+            raise TransitionRefused(
+                f"Vous n'avez pas le droit d'effectuer l'action « {transition.label} »."
+            )
+        return transition
+
+    def _check_source(self, transition: Transition, obj) -> None:
         current = getattr(obj, self.status_field)
         if current not in transition.sources:
             raise TransitionRefused(
                 f"Action « {transition.label} » impossible : l'état actuel est "
                 f"« {self.label_of(current)} »."
             )
-        if not actor.has_perm(transition.permission, obj):
-            raise TransitionRefused(
-                f"Vous n'avez pas le droit d'effectuer l'action « {transition.label} »."
-            )
-        return transition
 
     def available(self, actor, obj) -> list[Transition]:
         """The transitions ``actor`` may perform on ``obj`` now, for the buttons."""
@@ -97,3 +189,121 @@ class Workflow:
     def as_table(self) -> list[tuple[str, list[str], str, str]]:
         """(action, sources, target, permission) rows: the documentation of the workflow."""
         return [(t.action, sorted(t.sources), t.target, t.permission) for t in self.transitions]
+
+    def history_of(self, obj) -> list:
+        """The object's history, oldest first, each line with its French ``label``."""
+        records = list(
+            self.history.objects.filter(**{self.subject_field: obj}).select_related("actor")
+        )
+        for record in records:
+            record.label = self.step_label(record.action)
+        return records
+
+    # --- Running it --------------------------------------------------------------
+
+    def perform(
+        self,
+        obj,
+        *,
+        actor,
+        action: str,
+        comment: str = "",
+        reason: str = "",
+        check_permission: bool = True,
+        **data,
+    ):
+        """Run the whole transition (see the module's docstring) and return its record.
+
+        ``check_permission=False`` is for a step that follows from another action the
+        actor was allowed to do (the first session held starts the plan); the source
+        state is checked all the same.
+        """
+        with transaction.atomic():
+            obj = self._locked(obj)
+            transition = self.get(action)
+            if check_permission:
+                self.check(action, actor, obj)
+            else:
+                self._check_source(transition, obj)
+            comment = (comment or "").strip()
+            if transition.needs_reason:
+                self._require_reason(reason, comment)
+            if transition.guard is not None:
+                transition.guard(obj, actor=actor, data=data)
+
+            record = self.history(
+                **{self.subject_field: obj},
+                action=action,
+                from_status=getattr(obj, self.status_field),
+                to_status=transition.target,
+                actor=actor,
+                comment=comment,
+            )
+            if reason:
+                record.reason = reason
+            details = None
+            if transition.effect is not None:
+                details = transition.effect(obj, actor=actor, record=record, data=data)
+            setattr(obj, self.status_field, transition.target)
+            obj.full_clean()
+            obj.save()
+            record.full_clean()
+            record.save()
+            if self.announce is not None:
+                self.announce(obj, record, transition)
+            self._after_commit(obj, record, transition, details or [])
+        return record
+
+    def record_event(self, obj, *, actor, event: str, comment: str = ""):
+        """A history line that changes no status (a request created, a sign-off)."""
+        if event not in self.events:
+            raise ValueError(f"Undeclared event {event!r} in workflow {self.name}")
+        current = getattr(obj, self.status_field)
+        return self.history.objects.create(
+            **{self.subject_field: obj},
+            action=event,
+            from_status=current,
+            to_status=current,
+            actor=actor,
+            comment=(comment or "").strip(),
+        )
+
+    def audience_of(self, transition: Transition, obj, *, actor=None) -> list:
+        """The people a transition tells: its selectors' union, in order, without the
+        actor and without whoever may not read the object."""
+        people = []
+        for selector in transition.audience:
+            people.extend(selector(obj))
+        unique = list(dict.fromkeys(person for person in people if person != actor))
+        if self.view_permission:
+            unique = [person for person in unique if person.has_perm(self.view_permission, obj)]
+        return unique
+
+    def _locked(self, obj):
+        model = type(obj)
+        queryset = model.objects.select_for_update(of=("self",))
+        if self.lock_related:
+            queryset = queryset.select_related(*self.lock_related)
+        return queryset.get(pk=obj.pk)
+
+    def _require_reason(self, reason: str, comment: str) -> None:
+        if self.reasons is not None and reason not in self.reasons.values:
+            raise ValidationError({"reason": self.reason_missing})
+        if not comment:
+            raise ValidationError({self.comment_field: self.comment_missing})
+
+    def _after_commit(self, obj, record, transition: Transition, details: list[str]) -> None:
+        if self.notice is None or not transition.audience:
+            return
+
+        def tell():
+            recipients = self.audience_of(transition, obj, actor=record.actor)
+            if recipients:
+                from ccr_portal.notifications.services import notify_many
+
+                notify_many(
+                    recipients=recipients, **self.notice.build(obj, record, transition, details)
+                )
+
+        # A notification that fails must not undo, nor hide, a committed transition.
+        transaction.on_commit(tell, robust=True)

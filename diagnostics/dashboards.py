@@ -1,11 +1,9 @@
-"""The diagnostics' panels on dashboards, structure and dossier pages, and navigation links."""
+"""The diagnostics' panels on dashboards, structure and dossier pages."""
 
 from ccr_portal.panels import (
     DOSSIER_DETAIL,
     STRUCTURE_DETAIL,
-    NavLink,
     Panel,
-    register_nav_link,
     register_panel,
 )
 from ccr_portal.users.models import Role
@@ -86,7 +84,3 @@ register_panel(Role.PROVIDER, Panel("diagnostics/panels/provider.html", _provide
 register_panel(Role.APPLICANT, Panel("diagnostics/panels/applicant.html", _applicant_panel, 20))
 register_panel(STRUCTURE_DETAIL, Panel("diagnostics/panels/structure.html", _structure_panel, 20))
 register_panel(DOSSIER_DETAIL, Panel("diagnostics/panels/dossier.html", _dossier_panel, 20))
-
-register_nav_link(Role.COORDINATOR, NavLink("Diagnostics", "diagnostics:queue", 20))
-register_nav_link(Role.PROVIDER, NavLink("Mes diagnostics", "diagnostics:assignments", 20))
-register_nav_link(Role.APPLICANT, NavLink("Mes diagnostics", "diagnostics:mine", 20))

@@ -16,6 +16,7 @@ from ccr_portal.users.models import Provider, User
 
 from .capacity import add_months, month_start
 from .models import (
+    CONCLUSION_FIELDS,
     CoverSource,
     Diagnostic,
     DiagnosticKind,
@@ -26,7 +27,6 @@ from .models import (
     Score,
     Theme,
 )
-from .services.diagnostics import CONCLUSION_FIELDS
 
 KIND_HELP = (
     "Léger : une demi-journée à une journée pour vous aider à décider de candidater. "
@@ -82,17 +82,6 @@ class AssessmentOrderForm(ServiceErrorsMixin, forms.Form):
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-
-
-class TransitionCommentForm(ServiceErrorsMixin, forms.Form):
-    comment = forms.CharField(
-        label="Commentaire", max_length=3000, widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-    def __init__(self, *args, label: str, required: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["comment"].label = label
-        self.fields["comment"].required = required
 
 
 class CoverForm(ServiceErrorsMixin, forms.Form):
@@ -221,6 +210,21 @@ class GridForm(ServiceErrorsMixin, forms.Form):
                     self.initial[reason_name] = line.reason
                 self.axis_rows.append((axis, self[days_name], self[reason_name]))
         self.conclusion_fields = [self[name] for name in CONCLUSION_FIELDS]
+
+    # The service's domain keys (``themes.<theme>.score``, ``axes.<axis>.days``) and the
+    # names of this form's fields (``score_<theme>``, ``days_<axis>``).
+    ERROR_FIELDS = {
+        ("themes", "score"): "score",
+        ("themes", "observations"): "observations",
+        ("axes", "days"): "days",
+        ("axes", "reason"): "reason",
+    }
+
+    def field_for_error(self, key: str) -> str | None:
+        parts = key.split(".")
+        if len(parts) == 3 and (parts[0], parts[2]) in self.ERROR_FIELDS:
+            key = f"{self.ERROR_FIELDS[parts[0], parts[2]]}_{parts[1]}"
+        return super().field_for_error(key)
 
     def scores(self) -> dict:
         data = self.cleaned_data

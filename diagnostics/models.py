@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from applicants.models import Dossier, Membership, Structure
 from ccr_portal.axes import Axis
+from ccr_portal.history import TransitionRecord
 from ccr_portal.uploads import private_name
 from ccr_portal.users.models import Provider, Role
 
@@ -79,6 +80,10 @@ class IntegrationRecommendation(models.TextChoices):
     READY = "ready", "Prête à intégrer la CCR"
     READY_WITH_SECURING = "ready_with_securing", "Prête avec un accompagnement de sécurisation"
     NOT_NOW = "not_now", "Pas maintenant"
+
+
+# Conclusions a provider fills, besides the themes and the axes.
+CONCLUSION_FIELDS = ("strengths", "weaknesses", "overall_risk", "recommendation")
 
 
 class CoverSource(models.TextChoices):
@@ -346,26 +351,19 @@ class AxisRecommendation(models.Model):
         return f"{self.get_axis_display()} : {self.days} j"
 
 
-class DiagnosticTransition(models.Model):
+class DiagnosticTransition(TransitionRecord):
     """The history of a diagnostic: who, when, from, to, why."""
 
+    subject_field = "diagnostic"
+
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="transitions")
-    action = models.CharField("action", max_length=30)
     from_status = models.CharField("de", max_length=12, choices=DiagnosticStatus.choices)
     to_status = models.CharField("vers", max_length=12, choices=DiagnosticStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    comment = models.TextField("commentaire", blank=True)
-    created_at = models.DateTimeField("le", default=timezone.now)
 
     class Meta:
         verbose_name = "étape du diagnostic"
         verbose_name_plural = "historique des diagnostics"
         ordering = ["diagnostic", "created_at", "pk"]
-
-    def __str__(self):
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class CommitteeConsent(models.Model):

@@ -11,7 +11,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from applicants.models import Dossier, Membership, Site, Structure
 from ccr_portal.formatting import format_date, format_number
 from ccr_portal.users.models import Provider
-from ccr_portal.views import ServiceFormView
+from ccr_portal.views import ServiceFormView, TransitionView
 from ccr_portal.workflow import TransitionRefused
 
 from . import forms
@@ -30,7 +30,6 @@ from .selectors import (
 )
 from .services.capacity import provider_capacity_declare
 from .services.diagnostics import (
-    ACTION_LABELS,
     check_grid_editable,
     diagnostic_assign,
     diagnostic_deliver,
@@ -46,7 +45,7 @@ from .services.sharing import (
     committee_consent_revoke,
     diagnostic_sign_off,
 )
-from .workflows import DIAGNOSTIC_WORKFLOW, NEXT_STEP, REASON_LABELS, SIMPLE_ACTIONS
+from .workflows import DIAGNOSTIC_WORKFLOW, NEXT_STEP, SIMPLE_ACTIONS
 
 PAGE_SIZE = 25
 
@@ -218,59 +217,44 @@ class DiagnosticDetailView(DiagnosticObjectMixin, PermissionRequiredMixin, Detai
                 else None
             ),
             "duplicates": list(possible_duplicates(diagnostic)) if coordinator else [],
-            "history": (
-                [
-                    (step, ACTION_LABELS.get(step.action, step.action))
-                    for step in diagnostic.transitions.select_related("actor")
-                ]
-                if coordinator
-                else []
-            ),
+            "history": DIAGNOSTIC_WORKFLOW.history_of(diagnostic) if coordinator else [],
         }
         return super().get_context_data(**context, **kwargs)
 
 
-class DiagnosticTransitionView(DiagnosticFormView):
+class DiagnosticTransitionView(TransitionView):
     """Accept, decline, answer an assignment, validate, return: a button or a short form."""
 
-    template_name = "diagnostics/transition_form.html"
-    form_class = forms.TransitionCommentForm
+    workflow = DIAGNOSTIC_WORKFLOW
 
     def dispatch(self, request, *args, **kwargs):
         if kwargs["action"] not in SIMPLE_ACTIONS:
             raise Http404("Cette action n'existe pas.")
-        self.action = kwargs["action"]
-        self.transition = DIAGNOSTIC_WORKFLOW.get(self.action)
         return super().dispatch(request, *args, **kwargs)
 
-    def has_permission(self):
-        user = self.request.user
-        return user.has_perm("diagnostics.view_diagnostic", self.diagnostic) and user.has_perm(
-            self.transition.permission, self.diagnostic
+    def get_subject(self):
+        return get_object_or_404(
+            Diagnostic.objects.select_related("structure", "provider", "consultant"),
+            pk=self.kwargs["pk"],
         )
-
-    def get_form_kwargs(self):
-        label = REASON_LABELS.get(self.transition.action, "Commentaire (facultatif)")
-        return {
-            **super().get_form_kwargs(),
-            "label": label,
-            "required": self.transition.needs_reason,
-        }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(transition=self.transition, **kwargs)
+        diagnostic = self.subject
+        return super().get_context_data(
+            subject_label=f"{diagnostic.get_kind_display()} de {diagnostic.structure.name}",
+            **kwargs,
+        )
 
-    def perform(self, form):
+    def run(self, form):
         diagnostic_transition(
-            diagnostic=self.diagnostic,
+            diagnostic=self.subject,
             actor=self.request.user,
             action=self.transition.action,
-            comment=form.cleaned_data["comment"],
+            comment=form.comment,
         )
-        messages.success(self.request, self.transition.description)
         if self.transition.action == "decline_assignment":
             return redirect("diagnostics:assignments")
-        return redirect(self.diagnostic)
+        return None
 
 
 class CoverView(DiagnosticFormView):

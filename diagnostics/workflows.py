@@ -1,20 +1,36 @@
-"""The diagnostic workflow, as a table (DOMAIN.md, axis A).
+"""The diagnostic workflow, as a table (DOMAIN.md, axis A): one row per transition.
 
 requested → accepted | declined | covered → assigned → in_progress → delivered → validated.
-The provider may decline an assignment (back to « accepted », in the queue,
-with its reason); the coordination may send a delivered diagnostic back to
-the provider with comments.
+The provider may decline an assignment (back to « accepted », in the queue, with its
+reason); the coordination may send a delivered diagnostic back to the provider with
+comments. The engine tells each row's audience, keeping only those who may read the
+diagnostic: the structure never hears of an assessment before it is published.
 """
 
-from ccr_portal.workflow import Transition, Workflow
+from applicants import people
+from ccr_portal.workflow import Notice, Transition, Workflow
 
+from . import effects
 from .models import DiagnosticStatus as S
+from .models import DiagnosticTransition
 
 TRIAGE = "diagnostics.triage_diagnostic"
 
 DIAGNOSTIC_WORKFLOW = Workflow(
     name="diagnostic",
+    history=DiagnosticTransition,
     status_labels=dict(S.choices),
+    view_permission="diagnostics.view_diagnostic",
+    notice=Notice(effects.status_notice),
+    comment_missing="Expliquez pourquoi : ce texte est transmis.",
+    lock_related=("structure", "provider", "consultant"),
+    events={
+        "request": "Demande de la structure",
+        "order": "Commande d'un diagnostic d'instruction",
+        "sign_off": "Conclusions partagées par la structure",
+        "consent_granted": "Partage avec le comité accordé",
+        "consent_revoked": "Partage avec le comité retiré",
+    },
     transitions=[
         Transition(
             "accept",
@@ -24,6 +40,7 @@ DIAGNOSTIC_WORKFLOW = Workflow(
             label="Accepter la demande",
             description="La coordination a accepté la demande de diagnostic.",
             style="success",
+            audience=(people.structure_members,),
         ),
         Transition(
             "decline",
@@ -34,6 +51,9 @@ DIAGNOSTIC_WORKFLOW = Workflow(
             description="La coordination a refusé la demande de diagnostic.",
             needs_reason=True,
             style="danger",
+            reason_label="Motif du refus (transmis à la structure)",
+            effect=effects.keep_decline_reason,
+            audience=(people.structure_members,),
         ),
         Transition(
             "cover",
@@ -43,6 +63,9 @@ DIAGNOSTIC_WORKFLOW = Workflow(
             label="Marquer comme couvert par un diagnostic existant",
             description="Un diagnostic existant couvre la demande : il n'est pas refait.",
             style="secondary",
+            guard=effects.check_cover,
+            effect=effects.keep_cover,
+            audience=(people.structure_members,),
         ),
         Transition(
             "assign",
@@ -51,6 +74,9 @@ DIAGNOSTIC_WORKFLOW = Workflow(
             permission="diagnostics.assign_diagnostic",
             label="Affecter à un prestataire",
             description="Le diagnostic est confié à un prestataire.",
+            guard=effects.check_assignment,
+            effect=effects.keep_assignment,
+            audience=(people.provider_consultants, people.structure_members),
         ),
         Transition(
             "accept_assignment",
@@ -60,6 +86,8 @@ DIAGNOSTIC_WORKFLOW = Workflow(
             label="Accepter l'affectation",
             description="Le prestataire a accepté le diagnostic.",
             style="success",
+            effect=effects.take_assignment,
+            audience=(people.coordinators,),
         ),
         Transition(
             "decline_assignment",
@@ -70,6 +98,9 @@ DIAGNOSTIC_WORKFLOW = Workflow(
             description="Le prestataire a refusé le diagnostic : il revient dans la file.",
             needs_reason=True,
             style="danger",
+            reason_label="Motif du refus (transmis à la coordination)",
+            effect=effects.release_assignment,
+            audience=(people.coordinators,),
         ),
         Transition(
             "deliver",
@@ -79,6 +110,9 @@ DIAGNOSTIC_WORKFLOW = Workflow(
             label="Remettre le diagnostic",
             description="Le prestataire a remis le diagnostic.",
             style="success",
+            guard=effects.require_complete_grid,
+            effect=effects.stamp_delivered,
+            audience=(people.coordinators, people.structure_members),
         ),
         Transition(
             "validate",
@@ -88,6 +122,8 @@ DIAGNOSTIC_WORKFLOW = Workflow(
             label="Valider le diagnostic",
             description="La coordination a validé le diagnostic.",
             style="success",
+            effect=effects.stamp_validated,
+            audience=(people.structure_members, people.provider_consultants),
         ),
         Transition(
             "return",
@@ -98,6 +134,9 @@ DIAGNOSTIC_WORKFLOW = Workflow(
             description="La coordination renvoie le diagnostic au prestataire avec ses remarques.",
             needs_reason=True,
             style="warning",
+            reason_label="Remarques pour le prestataire",
+            effect=effects.reopen_sign_off,
+            audience=(people.provider_consultants,),
         ),
     ],
 )
@@ -112,13 +151,6 @@ SIMPLE_ACTIONS = (
     "validate",
     "return",
 )
-
-# The label of the comment asked by an action that needs one.
-REASON_LABELS = {
-    "decline": "Motif du refus (transmis à la structure)",
-    "decline_assignment": "Motif du refus (transmis à la coordination)",
-    "return": "Remarques pour le prestataire",
-}
 
 # What happens next, in plain French, by status.
 NEXT_STEP = {

@@ -1,4 +1,5 @@
 import html
+import io
 import os
 import shutil
 import socket
@@ -47,12 +48,43 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def demo_media(tmp_path_factory):
+    """Where the demo's files live: the same folder for every test that reads the demo."""
+    return tmp_path_factory.mktemp("demo-media")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_media_and_cache(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _isolated_media_and_cache(request, settings, tmp_path):
+    if "demo" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("demo_media")
+    else:
+        settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, demo_media):
+    """The demo data, loaded once per module inside a transaction rolled back at its end.
+
+    Each test of the module runs in its own savepoint (pytest-django's ``db``), so what a
+    test changes is undone before the next one, and the next module starts empty.
+    """
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=demo_media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_demo", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def page_text(response) -> str:

@@ -138,10 +138,10 @@ class DocumentTypeFactory(factory.django.DjangoModelFactory):
 
 
 def _pdf_bytes(text: str = "Document") -> bytes:
-    """A small but real PDF (WeasyPrint), to upload as a supporting document."""
-    from weasyprint import HTML
+    """A small but real PDF (WeasyPrint, rendered once per text), as a supporting document."""
+    from tests.files import pdf
 
-    return HTML(string=f"<p>{text}</p>").write_pdf()
+    return pdf(text)
 
 
 class DossierFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,6 @@
 """Real small files of every accepted type (and some refused ones) for upload tests."""
 
+import functools
 import io
 import zipfile
 
@@ -9,7 +10,9 @@ from PIL import Image
 from weasyprint import HTML
 
 
+@functools.lru_cache(maxsize=64)
 def pdf(text: str = "Statuts de l'association") -> bytes:
+    """A real PDF (WeasyPrint), rendered once per text: bytes are immutable."""
     return HTML(string=f"<p>{text}</p>").write_pdf()
 
 

@@ -39,11 +39,6 @@ DEMO_LANDINGS = [
 ]
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
 @pytest.mark.parametrize(("email", "role", "title", "content"), DEMO_LANDINGS)
 def test_each_demo_login_lands_on_its_own_dashboard(client, demo, email, role, title, content):
     response = client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})

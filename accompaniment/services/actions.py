@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from applicants.people import structure_editors
 from ccr_portal.axes import Axis
 from ccr_portal.notifications.services import notify_many
 from ccr_portal.users.models import Provider, User
@@ -21,7 +22,6 @@ from ..models import (
     SatisfactionAnswer,
 )
 from ..start_rules import check_can_start
-from .people import structure_people
 from .plans import check_plan_editable
 
 
@@ -148,7 +148,7 @@ def action_complete(*, action: PlanAction, actor: User) -> PlanAction:
     action.full_clean()
     action.save()
     notify_many(
-        recipients=structure_people(action.plan.structure, editors_only=True),
+        recipients=structure_editors(action.plan),
         subject=f"Donnez votre avis sur l'action « {action.title} »",
         template="accompaniment_action_completed",
         context={

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applicants.models import Campaign, Dossier, Structure
+from applicants.people import structure_editors
 from ccr_portal.notifications.services import notify_many
 from ccr_portal.users.models import Provider, User
 from ccr_portal.workflow import TransitionRefused
@@ -26,7 +27,6 @@ from ..models import (
     SessionAttendance,
     SessionStatus,
 )
-from .people import structure_people
 from .plans import plan_start_on_first_session
 from .sessions import OPEN_PLAN_STATUSES
 
@@ -189,7 +189,7 @@ def _promote_waitlist(event: Event) -> list[EventRegistration]:
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
         notify_many(
-            recipients=structure_people(registration.structure, editors_only=True),
+            recipients=structure_editors(registration),
             subject=f"Une place s'est libérée : « {event.title} »",
             template="accompaniment_registration_promoted",
             context={

@@ -7,14 +7,11 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from applicants.models import Campaign, Dossier, FinancingCategory, Structure
 from ccr_portal.axes import Axis
-from ccr_portal.documents.services import document_request
 from ccr_portal.formatting import format_date, format_number
-from ccr_portal.notifications.services import notify_many
 from ccr_portal.users.models import Provider, User
 from ccr_portal.workflow import TransitionRefused
 from diagnostics.models import (
@@ -24,8 +21,6 @@ from diagnostics.models import (
     Theme,
 )
 
-from ..arithmetic import add_months, unbalanced_message
-from ..documents import DEVELOPMENT_PLAN
 from ..models import (
     BudgetItem,
     BudgetLine,
@@ -39,10 +34,8 @@ from ..models import (
     PlanTransition,
     SecuringTheme,
 )
-from ..selectors import financing_table
 from ..start_rules import start_decision
 from ..workflows import PLAN_WORKFLOW
-from .people import coordinators, structure_people
 
 FOLLOW_UP_MONTHS = 6
 
@@ -118,17 +111,6 @@ def suggested_provider(axis: str, diagnostic: Diagnostic | None) -> Provider | N
         return diagnostic.provider
     covering = [provider for provider in Provider.objects.all() if axis in (provider.axes or [])]
     return covering[0] if len(covering) == 1 else None
-
-
-def _record(plan, *, action: str, from_status: str, actor: User, comment: str = ""):
-    return PlanTransition.objects.create(
-        plan=plan,
-        action=action,
-        from_status=from_status,
-        to_status=plan.status,
-        actor=actor,
-        comment=comment,
-    )
 
 
 @transaction.atomic
@@ -214,7 +196,7 @@ def plan_create(
         )
         action.full_clean()
         action.save()
-    _record(plan, action="create", from_status=PlanStatus.DRAFT, actor=actor)
+    PLAN_WORKFLOW.record_event(plan, actor=actor, event="create")
     return drafted
 
 
@@ -295,117 +277,26 @@ def plan_update_financing(
     return plan
 
 
-def proposal_problems(plan: DevelopmentPlan) -> list[str]:
-    """Why the plan cannot be proposed as it is (French sentences), or nothing."""
-    problems = []
-    unbalanced = unbalanced_message(financing_table(plan).years)
-    if unbalanced:
-        problems.append(unbalanced)
-    actions = list(plan.actions.select_related("provider"))
-    if not actions:
-        problems.append("Le plan ne comporte aucune action : ajoutez au moins une action.")
-    for action in actions:
-        if action.provider is None:
-            problems.append(f"Choisissez le prestataire de l'action « {action.title} ».")
-        elif action.daily_rate is None:
-            problems.append(
-                f"Le tarif journalier de {action.provider} manque pour l'action « {action.title} »."
-            )
-    checked = set()
-    for action in actions:
-        if action.axis in checked:
-            continue
-        checked.add(action.axis)
-        decision = start_decision(action.axis, structure=plan.structure, campaign=plan.campaign)
-        if not decision:
-            problems.append(decision.reason)
-    return problems
-
-
-@transaction.atomic
 def plan_transition(
     *, plan: DevelopmentPlan, actor: User, action: str, comment: str = ""
 ) -> PlanTransition:
-    """Move the plan along its workflow; recorded, notified, and its PDF regenerated."""
-    plan = (
-        DevelopmentPlan.objects.select_for_update()
-        .select_related("structure", "campaign")
-        .get(pk=plan.pk)
-    )
-    transition = PLAN_WORKFLOW.check(action, actor, plan)
-    comment = comment.strip()
-    if transition.needs_reason and not comment:
-        raise ValidationError({"comment": "Expliquez les modifications que vous souhaitez."})
-    if action == "propose":
-        problems = proposal_problems(plan)
-        if problems:
-            raise ValidationError(["Le plan n'a pas été proposé.", *problems])
-    return _apply_transition(plan, transition, actor, comment)
+    """Move the plan along its workflow: the table's row says what else happens."""
+    return PLAN_WORKFLOW.perform(plan, actor=actor, action=action, comment=comment)
 
 
-def _apply_transition(plan: DevelopmentPlan, transition, actor: User, comment: str = ""):
-    now = timezone.now()
-    from_status = plan.status
-    plan.status = transition.target
-    if transition.action == "propose":
-        plan.proposed_at = now
-    elif transition.action == "agree":
-        plan.agreed_at, plan.agreed_by = now, actor
-    elif transition.action in ("withdraw", "request_changes"):
-        plan.proposed_at = None
-    elif transition.action == "start":
-        plan.started_at = now
-    elif transition.action == "complete":
-        plan.completed_at = now
-        FollowUp.objects.update_or_create(
-            plan=plan,
-            defaults={"due_on": add_months(timezone.localdate(now), FOLLOW_UP_MONTHS)},
-        )
-    plan.full_clean()
-    plan.save()
-    record = _record(
-        plan, action=transition.action, from_status=from_status, actor=actor, comment=comment
-    )
-    _announce(plan, record, transition.description)
-    if transition.action in ("propose", "agree"):
-        # The version the structure reads, then the agreed one with its signature.
-        document_request(kind=DEVELOPMENT_PLAN, subject=plan, requested_by=actor)
-    return record
-
-
-@transaction.atomic
 def plan_start_on_first_session(*, plan: DevelopmentPlan, actor: User) -> None:
-    """An agreed plan is in progress once its first session is held (no permission asked)."""
-    plan = DevelopmentPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status == PlanStatus.AGREED:
-        _apply_transition(
-            plan, PLAN_WORKFLOW.get("start"), actor, comment="Première séance réalisée."
-        )
-
-
-def _announce(plan: DevelopmentPlan, record: PlanTransition, description: str) -> None:
-    by_structure = record.action in ("agree", "request_changes")
-    if by_structure:
-        recipients = coordinators(plan.dossier)
-    else:
-        recipients = structure_people(
-            plan.structure, editors_only=record.action in ("propose", "withdraw")
-        )
-    notify_many(
-        recipients=[person for person in recipients if person != record.actor],
-        subject=f"Plan de développement ({plan.structure}) : "
-        f"{record.get_to_status_display().lower()}",
-        template="accompaniment_plan_status",
-        context={
-            "structure": plan.structure.name,
-            "campaign": plan.campaign.title,
-            "description": description,
-            "to_status": record.get_to_status_display(),
-            "comment": record.comment,
-            "action": record.action,
-        },
-        url=reverse("accompaniment:plan-detail", kwargs={"pk": plan.pk}),
-    )
+    """An agreed plan is in progress once its first session is held: the step follows from
+    the session the actor was allowed to record, so no permission of its own is asked."""
+    with transaction.atomic():
+        status = DevelopmentPlan.objects.select_for_update().values_list("status", flat=True)
+        if status.get(pk=plan.pk) == PlanStatus.AGREED:
+            PLAN_WORKFLOW.perform(
+                plan,
+                actor=actor,
+                action="start",
+                comment="Première séance réalisée.",
+                check_permission=False,
+            )
 
 
 @transaction.atomic

@@ -9,11 +9,11 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from applicants.people import instructors, provider_consultants, structure_editors
 from ccr_portal.formatting import format_date
 from ccr_portal.notifications.services import remind_once
 
 from ..models import DevelopmentPlan, FollowUp, PlanStatus, Session, SessionStatus
-from .people import consultants, coordinators, structure_people
 
 SESSION_NOTES_DAYS = 2
 AGREEMENT_DAYS = 7
@@ -32,10 +32,7 @@ def remind_session_notes(*, today: datetime.date | None = None) -> int:
     ).select_related("provider", "consultant")
     sent = 0
     for session in sessions:
-        if session.consultant and session.consultant.is_active:
-            recipients = [session.consultant]
-        else:
-            recipients = consultants(session.provider)
+        recipients = provider_consultants(session)
         if recipients and remind_once(
             rule=RULE_SESSION_NOTES,
             about=session,
@@ -64,7 +61,7 @@ def remind_plan_agreement(*, today: datetime.date | None = None) -> int:
     sent = 0
     for plan in plans:
         due = timezone.localdate(plan.proposed_at) + datetime.timedelta(days=AGREEMENT_DAYS)
-        editors = structure_people(plan.structure, editors_only=True)
+        editors = structure_editors(plan)
         if editors and remind_once(
             rule=RULE_PLAN_AGREEMENT,
             about=plan,
@@ -92,7 +89,7 @@ def remind_follow_up_due(*, today: datetime.date | None = None) -> int:
     sent = 0
     for follow_up in follow_ups:
         plan = follow_up.plan
-        recipients = coordinators(plan.dossier)
+        recipients = instructors(plan)
         if recipients and remind_once(
             rule=RULE_FOLLOW_UP_DUE,
             about=follow_up,

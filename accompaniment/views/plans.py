@@ -5,20 +5,19 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
 from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.users.models import Provider
-from ccr_portal.views import ServiceFormView
-from ccr_portal.workflow import TransitionRefused
+from ccr_portal.views import ServiceFormView, TransitionView
 
 from ..documents import DEVELOPMENT_PLAN
+from ..effects import proposal_problems
 from ..forms import (
     ActionForm,
     AmountsForm,
@@ -27,7 +26,6 @@ from ..forms import (
     PlanForm,
     SatisfactionForm,
     ThemesForm,
-    TransitionForm,
 )
 from ..models import (
     INCOME_ITEMS,
@@ -64,7 +62,6 @@ from ..services.plans import (
     plan_update_budget,
     plan_update_financing,
     plan_update_themes,
-    proposal_problems,
 )
 from ..workflows import NEXT_STEP, PLAN_WORKFLOW
 from .base import ServiceActionView
@@ -206,7 +203,7 @@ class PlanDetailView(PermissionRequiredMixin, DetailView):
             can_follow_up=user.has_perm("accompaniment.record_follow_up", plan),
             attendances=attendances,
             versions=versions,
-            history=plan.transitions.select_related("actor"),
+            history=PLAN_WORKFLOW.history_of(plan),
             diagnostics=plan.diagnostics.select_related("provider"),
             follow_up=getattr(plan, "follow_up", None)
             if plan.status == PlanStatus.COMPLETED
@@ -323,50 +320,29 @@ class PlanAmountsView(PlanEditMixin, ServiceFormView):
         return plan
 
 
-class PlanTransitionView(ServiceFormView):
-    """Confirm and perform one workflow action; the plan's buttons post here directly."""
+class PlanTransitionView(TransitionView):
+    """Confirm and perform one workflow action; the plan's buttons post here directly.
 
-    template_name = "accompaniment/plan_transition.html"
-    form_class = TransitionForm
+    The plan's own page is asked first: a structure never reaches its draft through a step.
+    """
 
-    def dispatch(self, request, *args, **kwargs):
-        self.plan = _plan(kwargs["pk"])
-        try:
-            self.transition = PLAN_WORKFLOW.get(kwargs["action"])
-        except TransitionRefused:
-            raise Http404("Cette action n'existe pas.") from None
-        return super().dispatch(request, *args, **kwargs)
+    workflow = PLAN_WORKFLOW
 
-    def get_permission_required(self):
-        # The plan's own page first: a structure never reaches its draft through a step.
-        return ["accompaniment.view_plan", self.transition.permission]
-
-    def get_permission_object(self):
-        return self.plan
+    def get_subject(self):
+        return _plan(self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(plan=self.plan, transition=self.transition, **kwargs)
+        return super().get_context_data(
+            subject_label=f"Plan de développement de {self.subject.structure.name}", **kwargs
+        )
 
-    def form_valid(self, form):
-        try:
-            plan_transition(
-                plan=self.plan,
-                actor=self.request.user,
-                action=self.transition.action,
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict") and "comment" in error.error_dict:
-                form.add_error("comment", error.error_dict["comment"])
-                return self.form_invalid(form)
-            for message in error.messages:
-                messages.error(self.request, message)
-            return HttpResponseRedirect(self.plan.get_absolute_url())
-        except TransitionRefused as refused:
-            messages.error(self.request, refused.message)
-            return HttpResponseRedirect(self.plan.get_absolute_url())
-        messages.success(self.request, self.transition.description)
-        return HttpResponseRedirect(self.plan.get_absolute_url())
+    def run(self, form):
+        plan_transition(
+            plan=self.subject,
+            actor=self.request.user,
+            action=self.transition.action,
+            comment=form.comment,
+        )
 
 
 class ActionCreateView(PlanEditMixin, ServiceFormView):

@@ -5,10 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone
 
-from applicants.completeness import dossier_completeness
 from applicants.models import (
     AxisWish,
     Campaign,
@@ -17,17 +14,14 @@ from applicants.models import (
     DossierTransition,
     EconomicYear,
     FinancingNeed,
-    Message,
     Site,
     SitePreference,
     Structure,
 )
-from applicants.selectors import dossier_coordinators, dossier_members
-from applicants.workflows import COORDINATION_PERMISSIONS, DOSSIER_WORKFLOW
+from applicants.workflows import DOSSIER_WORKFLOW
 from ccr_portal.formatting import format_date
-from ccr_portal.notifications.services import notify_many
 from ccr_portal.users.models import Role, User
-from ccr_portal.workflow import Transition, TransitionRefused
+from ccr_portal.workflow import TransitionRefused
 
 
 @transaction.atomic
@@ -155,7 +149,6 @@ def dossier_update_needs(
     return dossier
 
 
-@transaction.atomic
 def dossier_transition(
     *,
     dossier: Dossier,
@@ -164,75 +157,9 @@ def dossier_transition(
     reason: str = "",
     message: str = "",
 ) -> DossierTransition:
-    """Move the dossier along its workflow; recorded, announced in the thread, notified."""
-    dossier = (
-        Dossier.objects.select_for_update()
-        .select_related("structure", "campaign")
-        .get(pk=dossier.pk)
-    )
-    transition = DOSSIER_WORKFLOW.check(action, actor, dossier)
-    if transition.needs_reason:
-        if reason not in DossierTransition.Reason.values:
-            raise ValidationError({"reason": "Choisissez le motif de la demande."})
-        if not message.strip():
-            raise ValidationError({"message": "Écrivez un message pour expliquer la demande."})
-    if action == "submit":
-        completeness = dossier_completeness(dossier)
-        if not completeness.is_complete:
-            raise ValidationError(
-                ["Le dossier n'est pas complet : il n'a pas été déposé.", *completeness.messages()]
-            )
-        dossier.submitted_at = timezone.now()
-
-    record = DossierTransition.objects.create(
-        dossier=dossier,
-        action=action,
-        from_status=dossier.status,
-        to_status=transition.target,
-        actor=actor,
-        reason=reason,
-        message=message.strip(),
-    )
-    dossier.status = transition.target
-    dossier.save(update_fields=["status", "submitted_at", "updated_at"])
-    _announce(dossier, record, transition)
-    return record
-
-
-def _announce(dossier: Dossier, record: DossierTransition, transition: Transition) -> None:
-    """The automatic message of the thread, and the notification of those concerned."""
-    lines = [
-        f"{transition.description} (« {record.get_from_status_display()} » → "
-        f"« {record.get_to_status_display()} »)."
-    ]
-    if record.reason:
-        lines.append(f"Motif : {record.get_reason_display()}.")
-    if record.message:
-        lines.append(record.message)
-    # The table says who speaks: the structure submits and withdraws, the
-    # coordination does the rest (a coordinator may also edit a dossier).
-    by_coordination = transition.permission in COORDINATION_PERMISSIONS
-    Message.objects.create(
-        dossier=dossier,
-        author=record.actor,
-        from_coordination=by_coordination,
-        is_automatic=True,
-        body="\n".join(lines),
-    )
-    recipients = dossier_members(dossier) if by_coordination else dossier_coordinators(dossier)
-    notify_many(
-        recipients=[person for person in recipients if person != record.actor],
-        subject=f"Dossier {dossier.structure} : {record.get_to_status_display().lower()}",
-        template="dossier_status_changed",
-        context={
-            "structure": dossier.structure.name,
-            "campaign": dossier.campaign.title,
-            "from_status": record.get_from_status_display(),
-            "to_status": record.get_to_status_display(),
-            "reason": record.get_reason_display() if record.reason else "",
-            "message": record.message,
-        },
-        url=reverse("applicants:dossier-detail", kwargs={"pk": dossier.pk}),
+    """Move the dossier along its workflow: the table's row says what else happens."""
+    return DOSSIER_WORKFLOW.perform(
+        dossier, actor=actor, action=action, reason=reason, comment=message
     )
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applicants.models import Dossier, Message, MessageAttachment, PrivateNote, ThreadRead
-from applicants.selectors import dossier_coordinators, dossier_members
+from applicants.people import instructors, structure_members
 from ccr_portal.notifications.services import notify_many
 from ccr_portal.uploads import clean_original_name, validate_upload
 from ccr_portal.users.models import Role, User
@@ -43,7 +43,7 @@ def message_post(
         attachment.file.save(f"piece-jointe{kind.extensions[0]}", upload, save=False)
         attachment.save()
     thread_mark_read(dossier=dossier, user=author)
-    recipients = dossier_members(dossier) if from_coordination else dossier_coordinators(dossier)
+    recipients = structure_members(dossier) if from_coordination else instructors(dossier)
     notify_many(
         recipients=[person for person in recipients if person != author],
         subject=f"Nouveau message : dossier {dossier.structure}",

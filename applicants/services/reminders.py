@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applicants.models import Dossier, DossierStatus
-from applicants.selectors import dossier_members
+from applicants.people import structure_editors
 from ccr_portal.formatting import format_date
 from ccr_portal.notifications.services import remind_once
 
@@ -27,7 +27,7 @@ def remind_campaign_closing(*, today: datetime.date | None = None) -> int:
     ).select_related("structure", "campaign")
     sent = 0
     for dossier in dossiers:
-        editors = dossier_members(dossier, editors_only=True)
+        editors = structure_editors(dossier)
         if editors and remind_once(
             rule=RULE_CLOSING_SOON,
             about=dossier,
@@ -67,7 +67,7 @@ def remind_changes_pending(*, today: datetime.date | None = None) -> int:
         due = timezone.localdate(requested) + datetime.timedelta(days=CHANGES_PENDING_DAYS)
         if due > today:
             continue
-        editors = dossier_members(dossier, editors_only=True)
+        editors = structure_editors(dossier)
         if editors and remind_once(
             rule=RULE_CHANGES_PENDING,
             about=dossier,

@@ -18,7 +18,6 @@ from applicants.forms import (
     NeedsForm,
     PrivateNoteForm,
     ProjectForm,
-    TransitionForm,
 )
 from applicants.models import (
     Attachment,
@@ -42,7 +41,7 @@ from applicants.services.messages import private_note_add
 from applicants.workflows import DOSSIER_WORKFLOW, NEXT_STEP
 from ccr_portal.documents.services import latest_document
 from ccr_portal.panels import DOSSIER_DETAIL, rendered_panels
-from ccr_portal.views import posted
+from ccr_portal.views import TransitionView, posted
 from ccr_portal.workflow import TransitionRefused
 
 SECTIONS = {
@@ -121,7 +120,7 @@ def dossier_detail_view(request, pk: int):
         "other_attachments": other_attachments,
         "attachment_form": AttachmentForm(dossier=dossier) if can_edit else None,
         "transitions": DOSSIER_WORKFLOW.available(user, dossier),
-        "timeline": dossier.transitions.select_related("actor"),
+        "timeline": DOSSIER_WORKFLOW.history_of(dossier),
         "unread_messages": unread_messages_count(dossier=dossier, user=user),
         "latest_messages": list(
             dossier.messages.select_related("author").order_by("-created_at", "-pk")[:5]
@@ -253,50 +252,36 @@ def attachment_download_view(request, pk: int):
     return response
 
 
-@login_required
-def dossier_transition_view(request, pk: int, action: str):
-    """Confirm and perform one workflow action (with a reason when it needs one)."""
-    dossier = dossier_for(request, pk)
-    try:
-        transition = DOSSIER_WORKFLOW.check(action, request.user, dossier)
-    except TransitionRefused as refusal:
-        messages.error(request, str(refusal))
-        return redirect(dossier)
-    form = TransitionForm(*posted(request), needs_reason=transition.needs_reason)
-    completeness = dossier_completeness(dossier) if action == "submit" else None
-    if request.method == "POST" and form.is_valid():
-        try:
-            dossier_transition(
-                dossier=dossier,
-                actor=request.user,
-                action=action,
-                reason=form.cleaned_data.get("reason", ""),
-                message=form.cleaned_data.get("message", ""),
-            )
-        except TransitionRefused as refusal:
-            messages.error(request, str(refusal))
-            return redirect(dossier)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                form.add_service_error(error)
-            else:
-                for text in error.messages:
-                    messages.error(request, text)
-                return redirect(dossier)
-        else:
-            messages.success(request, f"{transition.description}")
-            return redirect(dossier)
-    return render(
-        request,
-        "applicants/dossier_transition.html",
-        {
-            "dossier": dossier,
-            "transition": transition,
-            "form": form,
-            "completeness": completeness,
-            "target_label": DOSSIER_WORKFLOW.label_of(transition.target),
-        },
-    )
+class DossierTransitionView(TransitionView):
+    """Confirm and perform one step of the dossier's workflow (with a reason when needed)."""
+
+    workflow = DOSSIER_WORKFLOW
+    template_name = "applicants/dossier_transition.html"
+
+    def get_subject(self):
+        return get_object_or_404(
+            Dossier.objects.select_related("structure", "campaign", "instructor"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        dossier = self.subject
+        return super().get_context_data(
+            subject_label=f"Dossier de {dossier.structure.name}",
+            completeness=dossier_completeness(dossier)
+            if self.transition.action == "submit"
+            else None,
+            **kwargs,
+        )
+
+    def run(self, form):
+        dossier_transition(
+            dossier=self.subject,
+            actor=self.request.user,
+            action=self.transition.action,
+            reason=form.reason,
+            message=form.comment,
+        )
 
 
 @login_required

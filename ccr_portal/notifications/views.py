@@ -1,6 +1,5 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import ListView
@@ -23,9 +22,7 @@ class NotificationOpenView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         notification = get_object_or_404(notifications_for(request.user), pk=pk)
-        if notification.read_at is None:
-            notification.read_at = timezone.now()
-            notification.save(update_fields=["read_at"])
+        notifications_mark_read(user=request.user, ids=[notification.pk])
         if notification.url and url_has_allowed_host_and_scheme(
             notification.url, allowed_hosts={request.get_host()}
         ):

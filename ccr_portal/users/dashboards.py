@@ -1,6 +1,6 @@
 from django.db.models import Count
 
-from ccr_portal.panels import NavLink, Panel, register_nav_link, register_panel
+from ccr_portal.panels import Panel, register_panel
 from ccr_portal.users.models import Role
 
 from .models import RoleAssignment
@@ -26,4 +26,3 @@ register_panel(Role.COORDINATOR, Panel("users/panels/team_counts.html", _team_co
 register_panel(Role.PROVIDER, Panel("users/panels/my_organisations.html", _my_organisations, 10))
 register_panel(Role.FUNDER, Panel("users/panels/my_organisations.html", _my_organisations, 10))
 register_panel(Role.COMMITTEE, Panel("users/panels/committee_welcome.html", order=10))
-register_nav_link(Role.COORDINATOR, NavLink("Équipe et rôles", "users:user-list", 90))

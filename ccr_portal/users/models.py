@@ -201,6 +201,17 @@ class Provider(Organisation):
         verbose_name = "prestataire d'accompagnement"
         verbose_name_plural = "prestataires d'accompagnement"
 
+    def consultants(self):
+        """The organisation's consultants: its active members holding the provider role.
+
+        The one rule of the portal: the permission layer and every audience use it.
+        """
+        return (
+            self.members.filter(is_active=True, role_assignments__role=Role.PROVIDER)
+            .distinct()
+            .order_by("pk")
+        )
+
 
 class Funder(Organisation):
     """A fund operator (ESIA for France Active PACA, URSCOP PACA for PARGEST)."""
@@ -215,3 +226,11 @@ class Funder(Organisation):
     class Meta(Organisation.Meta):
         verbose_name = "financeur"
         verbose_name_plural = "financeurs"
+
+    def officers(self):
+        """The fund's officers: its active members holding the funder role."""
+        return (
+            self.members.filter(is_active=True, role_assignments__role=Role.FUNDER)
+            .distinct()
+            .order_by("pk")
+        )

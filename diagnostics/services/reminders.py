@@ -9,6 +9,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from applicants.people import provider_consultants, structure_editors
 from ccr_portal.notifications.services import remind_once
 
 from ..models import (
@@ -18,7 +19,6 @@ from ..models import (
     DiagnosticPurpose,
     DiagnosticStatus,
 )
-from .people import provider_people, structure_people
 
 DUE_SOON_DAYS = 3
 SIGN_OFF_PENDING_DAYS = 5
@@ -69,12 +69,12 @@ def _remind_providers(diagnostics, *, rule: str, subject: str, template: str) ->
     """Once per due date: a new due date is a new deadline."""
     sent = 0
     for diagnostic in diagnostics:
-        people = provider_people(diagnostic)
-        if people and remind_once(
+        consultants = provider_consultants(diagnostic)
+        if consultants and remind_once(
             rule=rule,
             about=diagnostic,
             deadline=diagnostic.due_date,
-            recipients=people,
+            recipients=consultants,
             subject=f"{subject} : diagnostic de {diagnostic.structure}",
             template=template,
             context=_context(diagnostic),
@@ -116,7 +116,7 @@ def remind_sign_off_pending(*, today: datetime.date | None = None) -> int:
         deadline = opened_on + datetime.timedelta(days=SIGN_OFF_PENDING_DAYS)
         if deadline > today:
             continue
-        editors = structure_people(diagnostic, editors_only=True)
+        editors = structure_editors(diagnostic)
         if editors and remind_once(
             rule=RULE_SIGN_OFF_PENDING,
             about=diagnostic,

@@ -4,13 +4,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from applicants import people
 from ccr_portal.notifications.services import notify_many
 from ccr_portal.users.models import User
 from ccr_portal.workflow import TransitionRefused
 
 from ..models import CommitteeConsent, Diagnostic
-from .diagnostics import locked_diagnostic, record_step
-from .people import coordinators, provider_people
+from ..workflows import DIAGNOSTIC_WORKFLOW
+from .diagnostics import locked_diagnostic
 
 
 def check_sign_off_open(diagnostic: Diagnostic) -> None:
@@ -38,14 +39,10 @@ def diagnostic_sign_off(*, diagnostic: Diagnostic, actor: User, comment: str = "
     diagnostic.save(
         update_fields=["signed_off_by", "signed_off_at", "structure_comment", "updated_at"]
     )
-    record_step(
-        diagnostic,
-        actor=actor,
-        action="sign_off",
-        to_status=diagnostic.status,
-        comment=diagnostic.structure_comment,
+    DIAGNOSTIC_WORKFLOW.record_event(
+        diagnostic, actor=actor, event="sign_off", comment=diagnostic.structure_comment
     )
-    recipients = coordinators() + provider_people(diagnostic)
+    recipients = people.coordinators() + people.provider_consultants(diagnostic)
     notify_many(
         recipients=list(dict.fromkeys(person for person in recipients if person != actor)),
         subject=f"Diagnostic partagé par {diagnostic.structure}",
@@ -88,7 +85,7 @@ def committee_consent_grant(*, diagnostic: Diagnostic, actor: User) -> Committee
     consent = CommitteeConsent(diagnostic=diagnostic, granted_by=actor, granted_at=timezone.now())
     consent.full_clean()
     consent.save()
-    record_step(diagnostic, actor=actor, action="consent_granted", to_status=diagnostic.status)
+    DIAGNOSTIC_WORKFLOW.record_event(diagnostic, actor=actor, event="consent_granted")
     return consent
 
 
@@ -103,5 +100,5 @@ def committee_consent_revoke(*, diagnostic: Diagnostic, actor: User) -> Committe
     consent.revoked_at = timezone.now()
     consent.full_clean()
     consent.save(update_fields=["revoked_by", "revoked_at"])
-    record_step(diagnostic, actor=actor, action="consent_revoked", to_status=diagnostic.status)
+    DIAGNOSTIC_WORKFLOW.record_event(diagnostic, actor=actor, event="consent_revoked")
     return consent

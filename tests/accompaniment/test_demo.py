@@ -46,11 +46,6 @@ MODELS = [
 ]
 
 
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
 def test_the_demo_loads_twice_without_duplicates(demo):
     counts = [model.objects.count() for model in MODELS]
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

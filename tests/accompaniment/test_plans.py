@@ -248,7 +248,9 @@ def test_the_plan_goes_through_its_workflow_recorded_notified_and_versioned(
     ]
 
 
-def test_the_structure_asks_for_changes_with_a_comment(coordinator, accepted, plan):
+def test_the_structure_asks_for_changes_with_a_comment(
+    coordinator, accepted, plan, django_capture_on_commit_callbacks
+):
     _structure, editor, _dossier, _diagnostic = accepted
     balance_financing(plan, coordinator)
     move_plan(plan, coordinator=coordinator, editor=editor, to=PlanStatus.PROPOSED)
@@ -260,9 +262,10 @@ def test_the_structure_asks_for_changes_with_a_comment(coordinator, accepted, pl
     }
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PROPOSED
-    plan_transition(
-        plan=plan, actor=editor, action="request_changes", comment="Moins de jours en B."
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_transition(
+            plan=plan, actor=editor, action="request_changes", comment="Moins de jours en B."
+        )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
     assert plan.transitions.last().comment == "Moins de jours en B."

@@ -22,11 +22,6 @@ from tests.conftest import page_text
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
-
-
 def test_the_demo_has_every_state_kind_and_purpose(demo):
     assert set(Diagnostic.objects.values_list("status", flat=True)) == set(DiagnosticStatus.values)
     assert set(Diagnostic.objects.values_list("kind", flat=True)) == set(DiagnosticKind.values)

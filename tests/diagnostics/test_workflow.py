@@ -391,9 +391,9 @@ def test_the_grid_is_a_draft_until_delivered(ramsess, consultant, editor, struct
     with pytest.raises(ValidationError) as refusal:
         diagnostic_deliver(diagnostic=diagnostic, actor=consultant)
     problems = refusal.value.message_dict
-    assert "score_project" not in problems
-    assert problems["score_finances"] == ["Donnez une appréciation de 1 à 4."]
-    assert problems["observations_site_risk"] == ["Écrivez vos observations."]
+    assert "themes.project.score" not in problems
+    assert problems["themes.finances.score"] == ["Donnez une appréciation de 1 à 4."]
+    assert problems["themes.site_risk.observations"] == ["Écrivez vos observations."]
     assert problems["weaknesses"] == ["Ce champ est obligatoire pour remettre le diagnostic."]
     diagnostic.refresh_from_db()
     assert diagnostic.status == "in_progress"
@@ -411,9 +411,9 @@ def test_half_days_and_a_reason_per_axis(ramsess, consultant):
             axes={"securing": (Decimal("1.3"), ""), "financing": (Decimal("2"), "")},
         )
     assert refusal.value.message_dict == {
-        "days_securing": ["Indiquez un nombre de jours par demi-journées (0,5 ; 1 ; 1,5…)."],
-        "reason_securing": ["Expliquez en une ligne pourquoi cet accompagnement."],
-        "reason_financing": ["Expliquez en une ligne pourquoi cet accompagnement."],
+        "axes.securing.days": ["Indiquez un nombre de jours par demi-journées (0,5 ; 1 ; 1,5…)."],
+        "axes.securing.reason": ["Expliquez en une ligne pourquoi cet accompagnement."],
+        "axes.financing.reason": ["Expliquez en une ligne pourquoi cet accompagnement."],
     }
     assert diagnostic.axis_recommendations.count() == 0
 
@@ -447,7 +447,9 @@ def test_a_full_diagnostic_recommending_securing_estimates_its_days(ramsess, con
     fill_grid(diagnostic, consultant)
     diagnostic.refresh_from_db()
     assert grid_problems(diagnostic) == {
-        "days_securing": "Vous recommandez un accompagnement de sécurisation : estimez ses jours."
+        "axes.securing.days": (
+            "Vous recommandez un accompagnement de sécurisation : estimez ses jours."
+        )
     }
 
 
@@ -629,8 +631,11 @@ def test_an_assessment_diagnostic_needs_no_consent(editor, structure):
     assert diagnostic.consents.count() == 0
 
 
-def test_no_notification_goes_to_the_person_who_acted(coordinator, editor, structure):
+def test_no_notification_goes_to_the_person_who_acted(
+    coordinator, editor, structure, django_capture_on_commit_callbacks
+):
     diagnostic = DiagnosticFactory(structure=structure)
-    diagnostic_transition(diagnostic=diagnostic, actor=coordinator, action="accept")
+    with django_capture_on_commit_callbacks(execute=True):
+        diagnostic_transition(diagnostic=diagnostic, actor=coordinator, action="accept")
     assert not Notification.objects.filter(recipient=coordinator).exists()
     assert Notification.objects.filter(recipient=editor).count() == 1
