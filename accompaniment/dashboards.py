@@ -10,6 +10,7 @@ from ccr_portal.panels import (
     Panel,
     register_panel,
 )
+from ccr_portal.permissions import provider_ids
 from ccr_portal.users.models import Role
 
 from .models import (
@@ -20,7 +21,6 @@ from .models import (
     Session,
     SessionStatus,
 )
-from .rules import provider_ids
 from .start_rules import START_RULES, start_context
 
 

@@ -9,6 +9,7 @@ from applicants.models import Campaign, Structure
 from ccr_portal.axes import Axis
 from ccr_portal.formatting import format_euros, format_number
 from ccr_portal.forms import ServiceErrorsMixin
+from ccr_portal.permissions import provider_ids
 from ccr_portal.uploads import ACCEPT_ATTRIBUTE, ALLOWED_LABELS
 from ccr_portal.users.models import Provider, Role, User
 
@@ -24,7 +25,6 @@ from .models import (
     QualifyingTraining,
     SecuringTheme,
 )
-from .rules import provider_ids
 from .selectors import axis_letters
 from .services.events import EVENT_FIELDS
 

@@ -17,20 +17,9 @@ from applicants.rules import (
     structure_member,
 )
 from ccr_portal.axes import Axis
-from ccr_portal.permissions import is_applicant, is_coordinator, is_provider
+from ccr_portal.permissions import is_applicant, is_coordinator, is_provider, provider_ids
 
 from .models import PlanAction, PlanStatus
-
-
-def provider_ids(user) -> frozenset[int]:
-    """The provider organisations a person is a consultant of (one query per request)."""
-    if not user.is_authenticated:
-        return frozenset()
-    if "_provider_ids" not in user.__dict__:
-        user.__dict__["_provider_ids"] = frozenset(
-            user.provider_organisations.values_list("pk", flat=True)
-        )
-    return user.__dict__["_provider_ids"]
 
 
 @rules.predicate

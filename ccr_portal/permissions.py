@@ -32,3 +32,16 @@ ROLE_PREDICATES = {
     Role.COMMITTEE: is_committee,
     Role.FUNDER: is_funder,
 }
+
+
+def provider_ids(user) -> frozenset[int]:
+    """The provider organisations whose consultant the person is, cached on the request's
+    user (one query): the same rule as ``Provider.consultants``, a member of the
+    organisation holding the provider role."""
+    if not (user and user.is_authenticated and user.is_active and user.has_role(Role.PROVIDER)):
+        return frozenset()
+    if "_provider_ids" not in user.__dict__:
+        user.__dict__["_provider_ids"] = frozenset(
+            user.provider_organisations.values_list("pk", flat=True)
+        )
+    return user.__dict__["_provider_ids"]

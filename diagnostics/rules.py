@@ -23,7 +23,13 @@ import rules
 
 from applicants.models import DossierStatus
 from applicants.rules import is_structure_editor, is_structure_member
-from ccr_portal.permissions import is_applicant, is_committee, is_coordinator, is_provider
+from ccr_portal.permissions import (
+    is_applicant,
+    is_committee,
+    is_coordinator,
+    is_provider,
+    provider_ids,
+)
 
 from .models import CommitteeConsent, DiagnosticPurpose
 
@@ -33,16 +39,6 @@ ASSESSMENT_DOSSIER_STATUSES = (
     DossierStatus.UNDER_REVIEW,
     DossierStatus.IN_COMMITTEE,
 )
-
-
-def provider_ids_of(user) -> frozenset[int]:
-    """The provider organisations of a consultant (one query per request)."""
-    cache = user.__dict__
-    if "_diagnostic_provider_ids" not in cache:
-        cache["_diagnostic_provider_ids"] = frozenset(
-            user.provider_organisations.values_list("pk", flat=True)
-        )
-    return cache["_diagnostic_provider_ids"]
 
 
 @rules.predicate
@@ -68,7 +64,7 @@ def is_assigned_provider(user, diagnostic) -> bool:
     return (
         diagnostic is not None
         and diagnostic.provider_id is not None
-        and diagnostic.provider_id in provider_ids_of(user)
+        and diagnostic.provider_id in provider_ids(user)
     )
 
 
@@ -98,7 +94,7 @@ def dossier_is_instructed(user, dossier) -> bool:
 
 @rules.predicate
 def is_member_of_provider(user, provider) -> bool:
-    return provider is not None and provider.pk in provider_ids_of(user)
+    return provider is not None and provider.pk in provider_ids(user)
 
 
 structure_reader = is_applicant & is_member_of_diagnostic_structure & structure_may_read

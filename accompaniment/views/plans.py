@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
 from ccr_portal.documents.models import GeneratedDocument
+from ccr_portal.permissions import provider_ids
 from ccr_portal.users.models import Provider
 from ccr_portal.views import ServiceFormView, TransitionView
 
@@ -38,7 +39,6 @@ from ..models import (
     SatisfactionAnswer,
     SessionAttendance,
 )
-from ..rules import provider_ids
 from ..selectors import (
     budget_table,
     financing_table,

@@ -10,12 +10,12 @@ from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
 from ccr_portal.axes import Axis
+from ccr_portal.permissions import provider_ids
 from ccr_portal.users.models import Provider, Role
 from ccr_portal.views import ServiceFormView
 
 from ..forms import DocumentForm, SessionForm, SessionUpdateForm, open_actions_for
 from ..models import Format, Session, SessionDocument, SessionStatus
-from ..rules import provider_ids
 from ..selectors import provider_figures, sessions_for
 from ..services.sessions import session_document_add, session_log, session_update
 from .base import ServiceActionView
