@@ -17,7 +17,7 @@ def _development_plan_context(plan) -> dict:
     return {
         "plan": plan,
         "overview": plan_overview(plan),
-        "diagnostics": plan.diagnostics.select_related("provider").order_by("validated_at"),
+        "diagnostics": plan.diagnostics.select_related("provider").order_by("validated_at", "pk"),
     }
 
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 
 from applicants.models import Campaign, Dossier, DossierStatus, Structure
 from ccr_portal.axes import Axis
-from diagnostics.models import Diagnostic, DiagnosticKind, DiagnosticStatus
+from diagnostics.models import CONCLUDED_STATUSES, Diagnostic, DiagnosticKind
 
 from .models import CommitteeRecommendation
 
@@ -45,7 +45,8 @@ class StartContext:
     structure: Structure
     campaign: Campaign | None
     dossier: Dossier | None
-    has_validated_full_diagnostic: bool
+    # A full diagnostic validated, or covered by an existing one.
+    has_full_diagnostic: bool
     securing_recommended: bool
 
     @property
@@ -77,11 +78,11 @@ def rule_diagnostic(context: StartContext) -> StartDecision:
 
 
 def rule_securing(context: StartContext) -> StartDecision:
-    if not context.has_validated_full_diagnostic:
+    if not context.has_full_diagnostic:
         return StartDecision(
             False,
-            f"{_axis(Axis.SECURING)} s'appuie sur un diagnostic complet validé : "
-            f"« {context.structure} » n'en a pas encore.",
+            f"{_axis(Axis.SECURING)} s'appuie sur un diagnostic complet validé (ou couvert "
+            f"par un diagnostic existant) : « {context.structure} » n'en a pas encore.",
         )
     timing = context.campaign.securing_timing if context.campaign else Campaign.SecuringTiming.BOTH
     allows_before = timing in (
@@ -193,10 +194,8 @@ def start_context(structure: Structure, campaign: Campaign | None = None) -> Sta
         structure=structure,
         campaign=campaign or (dossier.campaign if dossier else None),
         dossier=dossier,
-        has_validated_full_diagnostic=Diagnostic.objects.filter(
-            structure=structure,
-            kind=DiagnosticKind.FULL,
-            status=DiagnosticStatus.VALIDATED,
+        has_full_diagnostic=Diagnostic.objects.filter(
+            structure=structure, kind=DiagnosticKind.FULL, status__in=CONCLUDED_STATUSES
         ).exists(),
         securing_recommended=dossier is not None
         and CommitteeRecommendation.objects.filter(dossier=dossier, axis=Axis.SECURING).exists(),

@@ -100,7 +100,10 @@ CLOSED_STATUSES = (DiagnosticStatus.DECLINED, DiagnosticStatus.COVERED)
 # A request covered by an existing diagnostic (RAMSESS, a DLA…) stands for a finished
 # one when it comes to reading: an assessment one is published to the structure and the
 # committee like a validated one; a support one may be shared with the committee.
-ASSESSMENT_PUBLISHED_STATUSES = (DiagnosticStatus.VALIDATED, DiagnosticStatus.COVERED)
+# A diagnostic whose conclusions count: validated, or covered by an existing one (RAMSESS,
+# a DLA) linked with its document. It opens axis B and feeds the plan.
+CONCLUDED_STATUSES = (DiagnosticStatus.VALIDATED, DiagnosticStatus.COVERED)
+ASSESSMENT_PUBLISHED_STATUSES = CONCLUDED_STATUSES
 SHAREABLE_STATUSES = (*FINISHED_STATUSES, DiagnosticStatus.COVERED)
 
 
@@ -295,6 +298,22 @@ class Diagnostic(models.Model):
     @property
     def is_signed_off(self) -> bool:
         return self.signed_off_at is not None
+
+    @property
+    def is_covered(self) -> bool:
+        return self.status == DiagnosticStatus.COVERED
+
+    @property
+    def covered_by(self) -> str:
+        """Who made the existing diagnostic that covers this one (« RAMSESS », « DLA 13 »)."""
+        return self.covered_source_name or self.get_covered_source_display()
+
+    @property
+    def concluded_on(self):
+        """The day its conclusions count from: validated, or the existing diagnostic's date."""
+        if self.is_covered:
+            return self.covered_on
+        return timezone.localdate(self.validated_at) if self.validated_at else None
 
 
 class ThemeScore(models.Model):

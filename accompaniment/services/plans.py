@@ -1,5 +1,6 @@
 """The strategic development plan: drafted from the diagnostics, proposed, agreed, followed."""
 
+import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,9 +16,9 @@ from ccr_portal.formatting import format_date, format_number
 from ccr_portal.users.models import Provider, User
 from ccr_portal.workflow import TransitionRefused
 from diagnostics.models import (
+    CONCLUDED_STATUSES,
     AxisRecommendation,
     Diagnostic,
-    DiagnosticStatus,
     Theme,
 )
 
@@ -64,22 +65,28 @@ class DraftedPlan:
     skipped: list[str] = field(default_factory=list)
 
 
-def validated_diagnostics(structure: Structure, campaign: Campaign) -> list[Diagnostic]:
-    """The structure's validated diagnostics made for this campaign or before any dossier."""
-    return list(
-        Diagnostic.objects.filter(structure=structure, status=DiagnosticStatus.VALIDATED)
+def concluded_diagnostics(structure: Structure, campaign: Campaign) -> list[Diagnostic]:
+    """The structure's diagnostics whose conclusions count (validated, or covered by an
+    existing one), made for this campaign or before any dossier, oldest first."""
+    diagnostics = list(
+        Diagnostic.objects.filter(structure=structure, status__in=CONCLUDED_STATUSES)
         .filter(Q(dossier__isnull=True) | Q(dossier__campaign=campaign))
         .select_related("provider")
         .prefetch_related("axis_recommendations", "scores")
-        .order_by("validated_at", "pk")
     )
+    return sorted(diagnostics, key=lambda d: (d.concluded_on or datetime.date.min, d.pk))
 
 
 def _diagnostic_summary(diagnostics: Sequence[Diagnostic]) -> str:
     parts = []
     for diagnostic in diagnostics:
         head = diagnostic.get_kind_display()
-        if diagnostic.validated_at:
+        if diagnostic.is_covered:
+            head += (
+                f" couvert par un diagnostic existant ({diagnostic.covered_by}, "
+                f"{format_date(diagnostic.covered_on)})"
+            )
+        elif diagnostic.validated_at:
             head += f" validé le {format_date(timezone.localtime(diagnostic.validated_at))}"
         if diagnostic.provider:
             head += f" ({diagnostic.provider})"
@@ -128,7 +135,7 @@ def plan_create(
     if first_year is None:
         move_in = dossier.expected_move_in if dossier else None
         first_year = (move_in or timezone.localdate()).year
-    diagnostics = validated_diagnostics(structure, campaign)
+    diagnostics = concluded_diagnostics(structure, campaign)
     recommendations = _latest_recommendations(diagnostics)
 
     plan = DevelopmentPlan(

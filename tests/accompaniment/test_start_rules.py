@@ -132,7 +132,13 @@ def test_securing_follows_the_campaign_timing_and_the_committee(timing, state, r
 
 @pytest.mark.parametrize(
     ("kind", "status", "allowed"),
-    [("full", "validated", True), ("light", "validated", False), ("full", "delivered", False)],
+    [
+        ("full", "validated", True),
+        ("full", "covered", True),
+        ("light", "validated", False),
+        ("light", "covered", False),
+        ("full", "delivered", False),
+    ],
 )
 def test_securing_needs_a_validated_full_diagnostic(kind, status, allowed):
     campaign = CampaignFactory(securing_timing=T.BOTH)
@@ -147,7 +153,8 @@ def test_securing_needs_a_validated_full_diagnostic(kind, status, allowed):
     if not allowed:
         assert decision.reason == (
             "L'axe « B. Accompagnement de sécurisation » s'appuie sur un diagnostic complet "
-            "validé : « Café de la Plaine » n'en a pas encore."
+            "validé (ou couvert par un diagnostic existant) : « Café de la Plaine » n'en a pas "
+            "encore."
         )
 
 
