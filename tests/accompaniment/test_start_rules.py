@@ -1,5 +1,6 @@
 """When each axis may start, for every dossier state, and the services that enforce it."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -145,6 +146,8 @@ def test_securing_needs_a_validated_full_diagnostic(kind, status, allowed):
     structure = _structure_in(DossierStatus.SUBMITTED, campaign)
     diagnostic = validated_diagnostic(structure, AccompanimentProviderFactory(), {}, kind=kind)
     diagnostic.status = status
+    if status == "covered":
+        diagnostic.covered_source, diagnostic.covered_on = "ramsess", datetime.date(2026, 9, 14)
     diagnostic.save()
 
     decision = start_decision(Axis.SECURING, structure=structure, campaign=campaign)
