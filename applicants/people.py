@@ -82,6 +82,27 @@ def provider_consultants(obj) -> list[User]:
     return named or consultants
 
 
+def told_without_access(selector):
+    """Mark a selector whose people are told even though they may no longer read the
+    object: the engine sends them the notice without a link to a page they would be
+    refused."""
+    selector.told_without_access = True
+    return selector
+
+
+@told_without_access
+def released_provider_consultants(obj) -> list[User]:
+    """The consultants of the provider an object was just taken from (a re-assignment):
+    the one in charge, or all of them. The step's effect names it on the object."""
+    provider = getattr(obj, "released_provider", None)
+    if provider is None:
+        return []
+    consultants = list(provider.consultants())
+    consultant = getattr(obj, "released_consultant", None)
+    named = [person for person in consultants if consultant and person.pk == consultant.pk]
+    return named or consultants
+
+
 def committee_members(obj=None) -> list[User]:
     """The members of the selection committee: the object's invited members when it
     has some (a meeting), else everyone holding the committee role."""

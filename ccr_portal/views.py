@@ -160,7 +160,9 @@ class TransitionView(ServiceFormView):
             subject=self.subject,
             transition=self.transition,
             current_label=self.workflow.label_of(getattr(self.subject, self.workflow.status_field)),
-            target_label=self.workflow.label_of(self.transition.target),
+            target_label=self.workflow.label_of(
+                self.transition.target_from(getattr(self.subject, self.workflow.status_field))
+            ),
             **kwargs,
         )
 

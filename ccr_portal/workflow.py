@@ -65,11 +65,16 @@ Guard = Callable[..., None]
 Audience = Callable[[Any], Iterable]
 
 
+# A row whose target is ``STAYS`` changes something else than the status (a due date, a
+# provider) and keeps the object where it is, recorded all the same.
+STAYS = None
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
     sources: frozenset[str]
-    target: str
+    target: str | None
     permission: str
     label: str
     # A sentence for the confirmation, the notification and the automatic message.
@@ -88,6 +93,9 @@ class Transition:
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))
         object.__setattr__(self, "audience", tuple(self.audience))
+
+    def target_from(self, current: str) -> str:
+        return current if self.target is STAYS else self.target
 
 
 class Speaker:
@@ -231,11 +239,12 @@ class Workflow:
             if transition.guard is not None:
                 transition.guard(obj, actor=actor, data=data)
 
+            current = getattr(obj, self.status_field)
             record = self.history(
                 **{self.subject_field: obj},
                 action=action,
-                from_status=getattr(obj, self.status_field),
-                to_status=transition.target,
+                from_status=current,
+                to_status=transition.target_from(current),
                 actor=actor,
                 comment=comment,
             )
@@ -244,7 +253,7 @@ class Workflow:
             details = None
             if transition.effect is not None:
                 details = transition.effect(obj, actor=actor, record=record, data=data)
-            setattr(obj, self.status_field, transition.target)
+            setattr(obj, self.status_field, record.to_status)
             obj.full_clean()
             obj.save()
             record.full_clean()
@@ -268,16 +277,21 @@ class Workflow:
             comment=(comment or "").strip(),
         )
 
-    def audience_of(self, transition: Transition, obj, *, actor=None) -> list:
+    def audience_of(self, transition: Transition, obj, *, actor=None) -> tuple[list, list]:
         """The people a transition tells: its selectors' union, in order, without the
-        actor and without whoever may not read the object."""
-        people = []
+        actor and without whoever may not read the object; then, apart, those a selector
+        marked ``told_without_access`` names although they can no longer read it (the
+        provider a diagnostic was taken from): they are told without a link."""
+        readers, outsiders = [], []
         for selector in transition.audience:
-            people.extend(selector(obj))
-        unique = list(dict.fromkeys(person for person in people if person != actor))
-        if self.view_permission:
-            unique = [person for person in unique if person.has_perm(self.view_permission, obj)]
-        return unique
+            for person in selector(obj):
+                if person == actor or person in readers or person in outsiders:
+                    continue
+                if not self.view_permission or person.has_perm(self.view_permission, obj):
+                    readers.append(person)
+                elif getattr(selector, "told_without_access", False):
+                    outsiders.append(person)
+        return readers, outsiders
 
     def _locked(self, obj):
         model = type(obj)
@@ -297,13 +311,14 @@ class Workflow:
             return
 
         def tell():
-            recipients = self.audience_of(transition, obj, actor=record.actor)
-            if recipients:
-                from ccr_portal.notifications.services import notify_many
+            from ccr_portal.notifications.services import notify_many
 
-                notify_many(
-                    recipients=recipients, **self.notice.build(obj, record, transition, details)
-                )
+            readers, outsiders = self.audience_of(transition, obj, actor=record.actor)
+            notice = self.notice.build(obj, record, transition, details)
+            if readers:
+                notify_many(recipients=readers, **notice)
+            if outsiders:
+                notify_many(recipients=outsiders, **{**notice, "url": ""})
 
         # A notification that fails must not undo, nor hide, a committed transition.
         transaction.on_commit(tell, robust=True)

@@ -104,6 +104,53 @@ def keep_assignment(diagnostic: Diagnostic, *, actor, record, data) -> list[str]
     return details
 
 
+def check_reassignment(diagnostic: Diagnostic, *, actor, data) -> None:
+    """Another provider or another consultant, with a due date not yet past."""
+    check_assignment(diagnostic, actor=actor, data=data)
+    if (data["provider"], data.get("consultant")) == (diagnostic.provider, diagnostic.consultant):
+        raise ValidationError(
+            {"provider": "Choisissez un autre prestataire ou un autre consultant."}
+        )
+
+
+def keep_reassignment(diagnostic: Diagnostic, *, actor, record, data) -> list[str]:
+    """The new provider must accept the diagnostic in its turn; the one it leaves is told."""
+    previous = diagnostic.provider
+    previous_who = str(previous)
+    if diagnostic.consultant is not None:
+        previous_who += f" ({diagnostic.consultant.display_name})"
+    # Read by ``people.released_provider_consultants`` once the change is committed.
+    diagnostic.released_provider = previous
+    diagnostic.released_consultant = diagnostic.consultant
+    reason = record.comment
+    details = keep_assignment(diagnostic, actor=actor, record=record, data=data)
+    new_who = str(diagnostic.provider)
+    if diagnostic.consultant is not None:
+        new_who += f" ({diagnostic.consultant.display_name})"
+    record.comment = f"{previous_who} → {new_who}, échéance le {format_date(data['due_date'])}."
+    record.comment += f"\nMotif : {reason}"
+    # The notification quotes the comment (the change and its motive) and adds the due date.
+    return details[-1:]
+
+
+def check_due_date(diagnostic: Diagnostic, *, actor, data) -> None:
+    due_date = data.get("due_date")
+    if due_date is None:
+        raise ValidationError({"due_date": "Indiquez la nouvelle échéance."})
+    if due_date < timezone.localdate():
+        raise ValidationError({"due_date": "L'échéance ne peut pas être passée."})
+    if due_date == diagnostic.due_date:
+        raise ValidationError({"due_date": "C'est déjà l'échéance du diagnostic."})
+
+
+def keep_due_date(diagnostic: Diagnostic, *, actor, record, data) -> None:
+    previous, due_date = diagnostic.due_date, data["due_date"]
+    diagnostic.due_date = due_date
+    record.comment = (
+        f"Échéance : {format_date(previous)} → {format_date(due_date)}.\nMotif : {record.comment}"
+    )
+
+
 def take_assignment(diagnostic: Diagnostic, *, actor, record, data) -> None:
     """The consultant who accepts is in charge, unless the coordination named one."""
     if diagnostic.consultant_id is None:

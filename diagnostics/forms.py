@@ -106,33 +106,72 @@ class CoverForm(ServiceErrorsMixin, forms.Form):
 
 class ConsultantChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        organisations = ", ".join(str(p) for p in user.provider_organisations.all())
-        return f"{user.display_name} ({organisations})"
+        return user.display_name
+
+
+def consultant_choices(provider: Provider | None) -> list:
+    """The consultants to choose from: the chosen provider's, or every provider's grouped
+    by organisation (the page without JavaScript, or before a provider is chosen)."""
+    empty = [("", "Au choix du prestataire")]
+    if provider is not None:
+        return empty + [(person.pk, person.display_name) for person in provider.consultants()]
+    groups = []
+    for organisation in Provider.objects.order_by("name").prefetch_related("members"):
+        people = [(person.pk, person.display_name) for person in organisation.consultants()]
+        if people:
+            groups.append((str(organisation), people))
+    return empty + groups
 
 
 class AssignForm(ServiceErrorsMixin, forms.Form):
+    """Assign, or re-assign with a reason: a provider, one of its consultants, a due date."""
+
     provider = forms.ModelChoiceField(
         label="Prestataire",
         queryset=Provider.objects.order_by("name"),
-        empty_label="Choisissez un prestataire",
+        empty_label="— Choisir —",
     )
     consultant = ConsultantChoiceField(
         label="Consultant",
         queryset=User.objects.none(),
         required=False,
-        empty_label="Au choix du prestataire",
         help_text="Un consultant de l'organisation choisie.",
     )
     due_date = forms.DateField(label="Échéance", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, reassigning: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consultant"].queryset = (
-            User.objects.filter(provider_organisations__isnull=False, is_active=True)
-            .distinct()
-            .prefetch_related("provider_organisations")
-            .order_by("last_name", "first_name")
-        )
+        self.fields["consultant"].queryset = User.objects.filter(
+            provider_organisations__isnull=False, is_active=True
+        ).distinct()
+        self.fields["consultant"].choices = consultant_choices(self.chosen_provider())
+        if reassigning:
+            self.fields["reason"] = forms.CharField(
+                label="Motif du changement (transmis aux deux prestataires)",
+                max_length=3000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def chosen_provider(self) -> Provider | None:
+        """The provider typed in the form (bound), else the initial one."""
+        value = self.data.get("provider") if self.is_bound else self.initial.get("provider")
+        if isinstance(value, Provider):
+            return value
+        try:
+            return Provider.objects.get(pk=int(value)) if value else None
+        except (TypeError, ValueError, Provider.DoesNotExist):
+            return None
+
+
+class DueDateForm(ServiceErrorsMixin, forms.Form):
+    due_date = forms.DateField(
+        label="Nouvelle échéance", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label="Motif (transmis au prestataire)",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 def _score_field(theme: Theme) -> forms.TypedChoiceField:

@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -249,3 +250,68 @@ def capacity_warnings(plan: CapacityPlan, *, today: datetime.date | None = None)
             }
         )
     return warnings
+
+
+@dataclass(frozen=True)
+class AssignmentPreview:
+    """What an assignment does to the provider's month, before it is saved."""
+
+    provider: str
+    month: datetime.date
+    planned: Decimal
+    available: Decimal
+
+    @property
+    def over(self) -> bool:
+        return self.planned > self.available
+
+    @property
+    def text(self) -> str:
+        return (
+            f"{self.provider}, {date_format(self.month, 'F Y')} : "
+            f"{format_number(self.planned, 1)} j prévus pour "
+            f"{format_number(self.available, 1)} j disponibles."
+        )
+
+
+def assignment_preview(
+    diagnostic: Diagnostic,
+    provider: Provider | None,
+    due_date: datetime.date | None,
+    *,
+    plan: CapacityPlan | None = None,
+) -> AssignmentPreview | None:
+    """The provider's load in the due date's month with this diagnostic, against its
+    capacity that month; nothing until a provider and a date are chosen."""
+    if provider is None or due_date is None:
+        return None
+    month = month_start(max(due_date, timezone.localdate()))
+    days = diagnostic_days(diagnostic.kind)
+    already = (
+        diagnostic.status in COMMITTED_STATUSES
+        and diagnostic.provider_id == provider.pk
+        and diagnostic.due_date is not None
+        and month_start(max(diagnostic.due_date, timezone.localdate())) == month
+    )
+    plan = plan or capacity_plan()
+    row = next((row for row in plan.rows if row.provider_id == provider.pk), None)
+    cell = next((cell for cell in row.cells if cell.month == month), None) if row else None
+    if cell is not None:
+        load, capacity = cell.load, cell.capacity
+    else:
+        declared = ProviderCapacity.objects.filter(provider=provider, month=month).first()
+        capacity = declared.consultant_days if declared else provider.monthly_capacity_days
+        load = sum(
+            (
+                diagnostic_days(kind)
+                for kind in Diagnostic.objects.filter(
+                    provider=provider,
+                    status__in=COMMITTED_STATUSES,
+                    due_date__gte=month,
+                    due_date__lt=add_months(month, 1),
+                ).values_list("kind", flat=True)
+            ),
+            Decimal("0"),
+        )
+    planned = load if already else load + days
+    return AssignmentPreview(str(provider), month, planned, Decimal(capacity))

@@ -25,6 +25,12 @@ urlpatterns = [
     ),
     path("<int:pk>/couvert/", views.CoverView.as_view(), name="cover"),
     path("<int:pk>/affecter/", views.AssignView.as_view(), name="assign"),
+    path(
+        "<int:pk>/affecter/options/",
+        views.AssignmentOptionsView.as_view(),
+        name="assign-options",
+    ),
+    path("<int:pk>/echeance/", views.DueDateView.as_view(), name="due-date"),
     path("<int:pk>/grille/", views.GridView.as_view(), name="grid"),
     path("<int:pk>/partager/", views.SignOffView.as_view(), name="sign-off"),
     path("<int:pk>/comite/", views.consent_view, name="consent"),

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -5,7 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.models import Dossier, Membership, Site, Structure
@@ -18,6 +20,7 @@ from . import forms
 from .models import Diagnostic, DiagnosticStatus
 from .report import grid_lines, report_context
 from .selectors import (
+    assignment_preview,
     awaiting_sign_off,
     capacity_plan,
     capacity_warnings,
@@ -34,7 +37,9 @@ from .services.diagnostics import (
     diagnostic_assign,
     diagnostic_deliver,
     diagnostic_mark_covered,
+    diagnostic_move_due_date,
     diagnostic_order_assessment,
+    diagnostic_reassign,
     diagnostic_request,
     diagnostic_save_grid,
     diagnostic_transition,
@@ -204,6 +209,9 @@ class DiagnosticDetailView(DiagnosticObjectMixin, PermissionRequiredMixin, Detai
             "actions": [t for action, t in available.items() if action in SIMPLE_ACTIONS],
             "can_cover": "cover" in available,
             "can_assign": "assign" in available,
+            "can_reassign": "reassign" in available,
+            "can_move_due": "move_due_date" in available,
+            "late_warning": late_warning(diagnostic) if "reassign" in available else "",
             "can_fill": has("diagnostics.fill_grid")
             and diagnostic.status == DiagnosticStatus.IN_PROGRESS,
             "can_sign_off": has("diagnostics.sign_off_diagnostic")
@@ -283,33 +291,129 @@ class CoverView(DiagnosticFormView):
 
 
 class AssignView(DiagnosticFormView):
+    """Assign a diagnostic waiting in the queue, or re-assign one already given, with why."""
+
     permission_required = "diagnostics.assign_diagnostic"
     template_name = "diagnostics/assign_form.html"
     form_class = forms.AssignForm
-    action = "assign"
+
+    @property
+    def action(self) -> str:
+        committed = self.diagnostic.status in (
+            DiagnosticStatus.ASSIGNED,
+            DiagnosticStatus.IN_PROGRESS,
+        )
+        return "reassign" if committed else "assign"
+
+    def get_initial(self):
+        diagnostic = self.diagnostic
+        if self.action == "assign":
+            return {}
+        return {
+            "provider": diagnostic.provider,
+            "consultant": diagnostic.consultant_id,
+            "due_date": diagnostic.due_date,
+        }
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "reassigning": self.action == "reassign"}
 
     def get_context_data(self, **kwargs):
         plan = capacity_plan()
+        form = kwargs.get("form") or self.get_form()
         return super().get_context_data(
             plan=plan,
             warnings=capacity_warnings(plan),
             days_per_kind=forms.days_per_kind_text(),
+            transition=DIAGNOSTIC_WORKFLOW.get(self.action),
+            preview=assignment_preview(
+                self.diagnostic, form.chosen_provider(), _typed_date(form, "due_date"), plan=plan
+            ),
             **kwargs,
         )
 
     def perform(self, form):
         data = form.cleaned_data
-        diagnostic = diagnostic_assign(
-            diagnostic=self.diagnostic,
-            actor=self.request.user,
-            provider=data["provider"],
-            consultant=data["consultant"],
-            due_date=data["due_date"],
-        )
+        if self.action == "reassign":
+            diagnostic = diagnostic_reassign(
+                diagnostic=self.diagnostic,
+                actor=self.request.user,
+                provider=data["provider"],
+                consultant=data["consultant"],
+                due_date=data["due_date"],
+                reason=data["reason"],
+            )
+        else:
+            diagnostic = diagnostic_assign(
+                diagnostic=self.diagnostic,
+                actor=self.request.user,
+                provider=data["provider"],
+                consultant=data["consultant"],
+                due_date=data["due_date"],
+            )
         messages.success(
             self.request,
             f"Le diagnostic est confié à {diagnostic.provider}, échéance le "
             f"{format_date(diagnostic.due_date)}.",
+        )
+        for warning in assignment_warnings(diagnostic):
+            messages.warning(self.request, warning)
+        return redirect(diagnostic)
+
+
+class AssignmentOptionsView(DiagnosticObjectMixin, PermissionRequiredMixin, TemplateView):
+    """The consultants of the chosen provider and what the assignment does to its month:
+    the part of the assignment form that htmx refreshes when the provider or the date
+    changes (the form works the same without it)."""
+
+    permission_required = "diagnostics.assign_diagnostic"
+    template_name = "diagnostics/_assignment_options.html"
+
+    def get_context_data(self, **kwargs):
+        form = forms.AssignForm(self.request.GET or None)
+        return super().get_context_data(
+            form=form,
+            preview=assignment_preview(
+                self.diagnostic, form.chosen_provider(), _typed_date(form, "due_date")
+            ),
+            **kwargs,
+        )
+
+
+def _typed_date(form, name: str) -> datetime.date | None:
+    """A date of the form as typed, valid or not yet (for the live preview)."""
+    value = form.data.get(name) if form.is_bound else form.initial.get(name)
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+class DueDateView(DiagnosticFormView):
+    """Move the due date of an assigned or ongoing diagnostic, with why."""
+
+    permission_required = "diagnostics.assign_diagnostic"
+    template_name = "diagnostics/due_date_form.html"
+    form_class = forms.DueDateForm
+    action = "move_due_date"
+
+    def get_initial(self):
+        return {"due_date": self.diagnostic.due_date}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(transition=DIAGNOSTIC_WORKFLOW.get(self.action), **kwargs)
+
+    def perform(self, form):
+        diagnostic = diagnostic_move_due_date(
+            diagnostic=self.diagnostic,
+            actor=self.request.user,
+            due_date=form.cleaned_data["due_date"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            self.request, f"La nouvelle échéance est le {format_date(diagnostic.due_date)}."
         )
         for warning in assignment_warnings(diagnostic):
             messages.warning(self.request, warning)
@@ -331,6 +435,27 @@ def assignment_warnings(diagnostic: Diagnostic) -> list[str]:
             f"l'échéance du {format_date(diagnostic.due_date)}."
         )
     return warnings
+
+
+def late_warning(diagnostic: Diagnostic) -> str:
+    """Why the due date of a committed diagnostic cannot be met, or nothing."""
+    if diagnostic.is_overdue:
+        return f"L'échéance du {format_date(diagnostic.due_date)} est dépassée."
+    late = next(
+        (item for item in capacity_plan().late if item.diagnostic_id == diagnostic.pk), None
+    )
+    if late is None:
+        return ""
+    if late.done_month is not None:
+        return (
+            f"Au rythme de sa capacité, {diagnostic.provider} ne pourra pas tenir l'échéance du "
+            f"{format_date(diagnostic.due_date)} : fin prévue en "
+            f"{forms.month_label(late.done_month)}."
+        )
+    return (
+        f"{diagnostic.provider} ne pourra pas tenir l'échéance du "
+        f"{format_date(diagnostic.due_date)} : sa capacité ne suffit pas."
+    )
 
 
 def _days(value) -> str:

@@ -8,7 +8,7 @@ diagnostic: the structure never hears of an assessment before it is published.
 """
 
 from applicants import people
-from ccr_portal.workflow import Notice, Transition, Workflow
+from ccr_portal.workflow import STAYS, Notice, Transition, Workflow
 
 from . import effects
 from .models import DiagnosticStatus as S
@@ -77,6 +77,39 @@ DIAGNOSTIC_WORKFLOW = Workflow(
             guard=effects.check_assignment,
             effect=effects.keep_assignment,
             audience=(people.provider_consultants, people.structure_members),
+        ),
+        Transition(
+            "reassign",
+            {S.ASSIGNED, S.IN_PROGRESS},
+            S.ASSIGNED,
+            permission="diagnostics.assign_diagnostic",
+            label="Réaffecter le diagnostic",
+            description="Le diagnostic est confié à un autre prestataire ou consultant.",
+            needs_reason=True,
+            style="warning",
+            reason_label="Motif du changement (transmis aux deux prestataires)",
+            guard=effects.check_reassignment,
+            effect=effects.keep_reassignment,
+            # Both providers: the one it leaves and the one that must now accept it.
+            audience=(
+                people.released_provider_consultants,
+                people.provider_consultants,
+                people.structure_members,
+            ),
+        ),
+        Transition(
+            "move_due_date",
+            {S.ASSIGNED, S.IN_PROGRESS},
+            STAYS,
+            permission="diagnostics.assign_diagnostic",
+            label="Déplacer l'échéance",
+            description="L'échéance du diagnostic a changé.",
+            needs_reason=True,
+            style="secondary",
+            reason_label="Motif (transmis au prestataire)",
+            guard=effects.check_due_date,
+            effect=effects.keep_due_date,
+            audience=(people.provider_consultants,),
         ),
         Transition(
             "accept_assignment",

@@ -185,6 +185,39 @@ def diagnostic_assign(
     return record.diagnostic
 
 
+def diagnostic_reassign(
+    *,
+    diagnostic: Diagnostic,
+    actor: User,
+    provider: Provider | None,
+    consultant: User | None,
+    due_date: datetime.date | None,
+    reason: str,
+) -> Diagnostic:
+    """Give an assigned or ongoing diagnostic to another provider or consultant, with why;
+    the new provider accepts it in its turn, and both providers are told."""
+    record = DIAGNOSTIC_WORKFLOW.perform(
+        diagnostic,
+        actor=actor,
+        action="reassign",
+        comment=reason,
+        provider=provider,
+        consultant=consultant,
+        due_date=due_date,
+    )
+    return record.diagnostic
+
+
+def diagnostic_move_due_date(
+    *, diagnostic: Diagnostic, actor: User, due_date: datetime.date | None, reason: str
+) -> Diagnostic:
+    """Move the due date of an assigned or ongoing diagnostic, with why."""
+    record = DIAGNOSTIC_WORKFLOW.perform(
+        diagnostic, actor=actor, action="move_due_date", comment=reason, due_date=due_date
+    )
+    return record.diagnostic
+
+
 def _half_days(value: Decimal) -> bool:
     return (value * 2) == (value * 2).to_integral_value()
 
