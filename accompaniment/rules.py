@@ -9,6 +9,7 @@ sessions and events.
 
 import rules
 
+from applicants.access import register_structure_access
 from applicants.models import Membership
 from applicants.rules import (
     is_structure_editor,
@@ -19,7 +20,7 @@ from applicants.rules import (
 from ccr_portal.axes import Axis
 from ccr_portal.permissions import is_applicant, is_coordinator, is_provider, provider_ids
 
-from .models import PlanAction, PlanStatus
+from .models import ActionStatus, PlanAction, PlanStatus
 
 
 @rules.predicate
@@ -184,3 +185,19 @@ rules.add_perm(
     "accompaniment.change_qades", is_coordinator | structure_editor | provider_on_responsibility
 )
 rules.add_perm("accompaniment.publish_qades", structure_editor)
+
+
+# A consultant reads the structure and its dossier while it holds an open action of its
+# shared plan (proposed, agreed or under way).
+OPEN_PLAN_STATUSES = (PlanStatus.PROPOSED, PlanStatus.AGREED, PlanStatus.IN_PROGRESS)
+
+
+@register_structure_access
+def structures_of_open_actions(user):
+    if not provider_ids(user):
+        return None
+    return PlanAction.objects.filter(
+        provider_id__in=provider_ids(user),
+        status=ActionStatus.PLANNED,
+        plan__status__in=OPEN_PLAN_STATUSES,
+    ).values_list("plan__structure_id", flat=True)

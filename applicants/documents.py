@@ -56,7 +56,8 @@ register(
         label="Synthèse du dossier",
         model="applicants.Dossier",
         template_name="pdf/dossier_summary.html",
-        permission="applicants.view_dossier",
+        # The summary carries the instruction's history: Regain's and the structure's.
+        permission="applicants.view_dossier_history",
         get_context=_dossier_summary_context,
         get_filename=lambda dossier: f"synthese-dossier-{slugify(dossier.structure.name)}.pdf",
     )

@@ -14,6 +14,8 @@ from ccr_portal.uploads import private_name
 from ccr_portal.users.models import Role
 from ccr_portal.validators import validate_rna, validate_siret
 
+from .access import worked_structures_condition
+
 
 def _new_token() -> str:
     return secrets.token_urlsafe(32)
@@ -26,7 +28,10 @@ class StructureQuerySet(models.QuerySet):
             return self.none()
         if user.has_role(Role.COORDINATOR):
             return self
-        return self.filter(memberships__user=user).distinct()
+        mine = Q(memberships__user=user) if user.has_role(Role.APPLICANT) else Q(pk__in=[])
+        if user.has_role(Role.PROVIDER):
+            mine |= worked_structures_condition(user)
+        return self.filter(mine).distinct()
 
 
 class Structure(models.Model):
@@ -346,9 +351,12 @@ class DossierQuerySet(models.QuerySet):
             return self.none()
         if user.has_role(Role.COORDINATOR):
             return self
+        mine = Q(pk__in=[])
         if user.has_role(Role.APPLICANT):
-            return self.filter(structure__memberships__user=user).distinct()
-        return self.none()
+            mine |= Q(structure__memberships__user=user)
+        if user.has_role(Role.PROVIDER):
+            mine |= worked_structures_condition(user, "structure")
+        return self.filter(mine).distinct()
 
 
 class Dossier(models.Model):

@@ -6,8 +6,9 @@ use the matching ``visible_to`` querysets.
 
 import rules
 
-from ccr_portal.permissions import is_applicant, is_coordinator
+from ccr_portal.permissions import is_applicant, is_coordinator, is_provider
 
+from .access import worked_structure_ids
 from .models import Membership
 
 
@@ -44,6 +45,17 @@ def is_dossier_editor(user, dossier) -> bool:
     return dossier is not None and _member_role(user, dossier.structure) == Membership.Role.EDITOR
 
 
+@rules.predicate
+def works_for_structure(user, structure) -> bool:
+    """A consultant assigned to the structure's open diagnostic or plan action."""
+    return structure is not None and structure.pk in worked_structure_ids(user)
+
+
+@rules.predicate
+def works_for_dossier_structure(user, dossier) -> bool:
+    return dossier is not None and dossier.structure_id in worked_structure_ids(user)
+
+
 structure_member = is_applicant & is_structure_member
 structure_editor = is_applicant & is_structure_editor
 dossier_member = is_applicant & is_dossier_member
@@ -51,7 +63,10 @@ dossier_editor = is_applicant & is_dossier_editor
 
 # Structures and their members.
 rules.add_perm("applicants.add_structure", is_applicant)
-rules.add_perm("applicants.view_structure", is_coordinator | structure_member)
+# A consultant working for the structure reads it, read-only (``applicants.access``).
+structure_worker = is_provider & works_for_structure
+dossier_worker = is_provider & works_for_dossier_structure
+rules.add_perm("applicants.view_structure", is_coordinator | structure_member | structure_worker)
 rules.add_perm("applicants.change_structure", is_coordinator | structure_editor)
 rules.add_perm("applicants.manage_members", structure_editor)
 rules.add_perm("applicants.list_all_structures", is_coordinator)
@@ -61,7 +76,10 @@ rules.add_perm("applicants.manage_campaigns", is_coordinator)
 
 # Dossiers: the structure fills and submits; the coordination instructs.
 rules.add_perm("applicants.add_dossier", structure_editor)
-rules.add_perm("applicants.view_dossier", is_coordinator | dossier_member)
+rules.add_perm("applicants.view_dossier", is_coordinator | dossier_member | dossier_worker)
+# The instruction's history and the summary built from it stay between Regain and the
+# structure, like the thread: a consultant reads the sections and the documents only.
+rules.add_perm("applicants.view_dossier_history", is_coordinator | dossier_member)
 rules.add_perm("applicants.change_dossier", dossier_editor)
 rules.add_perm("applicants.submit_dossier", dossier_editor)
 rules.add_perm("applicants.withdraw_dossier", dossier_editor)

@@ -163,6 +163,12 @@ class AssignForm(ServiceErrorsMixin, forms.Form):
             return None
 
 
+class DiagnosticMessageForm(ServiceErrorsMixin, forms.Form):
+    body = forms.CharField(
+        label="Votre message", max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
 class DueDateForm(ServiceErrorsMixin, forms.Form):
     due_date = forms.DateField(
         label="Nouvelle échéance", widget=forms.DateInput(attrs={"type": "date"})

@@ -385,6 +385,31 @@ class DiagnosticTransition(TransitionRecord):
         ordering = ["diagnostic", "created_at", "pk"]
 
 
+class DiagnosticMessage(models.Model):
+    """A message of the diagnostic's thread: the structure, the consultant, the coordination."""
+
+    class Speaker(models.TextChoices):
+        STRUCTURE = "structure", "La structure"
+        PROVIDER = "provider", "Le prestataire"
+        COORDINATION = "coordination", "La coordination"
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    speaker = models.CharField("au nom de", max_length=12, choices=Speaker.choices)
+    body = models.TextField("message")
+    created_at = models.DateTimeField("envoyé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "message sur un diagnostic"
+        verbose_name_plural = "messages sur les diagnostics"
+        ordering = ["diagnostic", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_speaker_display()}, {self.created_at:%d/%m/%Y}"
+
+
 class CommitteeConsent(models.Model):
     """The structure's consent that the committee reads a support diagnostic; revocable."""
 

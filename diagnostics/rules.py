@@ -21,6 +21,7 @@ validated ones, covered support ones are shared like delivered ones.
 
 import rules
 
+from applicants.access import register_structure_access
 from applicants.models import DossierStatus
 from applicants.rules import is_structure_editor, is_structure_member
 from ccr_portal.permissions import (
@@ -31,7 +32,7 @@ from ccr_portal.permissions import (
     provider_ids,
 )
 
-from .models import CommitteeConsent, DiagnosticPurpose
+from .models import CommitteeConsent, Diagnostic, DiagnosticPurpose, DiagnosticStatus
 
 # A coordinator may order an assessment diagnostic while the dossier is instructed.
 ASSESSMENT_DOSSIER_STATUSES = (
@@ -88,6 +89,11 @@ def is_support(user, diagnostic) -> bool:
 
 
 @rules.predicate
+def is_declined(user, diagnostic) -> bool:
+    return diagnostic is not None and diagnostic.status == DiagnosticStatus.DECLINED
+
+
+@rules.predicate
 def dossier_is_instructed(user, dossier) -> bool:
     return dossier is not None and dossier.status in ASSESSMENT_DOSSIER_STATUSES
 
@@ -118,6 +124,16 @@ rules.add_perm("diagnostics.triage_diagnostic", is_coordinator)
 rules.add_perm("diagnostics.assign_diagnostic", is_coordinator)
 rules.add_perm("diagnostics.validate_diagnostic", is_coordinator)
 
+# The diagnostic's thread joins the structure (while it may read the diagnostic), the
+# assigned provider's consultants and the coordination; the committee takes no part.
+rules.add_perm(
+    "diagnostics.view_diagnostic_thread", is_coordinator | structure_reader | assigned_provider
+)
+rules.add_perm(
+    "diagnostics.post_diagnostic_message",
+    (is_coordinator | structure_editor | assigned_provider) & ~is_declined,
+)
+
 # The provider answers the assignment and fills the grid.
 rules.add_perm("diagnostics.respond_assignment", assigned_provider)
 rules.add_perm("diagnostics.fill_grid", assigned_provider)
@@ -132,3 +148,21 @@ rules.add_perm("diagnostics.list_my_diagnostics", is_applicant)
 rules.add_perm(
     "diagnostics.declare_capacity", is_coordinator | (is_provider & is_member_of_provider)
 )
+
+
+# A consultant reads the structure and its dossier while its diagnostic is open: assigned,
+# under way, or delivered and not yet validated.
+OPEN_ASSIGNMENT_STATUSES = (
+    DiagnosticStatus.ASSIGNED,
+    DiagnosticStatus.IN_PROGRESS,
+    DiagnosticStatus.DELIVERED,
+)
+
+
+@register_structure_access
+def structures_of_open_diagnostics(user):
+    if not provider_ids(user):
+        return None
+    return Diagnostic.objects.filter(
+        provider_id__in=provider_ids(user), status__in=OPEN_ASSIGNMENT_STATUSES
+    ).values_list("structure_id", flat=True)

@@ -34,6 +34,7 @@ urlpatterns = [
     path("<int:pk>/grille/", views.GridView.as_view(), name="grid"),
     path("<int:pk>/partager/", views.SignOffView.as_view(), name="sign-off"),
     path("<int:pk>/comite/", views.consent_view, name="consent"),
+    path("<int:pk>/echanges/", views.DiagnosticThreadView.as_view(), name="thread"),
     path("<int:pk>/diagnostic-existant/", views.covered_document_view, name="covered-document"),
     # Capacity.
     path("capacite/<int:provider_pk>/", views.CapacityView.as_view(), name="capacity"),

@@ -50,6 +50,7 @@ from .services.sharing import (
     committee_consent_revoke,
     diagnostic_sign_off,
 )
+from .services.thread import diagnostic_message_post
 from .workflows import DIAGNOSTIC_WORKFLOW, NEXT_STEP, SIMPLE_ACTIONS
 
 PAGE_SIZE = 25
@@ -206,11 +207,15 @@ class DiagnosticDetailView(DiagnosticObjectMixin, PermissionRequiredMixin, Detai
             "shows_grid": shows_grid,
             "next_step": NEXT_STEP[diagnostic.status],
             "can_view_structure": user.has_perm("applicants.view_structure", diagnostic.structure),
+            "can_view_dossier": diagnostic.dossier_id is not None
+            and user.has_perm("applicants.view_dossier", diagnostic.dossier),
             "actions": [t for action, t in available.items() if action in SIMPLE_ACTIONS],
             "can_cover": "cover" in available,
             "can_assign": "assign" in available,
             "can_reassign": "reassign" in available,
             "can_move_due": "move_due_date" in available,
+            "can_view_thread": has("diagnostics.view_diagnostic_thread"),
+            "thread_count": diagnostic.messages.count(),
             "late_warning": late_warning(diagnostic) if "reassign" in available else "",
             "can_fill": has("diagnostics.fill_grid")
             and diagnostic.status == DiagnosticStatus.IN_PROGRESS,
@@ -545,6 +550,34 @@ class SignOffView(DiagnosticFormView):
         )
         messages.success(self.request, "Merci : les conclusions du diagnostic sont partagées.")
         return redirect(self.diagnostic)
+
+
+class DiagnosticThreadView(DiagnosticObjectMixin, ServiceFormView):
+    """The diagnostic's thread: the structure, the assigned consultant and the coordination."""
+
+    permission_required = "diagnostics.view_diagnostic_thread"
+    template_name = "diagnostics/thread.html"
+    form_class = forms.DiagnosticMessageForm
+
+    def get_context_data(self, **kwargs):
+        diagnostic = self.diagnostic
+        can_post = self.request.user.has_perm("diagnostics.post_diagnostic_message", diagnostic)
+        return super().get_context_data(
+            diagnostic=diagnostic,
+            thread=diagnostic.messages.select_related("author"),
+            can_post=can_post,
+            can_view_diagnostic=self.request.user.has_perm(
+                "diagnostics.view_diagnostic", diagnostic
+            ),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        diagnostic_message_post(
+            diagnostic=self.diagnostic, author=self.request.user, body=form.cleaned_data["body"]
+        )
+        messages.success(self.request, "Message envoyé.")
+        return redirect("diagnostics:thread", pk=self.diagnostic.pk)
 
 
 @login_required

@@ -100,6 +100,8 @@ def dossier_detail_view(request, pk: int):
     )
     user = request.user
     can_edit = user.has_perm("applicants.change_dossier", dossier) and dossier.is_editable
+    can_read_history = user.has_perm("applicants.view_dossier_history", dossier)
+    can_read_thread = user.has_perm("applicants.view_messages", dossier)
     attachments_by_type = {}
     for attachment in dossier.attachments.all():
         attachments_by_type.setdefault(attachment.document_type_id, []).append(attachment)
@@ -120,16 +122,22 @@ def dossier_detail_view(request, pk: int):
         "other_attachments": other_attachments,
         "attachment_form": AttachmentForm(dossier=dossier) if can_edit else None,
         "transitions": DOSSIER_WORKFLOW.available(user, dossier),
-        "timeline": DOSSIER_WORKFLOW.history_of(dossier),
-        "unread_messages": unread_messages_count(dossier=dossier, user=user),
+        "can_read_history": can_read_history,
+        "can_read_thread": can_read_thread,
+        "timeline": DOSSIER_WORKFLOW.history_of(dossier) if can_read_history else [],
+        "unread_messages": unread_messages_count(dossier=dossier, user=user)
+        if can_read_thread
+        else 0,
         "latest_messages": list(
             dossier.messages.select_related("author").order_by("-created_at", "-pk")[:5]
         )[::-1]
-        if user.has_perm("applicants.view_messages", dossier)
+        if can_read_thread
         else [],
         "can_see_notes": user.has_perm("applicants.view_private_notes", dossier),
         "panels": rendered_panels(DOSSIER_DETAIL, request, dossier=dossier),
-        "summary": latest_document(kind=DOSSIER_SUMMARY, subject=dossier),
+        "summary": latest_document(kind=DOSSIER_SUMMARY, subject=dossier)
+        if can_read_history
+        else None,
     }
     if context["can_see_notes"]:
         context["notes"] = dossier.private_notes.select_related("author")

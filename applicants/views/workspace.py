@@ -78,7 +78,7 @@ def dossier_export_view(request, file_format: str):
 @login_required
 def dossier_zip_view(request, pk: int):
     """The whole dossier: summary PDF plus every document, once the summary is ready."""
-    dossier = dossier_for(request, pk)
+    dossier = dossier_for(request, pk, "applicants.view_dossier_history")
     summary = document_request(kind=DOSSIER_SUMMARY, subject=dossier, requested_by=request.user)
     if summary.status != GeneratedDocument.Status.READY:
         messages.info(

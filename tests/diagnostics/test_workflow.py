@@ -57,6 +57,8 @@ def test_the_workflow_is_one_table():
         ("decline", ["requested"], "declined", "diagnostics.triage_diagnostic"),
         ("cover", ["accepted", "requested"], "covered", "diagnostics.triage_diagnostic"),
         ("assign", ["accepted"], "assigned", "diagnostics.assign_diagnostic"),
+        ("reassign", ["assigned", "in_progress"], "assigned", "diagnostics.assign_diagnostic"),
+        ("move_due_date", ["assigned", "in_progress"], None, "diagnostics.assign_diagnostic"),
         ("accept_assignment", ["assigned"], "in_progress", "diagnostics.respond_assignment"),
         ("decline_assignment", ["assigned"], "accepted", "diagnostics.respond_assignment"),
         ("deliver", ["in_progress"], "delivered", "diagnostics.fill_grid"),
