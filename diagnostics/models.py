@@ -252,6 +252,17 @@ class Diagnostic(models.Model):
                 | Q(provider__isnull=False),
                 name="assigned_diagnostic_has_provider",
             ),
+            # One request of a kind waits for the coordination at a time, per structure,
+            # however many times the form is sent at once.
+            models.UniqueConstraint(
+                fields=["structure", "kind"],
+                condition=Q(purpose="support", status="requested"),
+                name="one_pending_support_request_per_kind",
+                violation_error_message=(
+                    "Une demande de ce type attend déjà l'examen de la coordination pour cette "
+                    "structure."
+                ),
+            ),
         ]
 
     def __str__(self):

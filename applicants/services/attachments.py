@@ -10,18 +10,28 @@ from ccr_portal.users.models import User
 from ccr_portal.workflow import TransitionRefused
 
 
-@transaction.atomic
-def attachment_add(
-    *, dossier: Dossier, actor: User, document_type: DocumentType, upload: UploadedFile
-) -> Attachment:
-    """Add one file to the dossier; a refused file leaves the dossier as it was."""
+def _locked_editable(dossier: Dossier, actor: User, refusal: str) -> Dossier:
+    """The dossier, locked and read again: its state is checked under the same lock as a
+    submission's, so a document never goes or comes while the dossier is being submitted."""
     if not actor.has_perm("applicants.change_dossier", dossier):
-        raise PermissionDenied("Seul un éditeur de la structure peut ajouter des pièces.")
+        raise PermissionDenied(refusal)
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if not dossier.is_editable:
         raise TransitionRefused(
             "Les pièces ne peuvent plus être modifiées : le dossier est "
             f"« {dossier.get_status_display()} »."
         )
+    return dossier
+
+
+@transaction.atomic
+def attachment_add(
+    *, dossier: Dossier, actor: User, document_type: DocumentType, upload: UploadedFile
+) -> Attachment:
+    """Add one file to the dossier; a refused file leaves the dossier as it was."""
+    dossier = _locked_editable(
+        dossier, actor, "Seul un éditeur de la structure peut ajouter des pièces."
+    )
     kind = validate_upload(upload)
     attachment = Attachment(
         dossier=dossier,
@@ -40,14 +50,9 @@ def attachment_add(
 
 @transaction.atomic
 def attachment_delete(*, attachment: Attachment, actor: User) -> None:
-    dossier = attachment.dossier
-    if not actor.has_perm("applicants.change_dossier", dossier):
-        raise PermissionDenied("Seul un éditeur de la structure peut retirer des pièces.")
-    if not dossier.is_editable:
-        raise TransitionRefused(
-            "Les pièces ne peuvent plus être modifiées : le dossier est "
-            f"« {dossier.get_status_display()} »."
-        )
+    _locked_editable(
+        attachment.dossier, actor, "Seul un éditeur de la structure peut retirer des pièces."
+    )
     stored = attachment.file.name
     storage = attachment.file.storage
     attachment.delete()

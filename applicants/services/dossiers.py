@@ -11,6 +11,7 @@ from applicants.models import (
     Campaign,
     CharterCommitment,
     Dossier,
+    DossierStatus,
     DossierTransition,
     EconomicYear,
     FinancingNeed,
@@ -44,11 +45,14 @@ def dossier_create(*, structure: Structure, campaign: Campaign, actor: User) -> 
 
 
 def _check_editable(dossier: Dossier, actor: User) -> None:
+    """May ``actor`` change the dossier now? Its state is read again under a lock, the one
+    a submission takes, so nothing changes in a dossier while it is being submitted."""
     if not actor.has_perm("applicants.change_dossier", dossier):
         raise PermissionDenied("Seul un éditeur de la structure peut modifier ce dossier.")
-    if not dossier.is_editable:
+    status = Dossier.objects.select_for_update().values_list("status", flat=True).get(pk=dossier.pk)
+    if status not in Dossier.EDITABLE_STATUSES:
         raise TransitionRefused(
-            f"Le dossier ne peut plus être modifié : il est « {dossier.get_status_display()} »."
+            f"Le dossier ne peut plus être modifié : il est « {DossierStatus(status).label} »."
         )
 
 

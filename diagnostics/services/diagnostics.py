@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from applicants import people
 from applicants.models import Dossier, Structure
@@ -62,6 +62,10 @@ def diagnostic_request(
         raise PermissionDenied("Seul un éditeur de la structure peut demander un diagnostic.")
     if dossier is not None and dossier.structure_id != structure.pk:
         raise ValidationError({"dossier": "Choisissez un dossier de la structure."})
+    pending_message = (
+        f"Une demande de {DiagnosticKind(kind).label.lower()} attend déjà l'examen de la "
+        "coordination pour cette structure."
+    )
     pending = Diagnostic.objects.filter(
         structure=structure,
         kind=kind,
@@ -69,21 +73,21 @@ def diagnostic_request(
         status=DiagnosticStatus.REQUESTED,
     )
     if pending.exists():
-        raise ValidationError(
-            {
-                "kind": f"Une demande de {DiagnosticKind(kind).label.lower()} attend déjà "
-                "l'examen de la coordination pour cette structure."
-            }
-        )
-    diagnostic = _create(
-        actor=actor,
-        event="request",
-        note=note,
-        structure=structure,
-        dossier=dossier,
-        kind=kind,
-        purpose=DiagnosticPurpose.SUPPORT,
-    )
+        raise ValidationError({"kind": pending_message})
+    try:
+        # Two requests sent at once both pass the check above: the database keeps one.
+        with transaction.atomic():
+            diagnostic = _create(
+                actor=actor,
+                event="request",
+                note=note,
+                structure=structure,
+                dossier=dossier,
+                kind=kind,
+                purpose=DiagnosticPurpose.SUPPORT,
+            )
+    except IntegrityError:
+        raise ValidationError({"kind": pending_message}) from None
     notify_many(
         recipients=[person for person in people.coordinators() if person != actor],
         subject=f"Nouvelle demande de diagnostic : {structure}",
