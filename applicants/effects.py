@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from ccr_portal.workflow import Speaker
+from ccr_portal.formatting import format_date
+from ccr_portal.workflow import Notice, Speaker
 
 from .completeness import dossier_completeness
-from .models import Dossier, DossierTransition, Message
+from .models import Campaign, Dossier, DossierStatus, DossierTransition, Message
 
 
 def require_complete(dossier: Dossier, *, actor, data) -> None:
@@ -19,8 +20,28 @@ def require_complete(dossier: Dossier, *, actor, data) -> None:
         )
 
 
+NUMBER_PREFIX = "CCR"
+
+
+def next_number(dossier: Dossier) -> str:
+    """The campaign's next dossier number, « CCR-2026-0042 », under the campaign's lock."""
+    campaign = Campaign.objects.select_for_update().get(pk=dossier.campaign_id)
+    prefix = f"{NUMBER_PREFIX}-{campaign.opens_on.year}-"
+    last = (
+        Dossier.objects.filter(campaign=campaign, number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{sequence:04d}"
+
+
 def stamp_submitted(dossier: Dossier, *, actor, record, data) -> None:
+    """Submitted now; numbered at the first submission, the number kept afterwards."""
     dossier.submitted_at = timezone.now()
+    if not dossier.number:
+        dossier.number = next_number(dossier)
 
 
 def post_in_thread(dossier: Dossier, record: DossierTransition, transition) -> None:
@@ -42,6 +63,23 @@ def post_in_thread(dossier: Dossier, record: DossierTransition, transition) -> N
     )
 
 
+def submission_receipt(dossier: Dossier, record: DossierTransition, transition, details) -> dict:
+    """The acknowledgement the structure's members receive: the number and the date."""
+    return {
+        "subject": f"Accusé de réception : dossier {dossier.number} déposé",
+        "template": "dossier_receipt",
+        "context": {
+            "structure": dossier.structure.name,
+            "campaign": dossier.campaign.title,
+            "number": dossier.number,
+            "submitted_on": format_date(timezone.localdate(dossier.submitted_at)),
+            "submitted_by": record.actor.display_name if record.actor else "",
+            "resubmitted": record.from_status == DossierStatus.CHANGES_REQUESTED,
+        },
+        "url": reverse("applicants:dossier-detail", kwargs={"pk": dossier.pk}),
+    }
+
+
 def status_notice(dossier: Dossier, record: DossierTransition, transition, details) -> dict:
     return {
         "subject": f"Dossier {dossier.structure} : {record.get_to_status_display().lower()}",
@@ -56,3 +94,6 @@ def status_notice(dossier: Dossier, record: DossierTransition, transition, detai
         },
         "url": reverse("applicants:dossier-detail", kwargs={"pk": dossier.pk}),
     }
+
+
+RECEIPT = Notice(submission_receipt)

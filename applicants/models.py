@@ -414,6 +414,8 @@ class Dossier(models.Model):
     created_at = models.DateTimeField("créé le", default=timezone.now)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
     submitted_at = models.DateTimeField("déposé le", null=True, blank=True)
+    # Given at the first submission, kept afterwards: « CCR-2026-0042 ».
+    number = models.CharField("numéro de dossier", max_length=20, blank=True)
 
     objects = DossierQuerySet.as_manager()
 
@@ -426,6 +428,11 @@ class Dossier(models.Model):
                 fields=["structure", "campaign"],
                 name="one_dossier_per_structure_and_campaign",
                 violation_error_message="Cette structure a déjà un dossier pour cet appel.",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "number"],
+                condition=~Q(number=""),
+                name="one_number_per_dossier_of_a_campaign",
             ),
         ]
         indexes = [models.Index(fields=["campaign", "status"])]

@@ -36,6 +36,8 @@ DOSSIER_WORKFLOW = Workflow(
             description="Le dossier a été déposé auprès de la coordination.",
             guard=effects.require_complete,
             effect=effects.stamp_submitted,
+            receipt=effects.RECEIPT,
+            receipt_audience=(people.structure_members,),
             **BY_STRUCTURE,
         ),
         Transition(

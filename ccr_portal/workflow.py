@@ -86,6 +86,10 @@ class Transition:
     audience: tuple[Audience, ...] = ()
     # Who speaks in the automatic message of a thread (``Speaker``), if the workflow has one.
     speaker: str = ""
+    # An acknowledgement for the people the step concerns, the actor included (« votre
+    # dossier est déposé, numéro… »): a ``Notice`` and its audience.
+    receipt: "Notice | None" = None
+    receipt_audience: tuple[Audience, ...] = ()
     # The label and help of the comment field on the transition form.
     reason_label: str = ""
     reason_help: str = ""
@@ -93,6 +97,7 @@ class Transition:
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))
         object.__setattr__(self, "audience", tuple(self.audience))
+        object.__setattr__(self, "receipt_audience", tuple(self.receipt_audience))
 
     def target_from(self, current: str) -> str:
         return current if self.target is STAYS else self.target
@@ -307,18 +312,33 @@ class Workflow:
             raise ValidationError({self.comment_field: self.comment_missing})
 
     def _after_commit(self, obj, record, transition: Transition, details: list[str]) -> None:
-        if self.notice is None or not transition.audience:
+        if (self.notice is None or not transition.audience) and transition.receipt is None:
             return
 
         def tell():
             from ccr_portal.notifications.services import notify_many
 
-            readers, outsiders = self.audience_of(transition, obj, actor=record.actor)
-            notice = self.notice.build(obj, record, transition, details)
-            if readers:
-                notify_many(recipients=readers, **notice)
-            if outsiders:
-                notify_many(recipients=outsiders, **{**notice, "url": ""})
+            if self.notice is not None and transition.audience:
+                readers, outsiders = self.audience_of(transition, obj, actor=record.actor)
+                notice = self.notice.build(obj, record, transition, details)
+                if readers:
+                    notify_many(recipients=readers, **notice)
+                if outsiders:
+                    notify_many(recipients=outsiders, **{**notice, "url": ""})
+            if transition.receipt is not None:
+                receivers = []
+                for selector in transition.receipt_audience:
+                    receivers.extend(selector(obj))
+                receivers = [
+                    person
+                    for person in dict.fromkeys(receivers)
+                    if not self.view_permission or person.has_perm(self.view_permission, obj)
+                ]
+                if receivers:
+                    notify_many(
+                        recipients=receivers,
+                        **transition.receipt.build(obj, record, transition, details),
+                    )
 
         # A notification that fails must not undo, nor hide, a committed transition.
         transaction.on_commit(tell, robust=True)

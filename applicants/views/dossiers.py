@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from applicants.completeness import dossier_completeness
@@ -23,6 +24,7 @@ from applicants.models import (
     Attachment,
     Campaign,
     Dossier,
+    DossierStatus,
     SitePreference,
     Structure,
 )
@@ -62,6 +64,30 @@ def dossier_for(
     if not request.user.has_perm(permission, dossier):
         raise PermissionDenied("Vous n'avez pas accès à ce dossier.")
     return dossier
+
+
+def latest_changes_request(dossier: Dossier):
+    """While changes are requested: the coordination's request, its motive and message."""
+    if dossier.status != DossierStatus.CHANGES_REQUESTED:
+        return None
+    return dossier.transitions.filter(action="request_changes").order_by("-created_at").first()
+
+
+def section_links(dossier: Dossier, completeness) -> list[tuple[str, str, list[str]]]:
+    """What is missing, section by section, each with the page where it is filled."""
+    slugs = {key: slug for slug, (key, _label, _form) in SECTIONS.items()}
+    links = []
+    for section in completeness.sections:
+        if section.is_complete:
+            continue
+        if section.key in slugs:
+            url = reverse("applicants:dossier-section", args=[dossier.pk, slugs[section.key]])
+        elif section.key == "structure":
+            url = reverse("applicants:structure-update", args=[dossier.structure_id])
+        else:
+            url = f"{dossier.get_absolute_url()}#rubrique-{section.key}"
+        links.append((section.label, url, section.missing))
+    return links
 
 
 @login_required
@@ -112,6 +138,7 @@ def dossier_detail_view(request, pk: int):
         if a.document_type_id not in {t.pk for t in required_types}
     ]
     context = {
+        "changes_request": latest_changes_request(dossier),
         "dossier": dossier,
         "structure": dossier.structure,
         "completeness": dossier_completeness(dossier),
@@ -274,11 +301,12 @@ class DossierTransitionView(TransitionView):
 
     def get_context_data(self, **kwargs):
         dossier = self.subject
+        completeness = dossier_completeness(dossier) if self.transition.action == "submit" else None
         return super().get_context_data(
             subject_label=f"Dossier de {dossier.structure.name}",
-            completeness=dossier_completeness(dossier)
-            if self.transition.action == "submit"
-            else None,
+            completeness=completeness,
+            missing=section_links(dossier, completeness) if completeness else [],
+            changes_request=latest_changes_request(dossier),
             **kwargs,
         )
 
