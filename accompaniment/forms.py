@@ -8,7 +8,7 @@ from django.db.models import Q
 from applicants.models import Campaign, Structure
 from ccr_portal.axes import Axis
 from ccr_portal.formatting import format_euros, format_number
-from ccr_portal.forms import ServiceErrorsMixin
+from ccr_portal.forms import AmountField, ServiceErrorsMixin
 from ccr_portal.permissions import provider_ids
 from ccr_portal.uploads import ACCEPT_ATTRIBUTE, ALLOWED_LABELS
 from ccr_portal.users.models import Provider, Role, User
@@ -29,16 +29,9 @@ from .selectors import axis_letters
 from .services.events import EVENT_FIELDS
 
 
-def _money_field(label: str, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
-        **kwargs,
-    )
+def _money_field(label: str, **kwargs) -> AmountField:
+    """An amount of the budget or the financing plan, typed the French way."""
+    return AmountField(label=label, min_value=0, required=False, **kwargs)
 
 
 def _provider_label(provider: Provider) -> str:
@@ -190,7 +183,7 @@ class AmountsForm(ServiceErrorsMixin, forms.Form):
         self.years = years
         self.groups = []
         by_item = {line.item: line for line in lines}
-        for title, items in groups:
+        for title, side, items in groups:
             rows = []
             for item in items:
                 line = by_item.get(item.value)
@@ -204,7 +197,7 @@ class AmountsForm(ServiceErrorsMixin, forms.Form):
                     )
                     cells.append(self[name])
                 rows.append((item.label, cells))
-            self.groups.append((title, rows))
+            self.groups.append((title, side, rows))
 
     def amounts(self) -> dict[str, tuple]:
         items = {name.rsplit("_", 1)[0] for name in self.fields}

@@ -1,26 +1,59 @@
 """Form fields shared by the apps."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 
 SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 
+AMBIGUOUS_AMOUNT = (
+    "Montant ambigu : écrivez les milliers avec une espace et les centimes après une "
+    "virgule, par exemple 15 000 ou 15 000,50."
+)
+# « 15.000 » or « 15,000 »: thousands, or fifteen with three decimals? Refused.
+THOUSANDS_ONLY = re.compile(r"^-?\d{1,3}([.,]\d{3})+$")
+
+
+def parse_amount(value: str) -> str:
+    """A typed amount as a plain decimal string: « 15 000 », « 15000,00 », « 15 000,50 €»
+    and « 18000.50 » are read right; what could mean two things is refused in French."""
+    text = SPACES.sub("", value).replace("€", "").replace("\u2212", "-")
+    if not text:
+        return text
+    if "," in text and "." in text:
+        raise forms.ValidationError(AMBIGUOUS_AMOUNT, code="ambiguous")
+    if text.count(",") > 1 or text.count(".") > 1 or THOUSANDS_ONLY.match(text):
+        raise forms.ValidationError(AMBIGUOUS_AMOUNT, code="ambiguous")
+    return text.replace(",", ".")
+
+
 class AmountField(forms.DecimalField):
-    """A decimal typed the French way: « 12 500,50 », « 12500.50 » or « 12 500 € »."""
+    """An amount typed the French way, in a text field (a number input would depend on the
+    browser's language: « 15000,00 » in an English one was read 1 500 000)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("localize", True)
+        kwargs.setdefault("widget", forms.TextInput)
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.setdefault("autocomplete", "off")
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = SPACES.sub("", value).replace("€", "").replace(",", ".")
+            value = parse_amount(value)
         return super().to_python(value)
+
+    def prepare_value(self, value):
+        """A stored amount shown as it is typed: « 18 000,50 »; what was typed, as typed."""
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            from ccr_portal.formatting import format_number
+
+            return format_number(value, self.decimal_places or 0)
+        return value
 
 
 class ServiceErrorsMixin:

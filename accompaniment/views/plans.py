@@ -279,14 +279,18 @@ class PlanAmountsView(PlanEditMixin, ServiceFormView):
         if self.kind == "budget":
             lines = self.plan.budget_lines.all()
             groups = [
-                ("Produits", [item for item in BudgetItem if item in INCOME_ITEMS]),
-                ("Charges", [item for item in BudgetItem if item not in INCOME_ITEMS]),
+                ("Produits", "inflow", [item for item in BudgetItem if item in INCOME_ITEMS]),
+                ("Charges", "outflow", [item for item in BudgetItem if item not in INCOME_ITEMS]),
             ]
         else:
             lines = self.plan.financing_lines.all()
             groups = [
-                ("Besoins", [item for item in FinancingItem if item in NEED_ITEMS]),
-                ("Ressources", [item for item in FinancingItem if item not in NEED_ITEMS]),
+                ("Besoins", "outflow", [item for item in FinancingItem if item in NEED_ITEMS]),
+                (
+                    "Ressources",
+                    "inflow",
+                    [item for item in FinancingItem if item not in NEED_ITEMS],
+                ),
             ]
         return {
             **super().get_form_kwargs(),

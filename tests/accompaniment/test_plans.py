@@ -429,7 +429,7 @@ def test_propose_button_refuses_an_unbalanced_plan_in_french(client, coordinator
     assert plan.status == PlanStatus.DRAFT
 
 
-def test_the_amounts_form_shows_the_saved_amounts_as_numbers(client, coordinator, accepted):
+def test_the_amounts_form_shows_and_reads_french_amounts(client, coordinator, accepted):
     structure, _editor, dossier, _diagnostic = accepted
     FinancingNeed.objects.create(
         dossier=dossier, category=FinancingCategory.SHOP_FITOUT, amount=Decimal("18000.50")
@@ -438,12 +438,41 @@ def test_the_amounts_form_shows_the_saved_amounts_as_numbers(client, coordinator
     client.force_login(coordinator)
     url = reverse("accompaniment:plan-financing", args=[plan.pk])
     text = page_text(client.get(url))
-    # A number input needs "18000.50": the French "18 000,50" would be sent back empty.
-    assert 'name="shop_fitout_0" id="id_shop_fitout_0" value="18000.50"' in text
+    # A text field shows the amount the French way and reads it back whatever the
+    # browser's language (a number input read « 15000,00 » as 1 500 000 in English).
+    assert 'name="shop_fitout_0" id="id_shop_fitout_0" value="18\u00a0000,50" data-year="0"' in text
 
-    client.post(url, {"shop_fitout_0": "18000.50", "equity_0": "18000.50"})
+    client.post(
+        url,
+        {
+            "shop_fitout_0": "18\u00a0000,50",
+            "equity_0": "15000,00",
+            "loans_0": "3 000,50",
+            "moving_1": "18000.50",
+        },
+    )
     plan.refresh_from_db()
-    assert plan.financing_lines.get(item="shop_fitout").year_n == Decimal("18000.50")
+    lines = {line.item: line for line in plan.financing_lines.all()}
+    assert lines["shop_fitout"].year_n == Decimal("18000.50")
+    assert lines["equity"].year_n == Decimal("15000.00")
+    assert lines["loans"].year_n == Decimal("3000.50")
+    assert lines["moving"].year_n1 == Decimal("18000.50")
+
+
+def test_an_ambiguous_amount_is_refused_in_french_and_nothing_is_lost(
+    client, coordinator, accepted
+):
+    structure, _editor, dossier, _diagnostic = accepted
+    plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
+    client.force_login(coordinator)
+    url = reverse("accompaniment:plan-financing", args=[plan.pk])
+    response = client.post(url, {"equity_0": "15.000", "moving_0": "2 000"})
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "Montant ambigu : écrivez les milliers avec une espace" in text
+    assert 'value="15.000"' in text
+    plan.refresh_from_db()
+    assert plan.financing_lines.get(item="moving").year_n == Decimal("0")
 
 
 def test_a_negative_amount_is_refused_next_to_its_field_and_nothing_is_lost(
