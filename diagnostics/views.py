@@ -505,14 +505,20 @@ class GridView(DiagnosticFormView):
             return redirect("diagnostics:grid", pk=diagnostic.pk)
         try:
             diagnostic_deliver(diagnostic=diagnostic, actor=self.request.user)
-        except ValidationError:
-            # The draft is saved; what is missing shows next to each field.
-            messages.warning(
-                self.request,
-                "Brouillon enregistré, mais le diagnostic n'a pas été remis : "
-                "complétez les champs signalés.",
+        except ValidationError as error:
+            # The draft is saved: one message says so, and lists what delivery still needs,
+            # each point a link to its field.
+            form.add_service_error(error)
+            count = len(form.errors)
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form,
+                    errors_heading=(
+                        "Brouillon enregistré. Le diagnostic n'a pas été remis : "
+                        f"{count} point{'s' if count > 1 else ''} à compléter."
+                    ),
+                )
             )
-            raise
         messages.success(
             self.request, "Le diagnostic est remis à la coordination et à la structure."
         )

@@ -493,7 +493,10 @@ def test_the_provider_fills_the_grid_over_two_visits_then_delivers(client, ramse
     )
     assert incomplete.status_code == 200
     text = page_text(incomplete)
-    assert "Brouillon enregistré, mais le diagnostic n'a pas été remis" in text
+    # One message: the draft is saved, delivery refused until the listed points are filled.
+    assert "Brouillon enregistré. Le diagnostic n'a pas été remis : 9 points à compléter." in text
+    assert "Le formulaire n'a pas été enregistré" not in text
+    assert '<a href="#id_strengths" class="alert-link">Points forts</a>' in text
     assert "Donnez une appréciation de 1 à 4." in text
     invalid = set(re.findall(r'<\w+ name="(\w+)"[^>]*aria-invalid="true"', text))
     assert invalid == {
