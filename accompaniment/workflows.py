@@ -60,6 +60,10 @@ PLAN_WORKFLOW = Workflow(
             label="Valider le plan",
             description="La structure valide le plan.",
             style="success",
+            confirm=(
+                "En validant le plan, la structure s'engage dans l'accompagnement décrit : il ne "
+                "pourra plus être modifié, et les séances peuvent commencer."
+            ),
             effect=effects.agree,
             audience=(people.instructors,),
         ),
@@ -96,4 +100,17 @@ NEXT_STEP = {
     S.AGREED: "Vous avez validé le plan : les séances vont commencer.",
     S.IN_PROGRESS: "L'accompagnement est en cours : les séances réalisées s'affichent ici.",
     S.COMPLETED: "Le plan est terminé : un point de suivi aura lieu six mois après.",
+}
+# Once the follow-up point is recorded, the completed plan's next step is behind it.
+FOLLOWED_UP = "Le plan est terminé et son point de suivi à six mois est enregistré."
+
+# What the coordination reads about a plan, by status.
+COORDINATION_NEXT_STEP = {
+    S.DRAFT: "Complétez le plan (thèmes, budget, financement, actions), puis proposez-le.",
+    S.PROPOSED: (
+        "Le plan est proposé à la structure : elle le valide ou demande des modifications."
+    ),
+    S.AGREED: "La structure a validé le plan : l'accompagnement démarre à la première séance.",
+    S.IN_PROGRESS: "L'accompagnement est en cours : les séances réalisées s'affichent ici.",
+    S.COMPLETED: "Le plan est terminé : enregistrez le point de suivi six mois après.",
 }

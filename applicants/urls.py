@@ -48,7 +48,11 @@ urlpatterns = [
     ),
     path("dossiers/<int:pk>/pieces/", dossiers.attachment_add_view, name="attachment-add"),
     path("pieces/<int:pk>/", dossiers.attachment_download_view, name="attachment-download"),
-    path("pieces/<int:pk>/retirer/", dossiers.attachment_delete_view, name="attachment-delete"),
+    path(
+        "pieces/<int:pk>/retirer/",
+        dossiers.AttachmentDeleteView.as_view(),
+        name="attachment-delete",
+    ),
     path("dossiers/<int:pk>/messages/", exchanges.dossier_messages_view, name="dossier-messages"),
     path(
         "pieces-jointes/<int:pk>/",

@@ -119,6 +119,10 @@ DOSSIER_WORKFLOW = Workflow(
             label="Retirer la candidature",
             description="La structure a retiré sa candidature.",
             style="danger",
+            confirm=(
+                "Un dossier retiré ne peut plus être déposé ni examiné pour cet appel : la "
+                "candidature de la structure s'arrête là."
+            ),
             **BY_STRUCTURE,
         ),
     ],

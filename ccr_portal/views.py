@@ -167,6 +167,9 @@ class TransitionView(ServiceFormView):
         )
 
     def form_valid(self, form):
+        if self.transition.confirm and self.request.POST.get("confirmed") != "yes":
+            # A step that cannot be undone is performed from its confirmation page only.
+            return self.render_to_response(self.get_context_data(form=form))
         try:
             response = self.run(form)
         except TransitionRefused as refusal:

@@ -93,6 +93,9 @@ class Transition:
     # The label and help of the comment field on the transition form.
     reason_label: str = ""
     reason_help: str = ""
+    # For a step that cannot be undone: the French warning of its confirmation page. The
+    # step's buttons lead there, and only a POST that confirms it performs it.
+    confirm: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))

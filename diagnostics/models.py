@@ -225,9 +225,9 @@ class Diagnostic(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="conclusions partagées par",
+        verbose_name="conclusions confirmées par",
     )
-    signed_off_at = models.DateTimeField("conclusions partagées le", null=True, blank=True)
+    signed_off_at = models.DateTimeField("conclusions confirmées le", null=True, blank=True)
     structure_comment = models.TextField("commentaire de la structure", blank=True)
 
     updated_at = models.DateTimeField(auto_now=True)

@@ -17,6 +17,7 @@ from ccr_portal.views import ServiceFormView, TransitionView
 from ccr_portal.workflow import TransitionRefused
 
 from . import forms
+from .effects import grid_problems
 from .models import Diagnostic, DiagnosticStatus
 from .report import grid_lines, report_context
 from .selectors import (
@@ -241,7 +242,7 @@ class DiagnosticTransitionView(TransitionView):
     workflow = DIAGNOSTIC_WORKFLOW
 
     def dispatch(self, request, *args, **kwargs):
-        if kwargs["action"] not in SIMPLE_ACTIONS:
+        if kwargs["action"] not in (*SIMPLE_ACTIONS, "deliver"):
             raise Http404("Cette action n'existe pas.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -259,6 +260,11 @@ class DiagnosticTransitionView(TransitionView):
         )
 
     def run(self, form):
+        if self.transition.action == "deliver":
+            diagnostic_deliver(
+                diagnostic=self.subject, actor=self.request.user, comment=form.comment
+            )
+            return None
         diagnostic_transition(
             diagnostic=self.subject,
             actor=self.request.user,
@@ -503,12 +509,12 @@ class GridView(DiagnosticFormView):
                 self.request, "Brouillon enregistré. Vous pourrez le reprendre plus tard."
             )
             return redirect("diagnostics:grid", pk=diagnostic.pk)
-        try:
-            diagnostic_deliver(diagnostic=diagnostic, actor=self.request.user)
-        except ValidationError as error:
+        diagnostic.refresh_from_db()
+        problems = grid_problems(diagnostic)
+        if problems:
             # The draft is saved: one message says so, and lists what delivery still needs,
             # each point a link to its field.
-            form.add_service_error(error)
+            form.add_service_error(ValidationError(problems))
             count = len(form.errors)
             return self.render_to_response(
                 self.get_context_data(
@@ -519,10 +525,9 @@ class GridView(DiagnosticFormView):
                     ),
                 )
             )
-        messages.success(
-            self.request, "Le diagnostic est remis à la coordination et à la structure."
-        )
-        return redirect(diagnostic)
+        # Complete: delivering cannot be undone, so it is confirmed on its own page.
+        messages.success(self.request, "Brouillon enregistré. Confirmez la remise du diagnostic.")
+        return redirect("diagnostics:transition", pk=diagnostic.pk, action="deliver")
 
 
 def site_risks_text(diagnostic: Diagnostic) -> str:
@@ -554,7 +559,7 @@ class SignOffView(DiagnosticFormView):
             actor=self.request.user,
             comment=form.cleaned_data["comment"],
         )
-        messages.success(self.request, "Merci : les conclusions du diagnostic sont partagées.")
+        messages.success(self.request, "Merci : les conclusions du diagnostic sont confirmées.")
         return redirect(self.diagnostic)
 
 

@@ -27,7 +27,7 @@ DIAGNOSTIC_WORKFLOW = Workflow(
     events={
         "request": "Demande de la structure",
         "order": "Commande d'un diagnostic d'instruction",
-        "sign_off": "Conclusions partagées par la structure",
+        "sign_off": "Conclusions confirmées par la structure",
         "consent_granted": "Partage avec le comité accordé",
         "consent_revoked": "Partage avec le comité retiré",
     },
@@ -132,6 +132,10 @@ DIAGNOSTIC_WORKFLOW = Workflow(
             needs_reason=True,
             style="danger",
             reason_label="Motif du refus (transmis à la coordination)",
+            confirm=(
+                "Le diagnostic quitte vos affectations et revient dans la file de la "
+                "coordination, qui le confiera à un autre prestataire."
+            ),
             effect=effects.release_assignment,
             audience=(people.coordinators,),
         ),
@@ -143,6 +147,10 @@ DIAGNOSTIC_WORKFLOW = Workflow(
             label="Remettre le diagnostic",
             description="Le prestataire a remis le diagnostic.",
             style="success",
+            confirm=(
+                "Une fois remis, le diagnostic n'est plus modifiable : la coordination le valide "
+                "ou vous le renvoie avec ses remarques, et la structure lit ses conclusions."
+            ),
             guard=effects.require_complete_grid,
             effect=effects.stamp_delivered,
             audience=(people.coordinators, people.structure_members),
@@ -194,8 +202,8 @@ NEXT_STEP = {
     S.ASSIGNED: "Le prestataire doit accepter le diagnostic.",
     S.IN_PROGRESS: "Le prestataire réalise le diagnostic.",
     S.DELIVERED: (
-        "Le diagnostic est remis : la coordination le valide et la structure partage ses "
-        "conclusions."
+        "Le diagnostic est remis : la coordination le valide et la structure confirme "
+        "ses conclusions."
     ),
     S.VALIDATED: "Le diagnostic est validé.",
 }

@@ -63,8 +63,17 @@ from ..services.plans import (
     plan_update_financing,
     plan_update_themes,
 )
-from ..workflows import NEXT_STEP, PLAN_WORKFLOW
+from ..workflows import COORDINATION_NEXT_STEP, FOLLOWED_UP, NEXT_STEP, PLAN_WORKFLOW
 from .base import ServiceActionView
+
+
+def plan_next_step(plan: DevelopmentPlan, user) -> str:
+    """The next step in the words of the reader: the coordination's, or the structure's."""
+    follow_up = getattr(plan, "follow_up", None) if plan.status == PlanStatus.COMPLETED else None
+    if follow_up is not None and follow_up.is_recorded:
+        return FOLLOWED_UP
+    steps = COORDINATION_NEXT_STEP if user.has_perm("accompaniment.list_all_plans") else NEXT_STEP
+    return steps[plan.status]
 
 
 def _plan(pk) -> DevelopmentPlan:
@@ -197,7 +206,7 @@ class PlanDetailView(PermissionRequiredMixin, DetailView):
             overview=plan_overview(plan),
             transitions=PLAN_WORKFLOW.available(user, plan),
             problems=proposal_problems(plan) if can_edit else [],
-            next_step=NEXT_STEP[plan.status],
+            next_step=plan_next_step(plan, user),
             can_edit=can_edit,
             can_rate=user.has_perm("accompaniment.rate_action", PlanAction(plan=plan)),
             can_follow_up=user.has_perm("accompaniment.record_follow_up", plan),

@@ -8,6 +8,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.completeness import dossier_completeness
 from applicants.documents import DOSSIER_SUMMARY
@@ -261,18 +263,38 @@ def attachment_add_view(request, pk: int):
     return redirect(f"{dossier.get_absolute_url()}#rubrique-documents")
 
 
-@login_required
-@require_POST
-def attachment_delete_view(request, pk: int):
-    attachment = get_object_or_404(Attachment.objects.select_related("dossier"), pk=pk)
-    dossier = dossier_for(request, attachment.dossier_id, "applicants.change_dossier")
-    try:
-        attachment_delete(attachment=attachment, actor=request.user)
-    except TransitionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"« {attachment.original_name} » retiré du dossier.")
-    return redirect(f"{dossier.get_absolute_url()}#rubrique-documents")
+class AttachmentDeleteView(PermissionRequiredMixin, TemplateView):
+    """Removing a document cannot be undone: the page asks, and only its form removes."""
+
+    permission_required = "applicants.change_dossier"
+    template_name = "applicants/attachment_confirm_delete.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.attachment = get_object_or_404(
+            Attachment.objects.select_related("dossier__structure", "document_type"),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        return self.attachment.dossier
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            attachment=self.attachment, dossier=self.attachment.dossier, **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        dossier = self.attachment.dossier
+        if request.POST.get("confirmed") != "yes":
+            return self.get(request, *args, **kwargs)
+        try:
+            attachment_delete(attachment=self.attachment, actor=request.user)
+        except TransitionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"« {self.attachment.original_name} » retiré du dossier.")
+        return redirect(f"{dossier.get_absolute_url()}#rubrique-documents")
 
 
 @login_required

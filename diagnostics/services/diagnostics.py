@@ -302,6 +302,8 @@ def diagnostic_save_grid(
     return diagnostic
 
 
-def diagnostic_deliver(*, diagnostic: Diagnostic, actor: User) -> DiagnosticTransition:
+def diagnostic_deliver(
+    *, diagnostic: Diagnostic, actor: User, comment: str = ""
+) -> DiagnosticTransition:
     """The provider hands in a complete grid; the draft becomes the diagnostic."""
-    return DIAGNOSTIC_WORKFLOW.perform(diagnostic, actor=actor, action="deliver")
+    return DIAGNOSTIC_WORKFLOW.perform(diagnostic, actor=actor, action="deliver", comment=comment)

@@ -18,11 +18,11 @@ def check_sign_off_open(diagnostic: Diagnostic) -> None:
     """Conclusions are signed off once delivered (before, they are the provider's draft), once."""
     if not diagnostic.is_finished:
         raise TransitionRefused(
-            "Les conclusions se partagent une fois le diagnostic remis "
+            "Les conclusions se confirment une fois le diagnostic remis "
             f"(état actuel : « {diagnostic.get_status_display()} »)."
         )
     if diagnostic.is_signed_off:
-        raise TransitionRefused("Les conclusions de ce diagnostic sont déjà partagées.")
+        raise TransitionRefused("Les conclusions de ce diagnostic sont déjà confirmées.")
 
 
 @transaction.atomic
@@ -30,7 +30,7 @@ def diagnostic_sign_off(*, diagnostic: Diagnostic, actor: User, comment: str = "
     """An editor of the structure confirms the conclusions, with its comments if any."""
     diagnostic = locked_diagnostic(diagnostic)
     if not actor.has_perm("diagnostics.sign_off_diagnostic", diagnostic):
-        raise PermissionDenied("Seul un éditeur de la structure partage les conclusions.")
+        raise PermissionDenied("Seul un éditeur de la structure confirme les conclusions.")
     check_sign_off_open(diagnostic)
     diagnostic.signed_off_by = actor
     diagnostic.signed_off_at = timezone.now()
@@ -45,7 +45,7 @@ def diagnostic_sign_off(*, diagnostic: Diagnostic, actor: User, comment: str = "
     recipients = people.coordinators() + people.provider_consultants(diagnostic)
     notify_many(
         recipients=list(dict.fromkeys(person for person in recipients if person != actor)),
-        subject=f"Diagnostic partagé par {diagnostic.structure}",
+        subject=f"Conclusions confirmées par {diagnostic.structure}",
         template="diagnostic_signed_off",
         context={
             "structure": diagnostic.structure.name,

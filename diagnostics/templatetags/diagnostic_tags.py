@@ -7,22 +7,34 @@ register = template.Library()
 
 STATUS_STYLES = {
     "requested": "text-bg-warning",
-    "accepted": "text-bg-info",
+    "accepted": "text-bg-light border",
     "declined": "text-bg-secondary",
-    "covered": "text-bg-secondary",
+    "covered": "text-bg-dark",
     "assigned": "text-bg-primary",
     "in_progress": "text-bg-primary",
-    "delivered": "text-bg-success",
+    "delivered": "text-bg-info",
     "validated": "text-bg-success",
+}
+
+# What a provider's consultant reads: its own next step, not the coordination's words.
+PROVIDER_LABELS = {
+    "assigned": "À accepter",
+    "in_progress": "En cours chez vous",
+    "delivered": "Remis, en attente de validation",
 }
 
 
 @register.simple_tag
-def status_badge(diagnostic):
+def status_badge(diagnostic, reader: str = ""):
+    """The state as a badge whose words (not only its colour) say it; ``reader="provider"``
+    gives the consultant's own wording."""
+    label = diagnostic.get_status_display()
+    if reader == "provider":
+        label = PROVIDER_LABELS.get(diagnostic.status, label)
     return format_html(
         '<span class="badge {}">{}</span>',
         STATUS_STYLES.get(diagnostic.status, "text-bg-light"),
-        diagnostic.get_status_display(),
+        label,
     )
 
 

@@ -68,7 +68,10 @@ def test_the_demo_loads_twice_without_duplicates(demo):
         (
             "applicant@example.org",
             "applicant",
-            ["À lire et partager", "Diagnostic complet de Épicerie Solidaire du Panier"],
+            [
+                "Conclusions à lire et confirmer",
+                "Diagnostic complet de Épicerie Solidaire du Panier",
+            ],
         ),
     ],
 )

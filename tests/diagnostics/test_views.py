@@ -17,7 +17,13 @@ from ccr_portal.users.models import Role
 from diagnostics.models import Diagnostic, DiagnosticTransition, ProviderCapacity
 from tests.conftest import page_text
 from tests.diagnostics.factories import CapacityFactory, DiagnosticFactory
-from tests.factories import DossierFactory, MembershipFactory, ProviderFactory, UserFactory
+from tests.factories import (
+    DossierFactory,
+    MembershipFactory,
+    ProviderFactory,
+    StructureFactory,
+    UserFactory,
+)
 from tests.test_pages import parse, title_of
 
 pytestmark = pytest.mark.django_db
@@ -246,7 +252,9 @@ def test_the_queue_runs_a_bounded_number_of_queries(
     for index in range(rows - 1):
         trait = ["requested", "accepted", "in_progress", "delivered", "validated"][index % 5]
         extra = {"provider": ramsess} if trait in ("in_progress", "delivered", "validated") else {}
-        diagnostic = DiagnosticFactory(structure=structures[index % 3], **{trait: True}, **extra)
+        # One pending request of a kind per structure (the database says so).
+        structure = StructureFactory() if trait == "requested" else structures[index % 3]
+        diagnostic = DiagnosticFactory(structure=structure, **{trait: True}, **extra)
         DiagnosticTransition.objects.create(
             diagnostic=diagnostic,
             action="decline_assignment",
@@ -325,7 +333,8 @@ def test_a_transition_that_is_not_possible_now_says_why(client, coordinator):
 def test_unknown_actions_are_not_found(client, coordinator):
     diagnostic = DiagnosticFactory()
     client.force_login(coordinator)
-    for action in ("deliver", "assign", "hack"):
+    # Assigning and covering have their own forms; delivering is confirmed on this page.
+    for action in ("cover", "assign", "hack"):
         url = reverse("diagnostics:transition", args=[diagnostic.pk, action])
         assert client.post(url).status_code == 404
     diagnostic.refresh_from_db()
@@ -524,7 +533,10 @@ def test_the_provider_fills_the_grid_over_two_visits_then_delivers(client, ramse
         recommendation="ready",
         deliver="1",
     )
-    delivered = client.post(url, complete)
+    # A complete grid is saved, then its delivery confirmed on its own page.
+    confirm = client.post(url, complete)
+    assert confirm.url == reverse("diagnostics:transition", args=[diagnostic.pk, "deliver"])
+    delivered = client.post(confirm.url, {"confirmed": "yes"})
     assert delivered.url == diagnostic.get_absolute_url()
     diagnostic.refresh_from_db()
     assert diagnostic.status == "delivered"
@@ -633,7 +645,7 @@ def test_the_sign_off_page_never_shows_the_provider_s_draft(client, membership, 
         assert response.redirect_chain == [(diagnostic.get_absolute_url(), 302)]
         text = page_text(response)
         assert (
-            "Les conclusions se partagent une fois le diagnostic remis "
+            "Les conclusions se confirment une fois le diagnostic remis "
             "(état actuel : « En cours »)." in text
         )
         assert "Brouillon confidentiel." not in text
@@ -651,7 +663,7 @@ def test_signed_off_conclusions_are_not_signed_off_again(client, membership):
 
     again = client.post(url, {"confirm": "on", "comment": "Finalement non."}, follow=True)
 
-    assert "Les conclusions de ce diagnostic sont déjà partagées." in page_text(again)
+    assert "Les conclusions de ce diagnostic sont déjà confirmées." in page_text(again)
     diagnostic.refresh_from_db()
     assert diagnostic.structure_comment == "D'accord."
     assert diagnostic.transitions.filter(action="sign_off").count() == 1
@@ -665,7 +677,7 @@ def test_my_diagnostics_page_runs_a_bounded_number_of_queries(
     structures = [MembershipFactory(user=user).structure for _ in range(2)]
     for index in range(rows):
         diagnostic = DiagnosticFactory(
-            structure=structures[index % 2], **{["requested", "delivered"][index % 2]: True}
+            structure=structures[index % 2], **{["accepted", "delivered"][index % 2]: True}
         )
         if index % 4 == 1:
             diagnostic.consents.create(granted_by=user)

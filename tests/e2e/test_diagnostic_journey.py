@@ -119,7 +119,7 @@ def test_a_light_diagnostic_from_request_to_shared_report(page):
     page.get_by_label("Au nom de la structure, je confirme avoir lu ces conclusions").check()
     field(page, "Commentaires de la structure").fill("Nous nuançons le risque lié au site.")
     page.get_by_role("button", name="Confirmer les conclusions").click()
-    assert "les conclusions du diagnostic sont partagées" in flash(page)
+    assert "les conclusions du diagnostic sont confirmées" in flash(page)
     page.get_by_role("button", name="Partager avec le comité de sélection").click()
     assert "Le comité de sélection peut désormais lire ce diagnostic." in flash(page)
 
@@ -136,7 +136,7 @@ def test_a_light_diagnostic_from_request_to_shared_report(page):
     assert "Diagnostic léger" in text
     assert "Une clientèle fidèle du quartier." in text
     assert "Nous nuançons le risque lié au site." in text
-    assert "Conclusions partagées par Amina Benali" in text
+    assert "Conclusions confirmées par Amina Benali" in text
 
     # Now the committee reads it.
     log_out(page)

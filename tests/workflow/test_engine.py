@@ -470,6 +470,6 @@ def test_events_are_history_lines_of_the_same_shape(world):
         "Merci.",
     )
     [line] = DIAGNOSTIC_WORKFLOW.history_of(diagnostic)
-    assert (line.label, line.changes_status) == ("Conclusions partagées par la structure", False)
+    assert (line.label, line.changes_status) == ("Conclusions confirmées par la structure", False)
     with pytest.raises(ValueError, match="Undeclared event"):
         DIAGNOSTIC_WORKFLOW.record_event(diagnostic, actor=world["editor"], event="nope")
