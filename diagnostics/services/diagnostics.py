@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applicants.models import Dossier, Structure
+from ccr_portal.antivirus.services import scanned_file_schedule
 from ccr_portal.axes import Axis
 from ccr_portal.formatting import format_date
 from ccr_portal.notifications.services import notify_many
@@ -261,6 +262,7 @@ def diagnostic_mark_covered(
     diagnostic.covered_document.save(f"diagnostic{file_kind.extensions[0]}", upload, save=False)
     diagnostic.full_clean()
     diagnostic.save()
+    scanned_file_schedule(scanned=diagnostic)
     _announce(diagnostic, record, transition, audience={"structure"})
     return diagnostic
 
