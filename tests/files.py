@@ -309,3 +309,17 @@ def ods_with_picture() -> bytes:
         archive.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
         archive.writestr("Thumbnails/thumbnail.png", png())
     return buffer.getvalue()
+
+
+def pdf_carrying_eicar() -> bytes:
+    """A real, valid PDF with the EICAR test string in a comment: the antivirus's test file.
+
+    A bare EICAR file is refused before any scan (it is no PDF); this one passes every
+    check by content, so that only clamd can stop it.
+    """
+    header, rest = hand_made_pdf().split(b"\n", 1)
+    return header + b"\n%" + EICAR + b"\n" + rest
+
+
+def docx_carrying_eicar() -> bytes:
+    return docx_with({"word/media/image1.png": png() + EICAR})
