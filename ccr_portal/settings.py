@@ -238,6 +238,8 @@ WHITENOISE_USE_FINDERS = not STATICFILES_MANIFEST
 # finders serve the files meanwhile.
 warnings.filterwarnings("ignore", message="No directory at: ")
 UPLOAD_MAX_SIZE_MB = env.int("UPLOAD_MAX_SIZE_MB", default=10)
+# Where ``manage.py backup`` writes its archives by default.
+BACKUP_ROOT = env.path("BACKUP_ROOT", default=VAR_DIR / "backups")
 # Infected uploads are moved here, outside MEDIA_ROOT: never served, never backed up.
 QUARANTINE_ROOT = env.path("QUARANTINE_ROOT", default=VAR_DIR / "quarantine")
 
