@@ -39,13 +39,15 @@ def client(url: str | None = None):
         return ClamdUnixSocket(path=parsed.path, timeout=timeout)
     if parsed.scheme == "tcp":
         return ClamdNetworkSocket(host=parsed.hostname, port=parsed.port or 3310, timeout=timeout)
-    raise ValueError(f"CLAMD_URL doit commencer par unix:// ou tcp:// (reçu : {url!r}).")
+    # Retried, then recorded as the file's error for the coordinators to read.
+    raise ScannerUnavailable(f"CLAMD_URL doit commencer par unix:// ou tcp:// (reçu : {url!r}).")
 
 
 def scan_stream(stream, *, url: str | None = None) -> Verdict:
     """Send the bytes to clamd; only a daemon that cannot be reached raises."""
+    scanner = client(url)
     try:
-        result = client(url).instream(stream)
+        result = scanner.instream(stream)
     except BufferTooLongError:
         return Verdict("error", "fichier plus grand que la limite de clamd (StreamMaxLength)")
     except CommunicationError as error:
@@ -63,5 +65,5 @@ def scan_stream(stream, *, url: str | None = None) -> Verdict:
 def ping(url: str | None = None) -> bool:
     try:
         return client(url).ping() == "PONG"
-    except (CommunicationError, ResponseError, OSError):
+    except (ScannerUnavailable, CommunicationError, ResponseError, OSError):
         return False

@@ -21,7 +21,7 @@ from accompaniment.services.sessions import session_document_add, session_log
 from applicants.models import Attachment, Message
 from applicants.services.campaigns import campaign_document_add
 from ccr_portal.antivirus.models import ScanStatus
-from ccr_portal.antivirus.services import scanned_files_requeue_stale
+from ccr_portal.antivirus.services import scanned_files_requeue_stale, scanned_models
 from ccr_portal.axes import Axis
 from ccr_portal.notifications.models import Notification
 from diagnostics.services.diagnostics import diagnostic_mark_covered
@@ -451,3 +451,41 @@ def test_the_dossier_zip_leaves_out_what_the_antivirus_holds_back(draft):
     )
     Attachment.objects.filter(pk=held.pk).update(scan_status=ScanStatus.INFECTED)
     assert [attachment for _name, attachment in zip_entry_names(dossier)] == [kept]
+
+
+# --- Written once, for later apps too ------------------------------------------------
+
+
+def test_every_model_storing_a_file_is_scanned_unless_the_portal_made_the_file():
+    """A new model with a FileField fails here until it inherits ScannedFile."""
+    from django.apps import apps
+    from django.db import models
+
+    made_by_the_portal = {"documents.GeneratedDocument"}
+    storing = {
+        model._meta.label
+        for model in apps.get_models()
+        if any(isinstance(field, models.FileField) for field in model._meta.fields)
+    }
+    assert storing - made_by_the_portal == {model._meta.label for model in scanned_models()}
+    assert {model._meta.label for model in scanned_models()} == {
+        "applicants.Attachment",
+        "applicants.CampaignDocument",
+        "applicants.MessageAttachment",
+        "diagnostics.Diagnostic",
+        "accompaniment.SessionDocument",
+    }
+
+
+def test_a_malformed_clamd_url_is_an_error_the_coordinators_read(
+    client, settings, draft, django_capture_on_commit_callbacks
+):
+    settings.CLAMD_URL = "clamd.local:3310"
+    dossier, editor, _instructor, statuts, _budget = draft
+    client.force_login(editor)
+    upload_attachment(
+        client, dossier, statuts, "statuts.pdf", files.pdf(), django_capture_on_commit_callbacks
+    )
+    attachment = Attachment.objects.get()
+    assert attachment.scan_status == ScanStatus.ERROR
+    assert "CLAMD_URL doit commencer par unix:// ou tcp://" in attachment.scan_signature
