@@ -59,7 +59,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
 ):
     _dossiers(campaign, count)
     client.force_login(coordinator)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(reverse("applicants:dossier-list"))
     assert response.status_code == 200
     assert len(re.findall(r'href="/dossiers/\d+/"', page_text(response))) == min(count, 25)
