@@ -147,14 +147,15 @@ def test_a_clean_file_is_scanned_and_then_served(
 ):
     dossier, editor, _instructor, statuts, _budget = draft
     client.force_login(editor)
+    content = files.docx()
     upload_attachment(
-        client, dossier, statuts, "statuts.docx", files.docx(), django_capture_on_commit_callbacks
+        client, dossier, statuts, "statuts.docx", content, django_capture_on_commit_callbacks
     )
     attachment = Attachment.objects.get()
     assert attachment.scan_status == ScanStatus.CLEAN
     response = client.get(reverse("applicants:attachment-download", args=[attachment.pk]))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == files.docx()
+    assert b"".join(response.streaming_content) == content
 
 
 def test_eicar_inside_an_office_file_is_found_by_clamd(
