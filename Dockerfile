@@ -11,6 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.lock ./
@@ -18,7 +19,7 @@ RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 COPY --from=assets /build/node_modules/bootstrap/dist ./node_modules/bootstrap/dist
 RUN useradd --create-home --uid 1000 ccr \
- && mkdir -p /app/var/media /app/staticfiles \
+ && mkdir -p /app/var/media /app/var/quarantine /app/var/backups /app/staticfiles \
  && chown -R ccr:ccr /app/var /app/staticfiles
 USER ccr
 EXPOSE 8000

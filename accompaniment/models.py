@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applicants.models import Campaign, Dossier, Structure
+from ccr_portal.antivirus.models import ScannedFile
 from ccr_portal.axes import Axis
 from ccr_portal.history import TransitionRecord
 from ccr_portal.uploads import private_name
@@ -639,7 +640,7 @@ def session_document_path(instance, filename):
     return private_name(f"sessions/{instance.session_id}", filename)
 
 
-class SessionDocument(models.Model):
+class SessionDocument(ScannedFile):
     """A document of a session (support, deliverable), served by a permission-checked view."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="documents")
@@ -659,6 +660,9 @@ class SessionDocument(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    def scan_place(self) -> tuple[str, str]:
+        return f"la séance « {self.session} »", self.session.get_absolute_url()
 
 
 # --- Events ---------------------------------------------------------------------

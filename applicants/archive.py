@@ -7,6 +7,7 @@ from pathlib import PurePath
 
 from django.utils.text import slugify
 
+from ccr_portal.antivirus.models import DOWNLOADABLE_STATUSES
 from ccr_portal.documents.models import GeneratedDocument
 
 from .models import Dossier
@@ -18,8 +19,11 @@ def zip_entry_names(dossier: Dossier) -> list[tuple[str, object]]:
     """(name in the ZIP, attachment) for every document, named by its type."""
     counts = Counter()
     entries = []
-    attachments = dossier.attachments.select_related("document_type").order_by(
-        "document_type__name", "uploaded_at", "pk"
+    # Only what the antivirus lets through: pending or quarantined files stay out.
+    attachments = (
+        dossier.attachments.filter(scan_status__in=DOWNLOADABLE_STATUSES)
+        .select_related("document_type")
+        .order_by("document_type__name", "uploaded_at", "pk")
     )
     totals = Counter(attachment.document_type_id for attachment in attachments)
     for attachment in attachments:

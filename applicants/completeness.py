@@ -122,7 +122,12 @@ def dossier_completeness(dossier: Dossier) -> Completeness:
     sections.append(section)
 
     section = Section("documents", "Les pièces justificatives")
-    provided = {attachment.document_type_id for attachment in dossier.attachments.all()}
+    # A quarantined file is no document: the type is still missing.
+    provided = {
+        attachment.document_type_id
+        for attachment in dossier.attachments.all()
+        if not attachment.is_infected
+    }
     for document_type in dossier.campaign.required_document_types.all():
         if document_type.pk not in provided:
             section.missing.append(f"ajoutez la pièce « {document_type.name} »")

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from ccr_portal.antivirus.services import scanned_file_schedule
 from ccr_portal.axes import Axis
 from ccr_portal.users.models import User
 
@@ -391,3 +392,4 @@ def _demo_attachment(dossier, document_type, author) -> None:
         uploaded_by=author,
     )
     attachment.file.save("demo.pdf", ContentFile(pdf))
+    scanned_file_schedule(scanned=attachment)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from ccr_portal.antivirus.models import ScannedFile
 from ccr_portal.axes import Axis
 from ccr_portal.history import TransitionRecord
 from ccr_portal.uploads import private_name
@@ -309,7 +310,7 @@ def campaign_document_path(instance, filename):
     return private_name("campaigns", filename)
 
 
-class CampaignDocument(models.Model):
+class CampaignDocument(ScannedFile):
     """A working-group document of the porte-documents (public PDF)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="documents")
@@ -329,6 +330,12 @@ class CampaignDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+    def scan_place(self) -> tuple[str, str]:
+        return (
+            f"le porte-documents de l'appel « {self.campaign.title} »",
+            reverse("applicants:campaign-update", kwargs={"pk": self.campaign_id}),
+        )
 
 
 class DossierStatus(models.TextChoices):
@@ -574,7 +581,7 @@ def attachment_path(instance, filename):
     return private_name(f"dossiers/{instance.dossier_id}", filename)
 
 
-class Attachment(models.Model):
+class Attachment(ScannedFile):
     """A supporting document (pièce justificative) of a dossier."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
@@ -597,6 +604,17 @@ class Attachment(models.Model):
 
     def __str__(self):
         return f"{self.document_type} : {self.original_name}"
+
+    def scan_place(self) -> tuple[str, str]:
+        return (
+            f"le dossier de {self.dossier.structure}",
+            f"{self.dossier.get_absolute_url()}#rubrique-documents",
+        )
+
+    def scan_coordinators(self) -> list:
+        from .selectors import dossier_coordinators
+
+        return dossier_coordinators(self.dossier)
 
 
 class DossierTransition(TransitionRecord):
@@ -649,7 +667,7 @@ def message_attachment_path(instance, filename):
     return private_name(f"messages/{instance.message.dossier_id}", filename)
 
 
-class MessageAttachment(models.Model):
+class MessageAttachment(ScannedFile):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField("fichier", upload_to=message_attachment_path, max_length=200)
     original_name = models.CharField("nom du fichier", max_length=200)
@@ -663,6 +681,21 @@ class MessageAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    def scan_place(self) -> tuple[str, str]:
+        dossier = self.message.dossier
+        return (
+            f"les échanges du dossier de {dossier.structure}",
+            reverse("applicants:dossier-messages", kwargs={"pk": dossier.pk}),
+        )
+
+    def scan_uploader(self):
+        return self.message.author
+
+    def scan_coordinators(self) -> list:
+        from .selectors import dossier_coordinators
+
+        return dossier_coordinators(self.message.dossier)
 
 
 class ThreadRead(models.Model):

@@ -69,6 +69,7 @@ from applicants.models import (
     SitePreference,
     Structure,
 )
+from ccr_portal.antivirus.models import ScanStatus
 from ccr_portal.axes import Axis
 from ccr_portal.users.demo import PROVIDERS
 from ccr_portal.users.models import Provider, Role, RoleAssignment, User
@@ -428,6 +429,7 @@ def generate(*, structures: int) -> BenchData:
             size=len(pdf),
             uploaded_by=members[n],
             uploaded_at=ago(55),
+            scan_status=ScanStatus.NOT_SCANNED,
         )
         for n, dossier in enumerate(dossiers)
         # A draft has one document; a dossier sent back misses its budget.

@@ -28,7 +28,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the portal's site class: model permissions inside (admin_site.py).
+    "ccr_portal.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "ccr_portal.users",
     "ccr_portal.documents",
     "ccr_portal.notifications",
+    "ccr_portal.antivirus",
     "applicants",
     "diagnostics",
     "accompaniment",
@@ -126,6 +128,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
 # The beat schedule, declared here and nowhere else: one entry per rule.
 CELERY_BEAT_SCHEDULE = {
+    "antivirus-requeue-stale": {
+        "task": "ccr_portal.antivirus.tasks.requeue_stale_scans",
+        "schedule": crontab(minute="*/10"),
+    },
     "documents-requeue-stale": {
         "task": "ccr_portal.documents.tasks.requeue_stale_documents",
         "schedule": crontab(minute="*/10"),
@@ -232,6 +238,16 @@ WHITENOISE_USE_FINDERS = not STATICFILES_MANIFEST
 # finders serve the files meanwhile.
 warnings.filterwarnings("ignore", message="No directory at: ")
 UPLOAD_MAX_SIZE_MB = env.int("UPLOAD_MAX_SIZE_MB", default=10)
+# Where ``manage.py backup`` writes its archives by default.
+BACKUP_ROOT = env.path("BACKUP_ROOT", default=VAR_DIR / "backups")
+# Infected uploads are moved here, outside MEDIA_ROOT: never served, never backed up.
+QUARANTINE_ROOT = env.path("QUARANTINE_ROOT", default=VAR_DIR / "quarantine")
+
+# --- Antivirus -------------------------------------------------------------
+# clamd, e.g. unix:///run/clamav/clamd.ctl or tcp://clamav:3310. Empty (the
+# embedded default): uploads are marked "not_scanned", served, and flagged.
+CLAMD_URL = env("CLAMD_URL", default="")
+CLAMD_TIMEOUT = env.int("CLAMD_TIMEOUT", default=60)
 
 # --- Accompaniment arithmetic ----------------------------------------------
 # Consultant days a diagnostic takes, by kind: converts capacity into diagnostics.

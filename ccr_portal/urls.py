@@ -3,9 +3,6 @@ from django.urls import include, path
 
 from ccr_portal import views
 
-admin.site.site_header = "Portail CCR : administration technique"
-admin.site.site_title = "Portail CCR"
-
 urlpatterns = [
     path("", views.root, name="root"),
     path("tableau-de-bord/<str:role>/", views.dashboard, name="dashboard"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from applicants.demo import demo_dossier
 from applicants.models import Campaign, DossierStatus, Membership
 from applicants.models import Structure as S
+from ccr_portal.antivirus.services import scanned_file_schedule
 from ccr_portal.formatting import format_date
 from ccr_portal.users.models import Provider, User
 
@@ -315,6 +316,7 @@ def _attach_covered_document(diagnostic: Diagnostic) -> None:
     diagnostic.covered_document_name = "diagnostic-ramsess-atelier-velo-solidaire.pdf"
     diagnostic.covered_document.save("diagnostic.pdf", ContentFile(pdf), save=False)
     diagnostic.save(update_fields=["covered_document", "covered_document_name"])
+    scanned_file_schedule(scanned=diagnostic)
 
 
 # The steps each state went through, to fill the history (recorded once).

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applicants.models import Dossier, Membership, Structure
+from ccr_portal.antivirus.models import ScannedFile
 from ccr_portal.axes import Axis
 from ccr_portal.history import TransitionRecord
 from ccr_portal.uploads import private_name
@@ -150,7 +151,11 @@ def covered_document_path(instance, filename):
     return private_name(f"diagnostics/covered/{instance.pk}", filename)
 
 
-class Diagnostic(models.Model):
+class Diagnostic(ScannedFile):
+    # The antivirus scans the covered document (an existing diagnostic, uploaded).
+    scanned_file_field = "covered_document"
+    scanned_name_field = "covered_document_name"
+
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="diagnostics")
     # Possible before any dossier (a light diagnostic helps a structure decide).
     dossier = models.ForeignKey(
@@ -270,6 +275,13 @@ class Diagnostic(models.Model):
 
     def get_absolute_url(self):
         return reverse("diagnostics:diagnostic-detail", kwargs={"pk": self.pk})
+
+    def scan_place(self) -> tuple[str, str]:
+        return f"le diagnostic de {self.structure}", self.get_absolute_url()
+
+    def scan_uploader(self):
+        cover = self.transitions.filter(action="cover").select_related("actor").last()
+        return cover.actor if cover else None
 
     @property
     def themes(self) -> list[Theme]:

@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.models import Dossier, Membership, Site, Structure
+from ccr_portal.downloads import scanned_file_response
 from ccr_portal.formatting import format_date, format_number
 from ccr_portal.users.models import Provider
 from ccr_portal.views import ServiceFormView, TransitionView
@@ -620,13 +621,7 @@ def covered_document_view(request, pk: int):
         raise PermissionDenied("Vous n'avez pas accès à ce document.")
     if not diagnostic.covered_document:
         raise Http404("Aucun document n'est joint à ce diagnostic.")
-    response = FileResponse(
-        diagnostic.covered_document.open("rb"),
-        as_attachment=True,
-        filename=diagnostic.covered_document_name or "diagnostic-existant",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return scanned_file_response(request, diagnostic, back_url=diagnostic.get_absolute_url())
 
 
 # --- Requests ----------------------------------------------------------------

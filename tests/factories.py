@@ -21,6 +21,7 @@ from applicants.models import (
     SitePreference,
     Structure,
 )
+from ccr_portal.antivirus.services import scanned_file_schedule
 from ccr_portal.users.models import Funder, Provider, Role, RoleAssignment, User
 
 PASSWORD = "mot-de-passe-solide-2026"
@@ -221,3 +222,4 @@ def fill_dossier(dossier) -> None:
         attachment.size = len(data)
         attachment.file.save("piece.pdf", ContentFile(data), save=False)
         attachment.save()
+        scanned_file_schedule(scanned=attachment)

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from ccr_portal.antivirus.services import scanned_file_schedule
 from ccr_portal.axes import Axis
 from ccr_portal.uploads import clean_original_name, validate_upload
 from ccr_portal.users.models import Provider, User
@@ -200,4 +201,5 @@ def session_document_add(*, session: Session, actor: User, upload: UploadedFile)
     document.file.save(f"document{kind.extensions[0]}", upload, save=False)
     document.full_clean()
     document.save()
+    scanned_file_schedule(scanned=document)
     return document

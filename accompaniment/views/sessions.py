@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
 from ccr_portal.axes import Axis
+from ccr_portal.downloads import scanned_file_response
 from ccr_portal.permissions import provider_ids
 from ccr_portal.users.models import Provider, Role
 from ccr_portal.views import ServiceFormView
@@ -196,10 +197,6 @@ class SessionDocumentDownloadView(PermissionRequiredMixin, DetailView):
         return self.document.session
 
     def get(self, request, *args, **kwargs):
-        response = FileResponse(
-            self.document.file.open("rb"),
-            as_attachment=True,
-            filename=self.document.original_name,
+        return scanned_file_response(
+            request, self.document, back_url=self.document.session.get_absolute_url()
         )
-        response["Cache-Control"] = "private, no-store"
-        return response

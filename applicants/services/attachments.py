@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from applicants.models import Attachment, DocumentType, Dossier
+from ccr_portal.antivirus.services import scanned_file_schedule
 from ccr_portal.uploads import clean_original_name, validate_upload
 from ccr_portal.users.models import User
 from ccr_portal.workflow import TransitionRefused
@@ -44,6 +45,7 @@ def attachment_add(
     attachment.file.save(f"piece{kind.extensions[0]}", upload, save=False)
     attachment.full_clean()
     attachment.save()
+    scanned_file_schedule(scanned=attachment)
     dossier.save(update_fields=["updated_at"])
     return attachment
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from applicants.models import Campaign, CampaignDocument, CharterCommitment, DocumentType
+from ccr_portal.antivirus.services import scanned_file_schedule
 from ccr_portal.uploads import clean_original_name, validate_upload
 from ccr_portal.users.models import User
 
@@ -114,6 +115,7 @@ def campaign_document_add(
     document.file.save("document.pdf", upload, save=False)
     document.full_clean()
     document.save()
+    scanned_file_schedule(scanned=document)
     return document
 
 

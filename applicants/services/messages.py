@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from applicants.models import Dossier, Message, MessageAttachment, PrivateNote, ThreadRead
 from applicants.people import instructors, structure_members
+from ccr_portal.antivirus.services import scanned_file_schedule
 from ccr_portal.notifications.services import notify_many
 from ccr_portal.uploads import clean_original_name, validate_upload
 from ccr_portal.users.models import Role, User
@@ -42,6 +43,7 @@ def message_post(
         )
         attachment.file.save(f"piece-jointe{kind.extensions[0]}", upload, save=False)
         attachment.save()
+        scanned_file_schedule(scanned=attachment)
     thread_mark_read(dossier=dossier, user=author)
     recipients = structure_members(dossier) if from_coordination else instructors(dossier)
     notify_many(

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -18,6 +17,7 @@ from applicants.services.campaigns import (
     charter_set,
     document_type_create,
 )
+from ccr_portal.downloads import scanned_file_response
 from ccr_portal.views import posted
 
 
@@ -136,16 +136,24 @@ def campaign_public_view(request, pk: int):
     return render(
         request,
         "applicants/campaign_public.html",
-        {"campaign": campaign, "is_open": campaign.is_open()},
+        {
+            "campaign": campaign,
+            "is_open": campaign.is_open(),
+            # The public sees a document once the antivirus lets it through.
+            "published_documents": [d for d in campaign.documents.all() if d.is_downloadable],
+        },
     )
 
 
 def campaign_document_download_view(request, pk: int):
-    """The porte-documents is public: these PDFs are the working groups' minutes."""
-    document = get_object_or_404(CampaignDocument, pk=pk)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=False,
-        filename=document.original_name,
+    """The porte-documents is public: these PDFs are the working groups' minutes.
+
+    Public, yet never rendered in the portal's origin: an attachment like every file.
+    """
+    document = get_object_or_404(CampaignDocument.objects.select_related("campaign"), pk=pk)
+    return scanned_file_response(
+        request,
+        document,
         content_type="application/pdf",
+        back_url=document.campaign.get_absolute_url(),
     )

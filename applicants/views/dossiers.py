@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -44,6 +44,7 @@ from applicants.services.dossiers import (
 from applicants.services.messages import private_note_add
 from applicants.workflows import DOSSIER_WORKFLOW, NEXT_STEP
 from ccr_portal.documents.services import latest_document
+from ccr_portal.downloads import scanned_file_response
 from ccr_portal.panels import DOSSIER_DETAIL, rendered_panels
 from ccr_portal.views import TransitionView, posted
 from ccr_portal.workflow import TransitionRefused
@@ -300,13 +301,10 @@ class AttachmentDeleteView(PermissionRequiredMixin, TemplateView):
 @login_required
 def attachment_download_view(request, pk: int):
     attachment = get_object_or_404(Attachment, pk=pk)
-    dossier_for(request, attachment.dossier_id)
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+    dossier = dossier_for(request, attachment.dossier_id)
+    return scanned_file_response(
+        request, attachment, back_url=f"{dossier.get_absolute_url()}#rubrique-documents"
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class DossierTransitionView(TransitionView):

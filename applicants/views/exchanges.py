@@ -3,14 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from applicants.forms import MessageForm
 from applicants.models import MessageAttachment
 from applicants.selectors import thread_for
 from applicants.services.messages import message_post, thread_mark_read
 from applicants.views.dossiers import dossier_for
+from ccr_portal.downloads import scanned_file_response
 from ccr_portal.views import posted
 
 
@@ -53,9 +54,9 @@ def dossier_messages_view(request, pk: int):
 @login_required
 def message_attachment_download_view(request, pk: int):
     attachment = get_object_or_404(MessageAttachment.objects.select_related("message"), pk=pk)
-    dossier_for(request, attachment.message.dossier_id, "applicants.view_messages")
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+    dossier = dossier_for(request, attachment.message.dossier_id, "applicants.view_messages")
+    return scanned_file_response(
+        request,
+        attachment,
+        back_url=reverse("applicants:dossier-messages", kwargs={"pk": dossier.pk}),
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 
 from applicants.archive import build_dossier_zip, zip_filename
@@ -17,6 +16,7 @@ from applicants.selectors import dossier_status_counts
 from applicants.views.dossiers import dossier_for
 from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.documents.services import document_request
+from ccr_portal.downloads import file_response
 
 PAGE_SIZE = 25
 
@@ -63,16 +63,11 @@ def dossier_export_view(request, file_format: str):
         raise PermissionDenied("Réservé à la coordination.")
     dossiers = list(_filtered(request).qs)
     if file_format == "csv":
-        response = HttpResponse(dossiers_csv(dossiers), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
+        content, content_type = dossiers_csv(dossiers), "text/csv; charset=utf-8"
     else:
-        response = HttpResponse(
-            dossiers_xlsx(dossiers),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{export_filename("xlsx")}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+        content = dossiers_xlsx(dossiers)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return file_response(content, filename=export_filename(file_format), content_type=content_type)
 
 
 @login_required
@@ -87,11 +82,8 @@ def dossier_zip_view(request, pk: int):
             "quelques instants (bouton « Télécharger le dossier complet »).",
         )
         return redirect(f"{dossier.get_absolute_url()}#synthese")
-    response = FileResponse(
+    return file_response(
         build_dossier_zip(dossier, summary),
-        as_attachment=True,
         filename=zip_filename(dossier),
         content_type="application/zip",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -2,10 +2,12 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from ccr_portal.downloads import file_response
 
 from .models import GeneratedDocument
 from .registry import get_kind
@@ -70,11 +72,6 @@ def document_download_view(request, pk: int):
     if not document.is_ready or not document.file:
         raise Http404("Ce document n'est pas encore prêt.")
     filename = get_kind(document.kind).get_filename(document.subject)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
+    return file_response(
+        document.file.open("rb"), filename=filename, content_type="application/pdf"
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

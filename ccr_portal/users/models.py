@@ -1,10 +1,15 @@
 from functools import cached_property
 
+import rules
 from django.conf import settings
+from django.contrib.auth import get_backends
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from rules.permissions import ObjectPermissionBackend
+
+from ccr_portal.permission_scope import in_admin
 
 
 class Role(models.TextChoices):
@@ -77,6 +82,30 @@ class User(AbstractUser):
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        """The portal's permissions are its rules alone, superuser or not.
+
+        Django would grant a superuser everything, and a model permission given
+        in the admin (``applicants.change_dossier``) shares its name with the
+        portal's rule: a superuser without a role would agree a plan as the
+        structure. So a name declared with ``rules.add_perm`` is answered by the
+        rules only; inside the admin (``PortalAdminSite``), names are Django's
+        model permissions, the superuser's included.
+        """
+        if rules.perm_exists(perm) and not in_admin():
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return self.has_model_perm(perm, obj)
+
+    def has_model_perm(self, perm: str, obj=None) -> bool:
+        """Django's own answer: the superuser, then groups and user permissions."""
+        if self.is_active and self.is_superuser:
+            return True
+        return any(
+            backend.has_perm(self, perm, obj)
+            for backend in get_backends()
+            if not isinstance(backend, ObjectPermissionBackend)
+        )
 
     @property
     def ordered_roles(self) -> list[Role]:

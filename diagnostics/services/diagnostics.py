@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from applicants import people
 from applicants.models import Dossier, Structure
+from ccr_portal.antivirus.services import scanned_file_schedule
 from ccr_portal.axes import Axis
 from ccr_portal.notifications.services import notify_many
 from ccr_portal.users.models import Provider, User
@@ -166,6 +167,7 @@ def diagnostic_mark_covered(
         covered_on=covered_on,
         upload=upload,
     )
+    scanned_file_schedule(scanned=record.diagnostic)
     return record.diagnostic
 
 

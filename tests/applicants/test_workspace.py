@@ -59,7 +59,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
 ):
     _dossiers(campaign, count)
     client.force_login(coordinator)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(reverse("applicants:dossier-list"))
     assert response.status_code == 200
     assert len(re.findall(r'href="/dossiers/\d+/"', page_text(response))) == min(count, 25)
@@ -188,6 +188,7 @@ def test_the_zip_holds_the_summary_and_every_document_named_by_type(
         original_name="statuts-2.pdf",
         file_kind="pdf",
         size=10,
+        scan_status="not_scanned",
     )
     from django.core.files.base import ContentFile
 
@@ -225,6 +226,7 @@ def test_the_dossier_page_runs_a_fixed_number_of_queries(
             original_name=f"s{n}.pdf",
             file_kind="pdf",
             size=3,
+            scan_status="not_scanned",
         )
         attachment.file.save("s.pdf", ContentFile(b"%PDF"), save=False)
         attachment.save()

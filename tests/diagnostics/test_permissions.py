@@ -33,6 +33,7 @@ def ready_report(diagnostic, requested_by, capture) -> GeneratedDocument:
 
 def with_file(diagnostic: Diagnostic) -> Diagnostic:
     diagnostic.covered_document_name = "diagnostic-ramsess.pdf"
+    diagnostic.scan_status = "not_scanned"
     diagnostic.covered_document.save("x.pdf", ContentFile(PDF_BYTES), save=True)
     return diagnostic
 

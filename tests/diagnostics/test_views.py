@@ -15,6 +15,7 @@ from applicants.models import DossierStatus, Membership
 from ccr_portal.panels import DOSSIER_DETAIL, rendered_panels
 from ccr_portal.users.models import Role
 from diagnostics.models import Diagnostic, DiagnosticTransition, ProviderCapacity
+from tests import files
 from tests.conftest import page_text
 from tests.diagnostics.factories import CapacityFactory, DiagnosticFactory
 from tests.factories import (
@@ -28,7 +29,7 @@ from tests.test_pages import parse, title_of
 
 pytestmark = pytest.mark.django_db
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+PDF_BYTES = files.hand_made_pdf()
 
 
 @pytest.fixture

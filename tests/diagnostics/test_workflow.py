@@ -35,12 +35,13 @@ from diagnostics.services.sharing import (
     diagnostic_sign_off,
 )
 from diagnostics.workflows import DIAGNOSTIC_WORKFLOW
+from tests import files
 from tests.diagnostics.factories import DiagnosticFactory
 from tests.factories import DossierFactory, MembershipFactory, ProviderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+PDF_BYTES = files.hand_made_pdf()
 
 
 def steps(diagnostic) -> list[tuple[str, str, str]]:

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AntivirusConfig(AppConfig):
+    name = "ccr_portal.antivirus"
+    label = "antivirus"
+    verbose_name = "Antivirus"
