@@ -20,7 +20,13 @@ def mfa_required_for(user) -> bool:
 
 
 def is_staff_person(user) -> bool:
-    return bool(user.is_staff or user.is_superuser or set(user.roles) & set(STAFF_ROLES))
+    # A query of its own: asked at login, it must not cache ``user.roles``
+    # on an instance the caller keeps using.
+    return bool(
+        user.is_staff
+        or user.is_superuser
+        or user.role_assignments.filter(role__in=STAFF_ROLES).exists()
+    )
 
 
 def needs_idle_timeout(request) -> bool:
