@@ -51,7 +51,7 @@ def page(browser, live_server, tmp_path, csp_violations):
     """A browser page; every journey fails if the page breaks the Content Security Policy."""
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", accept_downloads=True)
     context.set_default_timeout(15_000)
-    context.expose_function("__cspViolation", csp_violations.append)
+    context.expose_function("__cspViolation", lambda text: csp_violations.append(text))
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     page.on(
