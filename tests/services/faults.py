@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from ccr_portal.celery import app as celery_app
 
@@ -147,10 +148,14 @@ def broker(url: str, queue: str):
     saved = (conf.task_always_eager, conf.task_default_queue, conf.broker_url)
 
     def reset_pools():
-        with contextlib.suppress(Exception):
-            celery_app.pool.force_close_all()
+        # Connections to the previous broker are dropped; the next publish
+        # opens one to the new URL.
+        if celery_app._pool is not None:
+            with contextlib.suppress(Exception):
+                celery_app._pool.force_close_all()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
+        kombu_pools.reset()
 
     conf.task_always_eager, conf.task_default_queue, conf.broker_url = False, queue, url
     reset_pools()

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applicants.documents import DOSSIER_SUMMARY, STRUCTURE_SHEET
-from applicants.models import Dossier
+from applicants.models import DossierStatus
 from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.documents.services import document_request, documents_requeue_stale
 from ccr_portal.notifications.models import Notification, OutgoingEmail
@@ -127,7 +127,7 @@ def test_redis_down_during_a_submission_then_everything_goes_out_once(
         assert summary.status_code == 302
         assert elapsed < 15
         dossier.refresh_from_db()
-        assert dossier.status == Dossier.Status.SUBMITTED
+        assert dossier.status == DossierStatus.SUBMITTED
         emails = list(OutgoingEmail.objects.all())
         assert emails, "la soumission doit prévenir quelqu'un"
         assert {email.to for email in emails} >= {coordinator.email}
