@@ -184,7 +184,7 @@ def test_a_worker_killed_while_rendering_runs_the_task_again_and_makes_one_docum
     membership = MembershipFactory(structure__name="Coopérative Belle de Mai")
     # A long presentation: several seconds of WeasyPrint, time to kill the worker.
     membership.structure.description = "\n".join(
-        f"Paragraphe {n} : épicerie, atelier, ressourcerie, coopérative. " * 12 for n in range(900)
+        f"Paragraphe {n} : épicerie, atelier, ressourcerie, coopérative. " * 12 for n in range(300)
     )
     membership.structure.save()
     log_path = tmp_path / "worker.log"
