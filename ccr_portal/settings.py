@@ -7,6 +7,7 @@ Setting ``DATABASE_URL``, ``REDIS_URL``, ``EMAIL_URL`` and friends switches to
 production services; every variable is listed in the README.
 """
 
+import datetime
 import warnings
 from pathlib import Path
 
@@ -38,6 +39,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "auditlog",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -49,6 +54,7 @@ INSTALLED_APPS = [
     "ccr_portal.documents",
     "ccr_portal.notifications",
     "ccr_portal.antivirus",
+    "ccr_portal.security",
     "applicants",
     "diagnostics",
     "accompaniment",
@@ -57,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,6 +75,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The security log: who did what from which address (ccr_portal.security).
+    "ccr_portal.security.middleware.AuditlogMiddleware",
+    "ccr_portal.security.middleware.SecurityLogMiddleware",
+    "ccr_portal.security.middleware.StaffSessionTimeoutMiddleware",
+    "ccr_portal.security.middleware.MFARequiredMiddleware",
+    # django-axes wants to be last: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ccr_portal.urls"
@@ -125,6 +140,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that cannot reach Redis gives up quickly: the outbox row it wrote
+# is published again by the drain (ccr_portal/outbox.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 10}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_TIMEZONE = "Europe/Paris"
 # The beat schedule, declared here and nowhere else: one entry per rule.
 CELERY_BEAT_SCHEDULE = {
@@ -132,9 +156,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ccr_portal.antivirus.tasks.requeue_stale_scans",
         "schedule": crontab(minute="*/10"),
     },
+    # The outbox drains: what the broker missed (Redis away, a task lost) goes again.
+    "notifications-drain-outbox": {
+        "task": "ccr_portal.notifications.tasks.drain_outgoing_emails",
+        "schedule": crontab(minute="*"),
+    },
     "documents-requeue-stale": {
         "task": "ccr_portal.documents.tasks.requeue_stale_documents",
-        "schedule": crontab(minute="*/10"),
+        "schedule": crontab(minute="*"),
     },
     "dossier-reminders": {
         "task": "applicants.tasks.send_dossier_reminders",
@@ -169,13 +198,18 @@ CELERY_BEAT_SCHEDULE = {
 # --- Accounts --------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login from a locked-out address (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
     "rules.permissions.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -192,8 +226,45 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Portail CCR] "
 ACCOUNT_ADAPTER = "ccr_portal.users.adapter.AccountAdapter"
+MFA_ADAPTER = "ccr_portal.users.adapter.MFAAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "ccr_portal.users.forms.SignupForm"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+# Known and new e-mails cost the same at sign-up (a password hash, one e-mail).
+ACCOUNT_FORMS = {"signup": "ccr_portal.users.signup.PortalSignupForm"}
+# How long a login or a re-authentication lets a person export, grant roles or
+# download a whole dossier before the password (or the code) is asked again.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT", default=300)
+
+# Reverse proxies in front of the portal that append to X-Forwarded-For: the
+# client's address is the one the last trusted proxy saw (0: REMOTE_ADDR).
+# allauth's rate limits, django-axes and the security log all read it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Multi-factor authentication (allauth.mfa: TOTP and recovery codes) -------
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Portail CCR"
+# Roles that cannot use the portal without an authenticator app ("admin": the
+# superusers and Django admin staff). Strict in production (SECURE_HTTPS), off
+# on the embedded default so that the demo logins work with the password alone.
+MFA_STRICT_ROLES = ["coordinator", "committee", "funder", "admin"]
+
+# --- Login throttling (django-axes, on top of allauth's rate limits) ---------
+AXES_VERBOSE = False
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "ccr_portal.security.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "ccr_portal.security.client_ip.login_username"
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+# Logins, failures and lockouts go to the security log (ccr_portal.security):
+# axes keeps only the failure counts it locks out by.
+AXES_DISABLE_ACCESS_LOG = True
+
+# --- Staff sessions ----------------------------------------------------------
+# A person holding a staff role (or the admin) is logged out after this much
+# inactivity; applicants keep Django's session age.
+STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=2 * 3600)
 
 # --- E-mail ----------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -275,6 +346,54 @@ if SECURE_HTTPS:
     SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+MFA_REQUIRED_ROLES = env.list(
+    "MFA_REQUIRED_ROLES", default=MFA_STRICT_ROLES if SECURE_HTTPS else []
+)
+# The Django admin's path: set a less guessable one in production. Its login is
+# the portal's (throttled, with MFA).
+ADMIN_URL = env("ADMIN_URL", default="admin/").strip("/") + "/"
+
+# No inline script or style anywhere (htmx is configured by a meta tag).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # The TOTP QR code is an SVG data: URI.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# --- Security log (ccr_portal.security; django-auditlog for model changes) ---
+AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # --- Logging ---------------------------------------------------------------
 LOGGING = {

@@ -1,7 +1,15 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from ccr_portal import views
+
+admin.site.site_header = "Portail CCR : administration technique"
+admin.site.site_title = "Portail CCR"
+# The admin has no login form of its own: it sends to the portal's, with its
+# throttling (allauth, django-axes) and its MFA.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.root, name="root"),
@@ -12,8 +20,9 @@ urlpatterns = [
     path("equipe/", include("ccr_portal.users.urls")),
     path("documents/", include("ccr_portal.documents.urls")),
     path("notifications/", include("ccr_portal.notifications.urls")),
+    path("securite/", include("ccr_portal.security.urls")),
     path("diagnostics/", include("diagnostics.urls")),
     path("accompagnement/", include("accompaniment.urls")),
     path("", include("applicants.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]

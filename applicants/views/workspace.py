@@ -1,5 +1,6 @@
 """The coordinators' workspace: the filtered dossier list, its exports, the dossier ZIP."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -58,6 +59,7 @@ def dossier_list_view(request):
 
 
 @login_required
+@reauthentication_required
 def dossier_export_view(request, file_format: str):
     if not request.user.has_perm("applicants.export_dossiers"):
         raise PermissionDenied("Réservé à la coordination.")
@@ -71,6 +73,7 @@ def dossier_export_view(request, file_format: str):
 
 
 @login_required
+@reauthentication_required
 def dossier_zip_view(request, pk: int):
     """The whole dossier: summary PDF plus every document, once the summary is ready."""
     dossier = dossier_for(request, pk, "applicants.view_dossier_history")

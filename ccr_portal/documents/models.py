@@ -40,6 +40,9 @@ class GeneratedDocument(models.Model):
     file = models.FileField("fichier", upload_to=document_upload_to, blank=True)
     checksum = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    # When a render task was last handed to the broker (None: not yet, or the
+    # broker was away): the outbox drain hands it again.
+    enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
     error = models.TextField("erreur", blank=True)
     created_at = models.DateTimeField("demandé le", default=timezone.now)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)

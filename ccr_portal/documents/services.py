@@ -9,6 +9,8 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ccr_portal.outbox import PUBLISH_GRACE, publish
+
 from .models import GeneratedDocument
 from .registry import get_kind
 
@@ -76,17 +78,15 @@ def document_mark_failed(*, document_id: int, error: str) -> None:
     ).update(status=GeneratedDocument.Status.FAILED, error=error[:2000], updated_at=timezone.now())
 
 
-def documents_requeue_stale() -> int:
-    """Enqueue again the documents whose task was lost (a worker restart, say)."""
+def documents_requeue_stale(*, now: datetime.datetime | None = None) -> int:
+    """Hand the broker again the pending documents it never got (Redis away) or lost."""
+    now = now or timezone.now()
     stale = GeneratedDocument.objects.filter(
-        status=GeneratedDocument.Status.PENDING, updated_at__lt=timezone.now() - STALE_AFTER
-    ).values_list("pk", flat=True)
-    count = 0
-    for document_id in stale:
-        GeneratedDocument.objects.filter(pk=document_id).update(updated_at=timezone.now())
-        _enqueue_render(document_id)
-        count += 1
-    return count
+        status=GeneratedDocument.Status.PENDING, updated_at__lt=now - PUBLISH_GRACE
+    ).filter(models.Q(enqueued_at__isnull=True) | models.Q(enqueued_at__lt=now - STALE_AFTER))
+    return sum(
+        _publish_render(document_id) for document_id in list(stale.values_list("pk", flat=True))
+    )
 
 
 def latest_document(*, kind: str, subject: models.Model) -> GeneratedDocument | None:
@@ -102,6 +102,14 @@ def latest_document(*, kind: str, subject: models.Model) -> GeneratedDocument | 
 
 
 def _enqueue_render(document_id: int) -> None:
+    transaction.on_commit(lambda: _publish_render(document_id))
+
+
+def _publish_render(document_id: int) -> bool:
     from .tasks import render_document
 
-    transaction.on_commit(lambda: render_document.delay(document_id))
+    GeneratedDocument.objects.filter(pk=document_id).update(enqueued_at=timezone.now())
+    if publish(render_document, document_id):
+        return True
+    GeneratedDocument.objects.filter(pk=document_id).update(enqueued_at=None)
+    return False

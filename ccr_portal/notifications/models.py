@@ -56,3 +56,53 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.rule} ({self.deadline})"
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail to send: the outbox row written with the change that causes it.
+
+    Sent by a task, retried with a growing delay while the SMTP server refuses,
+    never dropped: a pending e-mail stays pending, and the coordinators see it.
+    Its body is cleared once sent (it may carry a password-reset link).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        SENT = "sent", "Envoyé"
+
+    to = models.EmailField("destinataire")
+    subject = models.CharField("objet", max_length=300)
+    text = models.TextField("texte", blank=True)
+    html = models.TextField("HTML", blank=True)
+    notification = models.OneToOneField(
+        Notification,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outgoing_email",
+    )
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    last_error = models.TextField("dernière erreur", blank=True)
+    next_attempt_at = models.DateTimeField("prochaine tentative", default=timezone.now)
+    # When a task was last handed to the broker for it (None: not yet, or lost).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "e-mail sortant"
+        verbose_name_plural = "e-mails sortants"
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outgoing_email_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="sent_email_has_sent_at",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to} ({self.get_status_display()})"

@@ -1,4 +1,4 @@
-from .models import Notification
+from .models import Notification, OutgoingEmail
 
 
 def unread_count(user) -> int:
@@ -7,3 +7,9 @@ def unread_count(user) -> int:
 
 def notifications_for(user):
     return Notification.objects.filter(recipient=user)
+
+
+def pending_emails():
+    return OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).order_by(
+        "created_at", "pk"
+    )

@@ -1,4 +1,6 @@
 import datetime
+import logging
+import smtplib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -8,7 +10,18 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Notification, SentReminder
+from ccr_portal.outbox import PUBLISH_GRACE, publish
+
+from .models import Notification, OutgoingEmail, SentReminder
+
+logger = logging.getLogger(__name__)
+
+# Delay before the n-th new attempt after a refusal: 30 s, 1 min, 2 min… up to 1 h.
+RETRY_FIRST_DELAY = datetime.timedelta(seconds=30)
+RETRY_MAX_DELAY = datetime.timedelta(hours=1)
+# A task handed to the broker that has not run after this long is handed again.
+REQUEUE_AFTER = datetime.timedelta(minutes=5)
+SMTP_ERRORS = (smtplib.SMTPException, OSError)
 
 
 def notify(
@@ -38,9 +51,17 @@ def notify(
         email_template=template,
         email_context=context,
     )
-    from .tasks import send_notification_email
-
-    transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+    email_queue(
+        to=recipient.email,
+        notification=notification,
+        **rendered_email(
+            recipient_name=recipient.display_name,
+            subject=subject,
+            template=template,
+            context=context,
+            url=url,
+        ),
+    )
     return notification
 
 
@@ -49,12 +70,19 @@ def notify_many(*, recipients: Iterable, **kwargs) -> list[Notification]:
 
 
 def notification_send_email(*, notification_id: int) -> bool:
-    """Send the e-mail of a notification once; returns False if already sent."""
+    """Send the e-mail of a notification once; returns False if already sent (or not now)."""
+    email = OutgoingEmail.objects.filter(notification_id=notification_id).first()
+    return email is not None and outgoing_email_send(email_id=email.pk)
+
+
+def notification_email_adopt(*, notification_id: int) -> bool:
+    """The e-mail of a notification made before the outbox existed, queued once."""
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    if notification.emailed_at is not None:
+    if notification.emailed_at is not None or hasattr(notification, "outgoing_email"):
         return False
-    send_templated_email(
+    email_queue(
         to=notification.recipient.email,
+        notification=notification,
         **rendered_email(
             recipient_name=notification.recipient.display_name,
             subject=notification.subject,
@@ -63,7 +91,6 @@ def notification_send_email(*, notification_id: int) -> bool:
             url=notification.url,
         ),
     )
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True
 
 
@@ -72,14 +99,92 @@ def email_address(
 ) -> None:
     """E-mail someone who has no account yet (an invitation): no in-app notification.
 
-    Rendered now, sent after the commit by a task with retries, like ``notify``.
+    Rendered now, sent after the commit through the outbox, like ``notify``.
     """
-    from .tasks import send_rendered_email
-
-    email = rendered_email(
-        recipient_name=to, subject=subject, template=template, context=context or {}, url=url
+    email_queue(
+        to=to,
+        **rendered_email(
+            recipient_name=to, subject=subject, template=template, context=context or {}, url=url
+        ),
     )
-    transaction.on_commit(lambda: send_rendered_email.delay(to=to, **email))
+
+
+def email_queue(
+    *, to: str, subject: str, text: str, html: str = "", notification=None
+) -> OutgoingEmail:
+    """Write the e-mail in the outbox, in the caller's transaction; a task sends it after commit."""
+    email = OutgoingEmail.objects.create(
+        to=to, subject=subject[:300], text=text, html=html, notification=notification
+    )
+    transaction.on_commit(lambda: _publish_email(email.pk))
+    return email
+
+
+def outgoing_email_send(*, email_id: int, now: datetime.datetime | None = None) -> bool:
+    """Send one pending e-mail; True once it left, False if not sent now.
+
+    The row is locked while the SMTP server answers (two workers never send
+    it twice); a refusal is recorded and the next attempt put off, doubling
+    the delay each time.
+    """
+    with transaction.atomic():
+        email = (
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=OutgoingEmail.Status.PENDING)
+            .first()
+        )
+        if email is None:
+            return False
+        now = now or timezone.now()
+        email.attempts += 1
+        try:
+            send_templated_email(
+                to=email.to, subject=email.subject, text=email.text, html=email.html
+            )
+        except SMTP_ERRORS as error:
+            email.last_error = f"{type(error).__name__}: {error}"[:2000]
+            email.next_attempt_at = now + retry_delay(email.attempts)
+            email.enqueued_at = None
+            email.save(update_fields=["attempts", "last_error", "next_attempt_at", "enqueued_at"])
+            logger.warning("E-mail %s refused (attempt %s): %s", email.pk, email.attempts, error)
+            return False
+        email.status = OutgoingEmail.Status.SENT
+        email.sent_at = now
+        email.last_error = ""
+        email.text = email.html = ""
+        email.save()
+        if email.notification_id:
+            Notification.objects.filter(pk=email.notification_id).update(emailed_at=now)
+    return True
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    return min(RETRY_FIRST_DELAY * 2 ** max(attempts - 1, 0), RETRY_MAX_DELAY)
+
+
+def outgoing_emails_drain(*, now: datetime.datetime | None = None) -> int:
+    """Hand the broker every pending e-mail that is due and not already waiting in a queue."""
+    now = now or timezone.now()
+    due = (
+        OutgoingEmail.objects.filter(
+            status=OutgoingEmail.Status.PENDING,
+            next_attempt_at__lte=now,
+            created_at__lt=now - PUBLISH_GRACE,
+        )
+        .filter(models.Q(enqueued_at__isnull=True) | models.Q(enqueued_at__lt=now - REQUEUE_AFTER))
+        .values_list("pk", flat=True)
+    )
+    return sum(_publish_email(email_id, now=now) for email_id in list(due))
+
+
+def _publish_email(email_id: int, now: datetime.datetime | None = None) -> bool:
+    from .tasks import send_outgoing_email
+
+    OutgoingEmail.objects.filter(pk=email_id).update(enqueued_at=now or timezone.now())
+    if publish(send_outgoing_email, email_id):
+        return True
+    OutgoingEmail.objects.filter(pk=email_id).update(enqueued_at=None)
+    return False
 
 
 def rendered_email(

@@ -1,25 +1,33 @@
-import smtplib
-
 from celery import shared_task
 
-from .services import notification_send_email, send_templated_email
+from .services import outgoing_email_send, outgoing_emails_drain
 
-RETRY = {
-    "autoretry_for": (smtplib.SMTPException, OSError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 3600,
-    "retry_jitter": True,
-    "max_retries": 8,
-    "soft_time_limit": 30,
-    "time_limit": 60,
-}
+# No Celery retries: a refused e-mail stays in the outbox with its next
+# attempt's date, and the drain (beat, every minute) hands it back.
+LIMITS = {"soft_time_limit": 30, "time_limit": 60}
 
 
-@shared_task(**RETRY)
+@shared_task(**LIMITS)
+def send_outgoing_email(email_id: int) -> bool:
+    return outgoing_email_send(email_id=email_id)
+
+
+@shared_task(**LIMITS)
+def drain_outgoing_emails() -> int:
+    return outgoing_emails_drain()
+
+
+# The names of the tasks before the outbox: messages already in a queue on an
+# upgrade still find a task, which moves them into the outbox.
+@shared_task(**LIMITS)
 def send_notification_email(notification_id: int) -> bool:
-    return notification_send_email(notification_id=notification_id)
+    from .services import notification_email_adopt
+
+    return notification_email_adopt(notification_id=notification_id)
 
 
-@shared_task(**RETRY)
+@shared_task(**LIMITS)
 def send_rendered_email(*, to: str, subject: str, text: str, html: str) -> None:
-    send_templated_email(to=to, subject=subject, text=text, html=html)
+    from .services import email_queue
+
+    email_queue(to=to, subject=subject, text=text, html=html)

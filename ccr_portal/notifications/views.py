@@ -3,8 +3,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import ListView
+from rules.contrib.views import PermissionRequiredMixin
 
-from .selectors import notifications_for
+from .selectors import notifications_for, pending_emails
 from .services import notifications_mark_read
 
 
@@ -34,3 +35,15 @@ class NotificationMarkAllReadView(LoginRequiredMixin, View):
     def post(self, request):
         notifications_mark_read(user=request.user)
         return redirect("notifications:list")
+
+
+class PendingEmailListView(PermissionRequiredMixin, ListView):
+    """The e-mails not sent yet (SMTP refusing, broker away), for the coordination."""
+
+    permission_required = "notifications.view_outgoing_emails"
+    template_name = "notifications/pending_emails.html"
+    context_object_name = "emails"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return pending_emails()

@@ -1,13 +1,44 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+
+from ccr_portal.notifications.services import email_queue
+from ccr_portal.security.policy import mfa_required_for
 
 from .services import user_register_applicant
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Self sign-up only ever gives the applicant role."""
+    """Self sign-up only ever gives the applicant role; account e-mails go through the outbox."""
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             user_register_applicant(user=user)
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        # Rendered now, sent by a task after the commit and retried while the
+        # SMTP server refuses: the request never waits for SMTP, and a known
+        # and a new address at sign-up both cost one queued e-mail.
+        message = self.render_mail(template_prefix, email, context)
+        html = next(
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            "",
+        )
+        if message.content_subtype == "html":
+            html, text = message.body, ""
+        else:
+            text = message.body
+        email_queue(to=email, subject=message.subject, text=text, html=html)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """A person whose role requires MFA keeps their authenticator app."""
+        if authenticator.type == authenticator.Type.TOTP and mfa_required_for(authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from ccr_portal.notifications.services import notify
+from ccr_portal.security.models import SecurityEvent
+from ccr_portal.security.services import security_event_record
 
 from .models import STAFF_ROLES, Funder, Provider, Role, RoleAssignment, RoleChange, User
 
@@ -19,6 +21,12 @@ def user_grant_role(*, user: User, role: Role, granted_by: User | None) -> bool:
         RoleChange.objects.create(
             user=user, role=role, action=RoleChange.Action.GRANTED, changed_by=granted_by
         )
+        security_event_record(
+            kind=SecurityEvent.Kind.ROLE_GRANTED,
+            actor=granted_by,
+            target=user,
+            details={"role": Role(role).label},
+        )
         user.forget_roles()
     return created
 
@@ -29,6 +37,12 @@ def user_revoke_role(*, user: User, role: Role, revoked_by: User | None) -> bool
     if deleted:
         RoleChange.objects.create(
             user=user, role=role, action=RoleChange.Action.REVOKED, changed_by=revoked_by
+        )
+        security_event_record(
+            kind=SecurityEvent.Kind.ROLE_REVOKED,
+            actor=revoked_by,
+            target=user,
+            details={"role": Role(role).label},
         )
         user.forget_roles()
     return bool(deleted)

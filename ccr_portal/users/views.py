@@ -1,7 +1,9 @@
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.views.generic import FormView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -40,6 +42,8 @@ class UserListView(PermissionRequiredMixin, ListView):
         return super().get_context_data(search_form=self.search_form, **kwargs)
 
 
+# Granting a role asks for a recent authentication (ACCOUNT_REAUTHENTICATION_TIMEOUT).
+@method_decorator(reauthentication_required(allow_get=True), name="post")
 class UserRolesView(PermissionRequiredMixin, FormView):
     permission_required = "users.manage_roles"
     template_name = "users/user_roles.html"

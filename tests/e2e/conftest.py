@@ -33,10 +33,35 @@ def browser():
         browser.close()
 
 
+# Reports every Content Security Policy violation of the page to the test.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(`${event.violatedDirective} ${event.blockedURI} ${location.pathname}`);
+});
+"""
+
+
 @pytest.fixture
-def page(browser, live_server, tmp_path):
+def csp_violations():
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, tmp_path, csp_violations):
+    """A browser page; every journey fails if the page breaks the Content Security Policy."""
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", accept_downloads=True)
     context.set_default_timeout(15_000)
+    context.expose_function("__cspViolation", lambda text: csp_violations.append(text))
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert csp_violations == [], "violations de la politique de sécurité du contenu (CSP)"

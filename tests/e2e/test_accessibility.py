@@ -23,9 +23,15 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
+def inject_axe(page) -> None:
+    # Evaluated by the browser's debugging protocol, not as a <script> tag: the
+    # portal's Content Security Policy refuses inline scripts, rightly.
+    page.evaluate(AXE.read_text())
+
+
 def audit(page, path: str) -> list[str]:
     page.goto(path)
-    page.add_script_tag(path=str(AXE))
+    inject_axe(page)
     result = page.evaluate("options => axe.run(document, options)", RULES)
     return [
         f"{path} · {violation['id']} ({violation['impact']}): {violation['help']} → "
@@ -64,7 +70,7 @@ def test_pages_pass_the_automated_audit(page, demo):
     # A form sent empty: the errors next to the fields must be accessible too.
     page.goto("/structures/nouvelle/")
     page.get_by_role("button", name="Enregistrer").click()
-    page.add_script_tag(path=str(AXE))
+    inject_axe(page)
     result = page.evaluate("options => axe.run(document, options)", RULES)
     violations += [f"formulaire en erreur · {v['id']}" for v in result["violations"]]
     page.context.clear_cookies()

@@ -64,7 +64,17 @@ def test_notify_lists_the_notification_and_sends_a_french_mail_after_commit(
     assert notification.emailed_at is not None
 
 
-def test_the_mail_task_is_retried_when_the_smtp_server_fails(
+def _drain_later(django_capture_on_commit_callbacks, seconds: int) -> int:
+    """What the beat's drain does ``seconds`` from now (the clock is the only thing faked)."""
+    from django.utils import timezone
+
+    from ccr_portal.notifications.services import outgoing_emails_drain
+
+    with django_capture_on_commit_callbacks(execute=True):
+        return outgoing_emails_drain(now=timezone.now() + datetime.timedelta(seconds=seconds))
+
+
+def test_the_mail_is_retried_by_the_drain_when_the_smtp_server_fails(
     settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "tests.notifications.test_notify.FlakySMTPBackend"
@@ -73,6 +83,13 @@ def test_the_mail_task_is_retried_when_the_smtp_server_fails(
     with django_capture_on_commit_callbacks(execute=True):
         notification = _notify(person)
 
+    assert FlakySMTPBackend.calls == 1
+    assert len(mail.outbox) == 0
+    notification.refresh_from_db()
+    assert notification.emailed_at is None
+    assert _drain_later(django_capture_on_commit_callbacks, 10) == 0  # not due yet
+
+    assert _drain_later(django_capture_on_commit_callbacks, 40) == 1
     assert FlakySMTPBackend.calls == 2
     assert len(mail.outbox) == 1
     notification.refresh_from_db()
@@ -178,6 +195,8 @@ def test_an_address_without_account_gets_the_mail_after_a_retry_and_no_notificat
         )
         assert len(mail.outbox) == 0
 
+    assert FlakySMTPBackend.calls == 1
+    assert _drain_later(django_capture_on_commit_callbacks, 40) == 1
     assert FlakySMTPBackend.calls == 2
     assert [m.to for m in mail.outbox] == [["nouvelle@epicerie.example"]]
     assert mail.outbox[0].subject == "[Portail CCR] Invitation à rejoindre Épicerie du Panier"

@@ -22,17 +22,20 @@ def _link_in_last_mail(pattern: str) -> str:
     return match.group(0)
 
 
-def test_signup_sends_a_french_verification_mail_and_blocks_login_until_verified(client):
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "first_name": "Nadia",
-            "last_name": "Ferrand",
-            "email": "nadia@epicerie.example",
-            "password1": "Une-candidature-2026",
-            "password2": "Une-candidature-2026",
-        },
-    )
+def test_signup_sends_a_french_verification_mail_and_blocks_login_until_verified(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "first_name": "Nadia",
+                "last_name": "Ferrand",
+                "email": "nadia@epicerie.example",
+                "password1": "Une-candidature-2026",
+                "password2": "Une-candidature-2026",
+            },
+        )
 
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
@@ -46,10 +49,11 @@ def test_signup_sends_a_french_verification_mail_and_blocks_login_until_verified
 
     # Not verified yet: the login sends a new verification mail, no session.
     client.logout()
-    response = client.post(
-        reverse("account_login"),
-        {"login": "nadia@epicerie.example", "password": "Une-candidature-2026"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_login"),
+            {"login": "nadia@epicerie.example", "password": "Une-candidature-2026"},
+        )
     assert "_auth_user_id" not in client.session
 
     link = _link_in_last_mail(r"http://testserver/compte/confirm-email/[^\s]+/")
@@ -106,7 +110,7 @@ def test_signup_errors_are_in_french_next_to_the_field(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Ce champ est obligatoire." in html
-    assert "Ce mot de passe est trop court. Il doit contenir au minimum 8 caractères." in html
+    assert "Ce mot de passe est trop court. Il doit contenir au minimum 12 caractères." in html
     assert 'aria-invalid="true"' in html or "is-invalid" in html
     assert User.objects.filter(last_name="Durand").count() == 0
 
@@ -132,9 +136,10 @@ def test_login_then_logout(client, password):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_by_mail(client):
+def test_password_reset_by_mail(client, django_capture_on_commit_callbacks):
     user = UserFactory(applicant=True)
-    response = client.post(reverse("account_reset_password"), {"email": user.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": user.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "mot de passe" in mail.outbox[0].subject.lower()
@@ -151,8 +156,11 @@ def test_password_reset_by_mail(client):
     assert user.check_password(NEW_PASSWORD)
 
 
-def test_password_reset_for_an_unknown_address_sends_no_reset_link(client):
-    client.post(reverse("account_reset_password"), {"email": "inconnu@example.org"})
+def test_password_reset_for_an_unknown_address_sends_no_reset_link(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "inconnu@example.org"})
     assert all("/password/reset/key/" not in message.body for message in mail.outbox)
 
 
