@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ccr_portal.antivirus.models import ScannedFile
 from ccr_portal.axes import Axis
+from ccr_portal.choices import in_declared_order
 from ccr_portal.history import TransitionRecord
 from ccr_portal.uploads import private_name
 from ccr_portal.users.models import Role
@@ -535,7 +536,7 @@ class AxisWish(models.Model):
     class Meta:
         verbose_name = "axe d'accompagnement souhaité"
         verbose_name_plural = "axes d'accompagnement souhaités"
-        ordering = ["dossier", "axis"]
+        ordering = ["dossier", in_declared_order("axis", Axis)]
         constraints = [
             models.UniqueConstraint(fields=["dossier", "axis"], name="unique_axis_per_dossier"),
         ]
@@ -565,7 +566,7 @@ class FinancingNeed(models.Model):
     class Meta:
         verbose_name = "besoin de financement"
         verbose_name_plural = "besoins de financement"
-        ordering = ["dossier", "category"]
+        ordering = ["dossier", in_declared_order("category", FinancingCategory)]
         constraints = [
             models.UniqueConstraint(
                 fields=["dossier", "category"], name="unique_financing_category_per_dossier"

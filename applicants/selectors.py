@@ -6,10 +6,11 @@ from .models import Dossier, DossierStatus, Membership, Message, MessageAttachme
 
 
 def unread_messages_count(*, dossier: Dossier, user) -> int:
-    """Messages of the thread written by others since the person last read it."""
+    """Messages of the thread written by others since the person last read it (the
+    automatic status lines are not messages anyone wrote: they are not counted)."""
     read = ThreadRead.objects.filter(dossier=dossier, user=user).values_list("read_at", flat=True)
     last_read = read.first()
-    messages = Message.objects.filter(dossier=dossier).exclude(author=user)
+    messages = Message.objects.filter(dossier=dossier, is_automatic=False).exclude(author=user)
     if last_read:
         messages = messages.filter(created_at__gt=last_read)
     return messages.count()
@@ -22,6 +23,7 @@ def with_unread_counts(dossiers, user):
         unread=Count(
             "messages",
             filter=~Q(messages__author=user)
+            & Q(messages__is_automatic=False)
             & (Q(_last_read__isnull=True) | Q(messages__created_at__gt=F("_last_read"))),
             distinct=True,
         )
@@ -52,8 +54,10 @@ def thread_for(*, dossier: Dossier, user) -> list[Message]:
         .prefetch_related(Prefetch("attachments", MessageAttachment.objects.order_by("pk")))
     )
     for message in thread:
-        message.is_new = message.author_id != user.pk and (
-            last_read is None or message.created_at > last_read
+        message.is_new = (
+            not message.is_automatic
+            and message.author_id != user.pk
+            and (last_read is None or message.created_at > last_read)
         )
     return thread
 

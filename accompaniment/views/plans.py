@@ -134,6 +134,13 @@ class ActionListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The heading counts what the list shows: all actions for the coordination (a
+        # coordinator may also belong to Regain as a provider), one's own for a provider.
+        totals = self.object_list.order_by().aggregate(days=Sum("planned_days"), count=Count("pk"))
+        context["list_totals"] = {"days": totals["days"] or 0, "count": totals["count"]}
+        if self.request.user.has_perm("accompaniment.list_all_plans"):
+            context["own_providers"] = []
+            return context
         own = Provider.objects.filter(pk__in=provider_ids(self.request.user)).order_by("name")
         figures = provider_figures(own)
         context["own_providers"] = [

@@ -188,3 +188,34 @@ def test_password_change_with_a_wrong_current_password_keeps_the_old_one(client,
     user.refresh_from_db()
     assert user.check_password(password)
     assert not RoleAssignment.objects.exclude(role=Role.APPLICANT).exists()
+
+
+def test_account_emails_speak_as_the_portal_in_its_layout(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://portail.ccr-marseille.fr"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {
+                "first_name": "Amina",
+                "last_name": "Benali",
+                "email": "amina@atelier.example",
+                "password1": "Une-candidature-2026",
+                "password2": "Une-candidature-2026",
+            },
+        )
+    [message] = mail.outbox
+    assert message.subject.startswith("[Portail CCR] ")
+    text = message.body
+    assert text.startswith("Bonjour,")
+    assert "Portail d'accompagnement des futurs résidents de la CCR" in text
+    assert "https://portail.ccr-marseille.fr" in text
+    # Never the host the request came through, never the English greeting.
+    assert "testserver" not in text.split("http")[0]
+    assert "c'est testserver" not in text and "Merci d'utiliser" not in text
+    assert "portail.ccr-marseille.fr" in text.split("\n\n")[1]
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    assert '<html lang="fr">' in html
+    assert "Coordination : association Regain" in html
