@@ -11,7 +11,6 @@ from ccr_portal.security.policy import mfa_required_for
 
 from .services import user_register_applicant
 
-
 PORTAL_NAME = "Portail d'accompagnement des futurs résidents de la CCR"
 
 
