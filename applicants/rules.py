@@ -70,6 +70,7 @@ rules.add_perm("applicants.view_structure", is_coordinator | structure_member | 
 rules.add_perm("applicants.change_structure", is_coordinator | structure_editor)
 rules.add_perm("applicants.manage_members", structure_editor)
 rules.add_perm("applicants.list_all_structures", is_coordinator)
+rules.add_perm("applicants.search", is_coordinator)
 
 # Campaigns (appels à candidatures).
 rules.add_perm("applicants.manage_campaigns", is_coordinator)

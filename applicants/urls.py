@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import campaigns, dossiers, exchanges, members, structures, workspace
+from .views import campaigns, dossiers, exchanges, members, search, structures, workspace
 
 app_name = "applicants"
 
 urlpatterns = [
+    path("recherche/", search.SearchView.as_view(), name="search"),
     # Structures and their members.
     path("structures/", structures.StructureListView.as_view(), name="structure-list"),
     path("structures/nouvelle/", structures.StructureCreateView.as_view(), name="structure-create"),

@@ -13,3 +13,5 @@ class CcrPortalConfig(AppConfig):
         # Each app contributes its dashboard panels and navigation links in
         # its own ``dashboards`` module, so lower layers never import higher ones.
         autodiscover_modules("dashboards")
+        # The accent-folding function of SQLite connections (ccr_portal.search).
+        from ccr_portal import search  # noqa: F401

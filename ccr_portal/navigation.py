@@ -17,6 +17,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     Role.COORDINATOR: [
         ("Dossiers", "applicants:dossier-list"),
+        ("Rechercher", "applicants:search"),
         ("Structures", "applicants:structure-list"),
         ("Diagnostics", "diagnostics:queue"),
         ("Appels à candidatures", "applicants:campaign-list"),

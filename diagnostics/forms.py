@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from applicants.models import Dossier, DossierStatus
+from applicants.search import normalised_query
 from ccr_portal.axes import Axis
 from ccr_portal.formatting import format_number
 from ccr_portal.forms import ServiceErrorsMixin
+from ccr_portal.search import text_search
 from ccr_portal.uploads import ACCEPT_ATTRIBUTE, ALLOWED_LABELS
 from ccr_portal.users.models import Provider, User
 
@@ -361,6 +363,11 @@ class CapacityForm(ServiceErrorsMixin, forms.Form):
 
 
 class DiagnosticFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Rechercher (structure, SIRET, commune, prestataire)",
+        method="filter_text",
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": 100}),
+    )
     status = django_filters.ChoiceFilter(
         label="État", choices=DiagnosticStatus.choices, empty_label="Tous"
     )
@@ -379,7 +386,14 @@ class DiagnosticFilter(django_filters.FilterSet):
 
     class Meta:
         model = Diagnostic
-        fields = ["status", "kind", "purpose", "provider", "overdue"]
+        fields = ["q", "status", "kind", "purpose", "provider", "overdue"]
+
+    def filter_text(self, queryset, name, value):
+        return text_search(
+            queryset,
+            query=normalised_query(value),
+            fields=["structure__name", "structure__city", "structure__siret", "provider__name"],
+        )
 
     def filter_overdue(self, queryset, name, value):
         if not value:

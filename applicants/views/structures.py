@@ -9,8 +9,10 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.forms import StructureForm
 from applicants.models import Campaign, Dossier, Structure
+from applicants.search import normalised_query
 from applicants.services.structures import structure_create, structure_update
 from ccr_portal.panels import STRUCTURE_DETAIL, rendered_panels
+from ccr_portal.search import text_search
 
 
 class StructureListView(LoginRequiredMixin, ListView):
@@ -19,11 +21,19 @@ class StructureListView(LoginRequiredMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return (
-            Structure.objects.visible_to(self.request.user)
-            .annotate(member_count=Count("memberships", distinct=True))
-            .order_by("name")
+        self.query = normalised_query(self.request.GET.get("q", ""))
+        structures = text_search(
+            Structure.objects.visible_to(self.request.user),
+            query=self.query,
+            fields=["name", "city", "siret", "rna"],
+            words=["name", "city"],
         )
+        return structures.annotate(member_count=Count("memberships", distinct=True)).order_by(
+            "name"
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
 
 
 class StructureCreateView(PermissionRequiredMixin, CreateView):
