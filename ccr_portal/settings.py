@@ -196,6 +196,10 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Portail CCR <ne-pas-repondre@ccr-marseille.fr>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people report an accessibility problem (the accessibility statement).
+ACCESSIBILITY_CONTACT_EMAIL = env(
+    "ACCESSIBILITY_CONTACT_EMAIL", default="accessibilite@ccr-marseille.fr"
+)
 
 # --- Language, time and formats --------------------------------------------
 LANGUAGE_CODE = "fr-fr"

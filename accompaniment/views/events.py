@@ -80,6 +80,7 @@ class EventDetailView(PermissionRequiredMixin, DetailView):
             )
         registered = sum(1 for r in registrations if r.status == RegistrationStatus.REGISTERED)
         register_form = RegisterForm(user=user)
+        session = getattr(event, "session", None)  # the collective session, once recorded
         return super().get_context_data(
             registrations=shown,
             sees_all=sees_all,
@@ -90,6 +91,9 @@ class EventDetailView(PermissionRequiredMixin, DetailView):
             if is_upcoming and register_form.fields["structure"].queryset.exists()
             else None,
             can_manage=user.has_perm("accompaniment.manage_events"),
+            # The collective session is linked only to those who may read it.
+            can_view_session=session is not None
+            and user.has_perm("accompaniment.view_session", session),
             can_record=sees_all and event.date <= timezone.localdate(),
             **kwargs,
         )

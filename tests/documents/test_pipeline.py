@@ -163,8 +163,8 @@ def test_pending_document_shows_progress_and_cannot_be_downloaded(
     page = client.get(reverse("applicants:structure-detail", args=[member.structure.pk]))
     text = page_text(page)
     assert "En cours de génération" in text
-    assert f'hx-get="{reverse("documents:status", args=[document.pk])}"' in text
-    assert 'hx-trigger="every 2s"' in text
+    assert f'data-hx-get="{reverse("documents:status", args=[document.pk])}"' in text
+    assert 'data-hx-trigger="every 2s"' in text
 
     status = client.get(reverse("documents:status", args=[document.pk]), HTTP_HX_REQUEST="true")
     assert "En cours de génération" in page_text(status)
