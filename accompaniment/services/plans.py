@@ -13,7 +13,7 @@ from django.utils import timezone
 from applicants.models import Campaign, Dossier, FinancingCategory, Structure
 from ccr_portal.axes import Axis
 from ccr_portal.documents.services import document_request
-from ccr_portal.formatting import format_date, format_number
+from ccr_portal.formatting import format_date, format_number, with_preposition
 from ccr_portal.notifications.services import notify_many
 from ccr_portal.users.models import Provider, User
 from ccr_portal.workflow import TransitionRefused
@@ -309,7 +309,8 @@ def proposal_problems(plan: DevelopmentPlan) -> list[str]:
             problems.append(f"Choisissez le prestataire de l'action « {action.title} ».")
         elif action.daily_rate is None:
             problems.append(
-                f"Le tarif journalier de {action.provider} manque pour l'action « {action.title} »."
+                f"Le tarif journalier {with_preposition('de', action.provider)} manque "
+                f"pour l'action « {action.title} »."
             )
     checked = set()
     for action in actions:

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.models import Membership
+from ccr_portal.collation import french
 from ccr_portal.views import ServiceFormView
 
 from ..forms import AttendanceForm, EventForm, RegisterForm
@@ -199,7 +200,7 @@ class EventAttendanceView(ServiceFormView):
         self.registrations = list(
             self.event.registrations.filter(status=RegistrationStatus.REGISTERED)
             .select_related("structure")
-            .order_by("structure__name")
+            .order_by(french("structure__name"))
         )
         return super().dispatch(request, *args, **kwargs)
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
+from ccr_portal.collation import french
 from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.users.models import Provider
 from ccr_portal.views import ServiceFormView
@@ -97,7 +98,7 @@ class PlanListView(LoginRequiredMixin, ListView):
                     output_field=IntegerField(),
                 ),
             )
-            .order_by("structure__name", "-campaign__opens_on")
+            .order_by(french("structure__name"), "-campaign__opens_on")
         )
         self.status = self.request.GET.get("etat", "")
         if self.status in PlanStatus.values:

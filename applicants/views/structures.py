@@ -10,6 +10,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from applicants.forms import StructureForm
 from applicants.models import Campaign, Dossier, Structure
 from applicants.services.structures import structure_create, structure_update
+from ccr_portal.collation import french
 from ccr_portal.panels import STRUCTURE_DETAIL, rendered_panels
 
 
@@ -22,7 +23,7 @@ class StructureListView(LoginRequiredMixin, ListView):
         return (
             Structure.objects.visible_to(self.request.user)
             .annotate(member_count=Count("memberships", distinct=True))
-            .order_by("name")
+            .order_by(french("name"))
         )
 
 

@@ -9,6 +9,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from ccr_portal.formatting import with_preposition
 from ccr_portal.notifications.services import remind_once
 
 from ..models import (
@@ -75,7 +76,7 @@ def _remind_providers(diagnostics, *, rule: str, subject: str, template: str) ->
             about=diagnostic,
             deadline=diagnostic.due_date,
             recipients=people,
-            subject=f"{subject} : diagnostic de {diagnostic.structure}",
+            subject=f"{subject} : diagnostic {with_preposition('de', diagnostic.structure)}",
             template=template,
             context=_context(diagnostic),
             url=diagnostic.get_absolute_url(),

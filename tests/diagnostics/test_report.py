@@ -100,5 +100,5 @@ def test_the_report_file_is_named_after_the_kind_and_the_structure(
     client.force_login(member.user)
     response = client.get(reverse("documents:download", args=[document.pk]))
     assert response["Content-Disposition"] == (
-        'attachment; filename="diagnostic-light-fil-rouge-textile.pdf"'
+        'attachment; filename="diagnostic-leger-fil-rouge-textile.pdf"'
     )

@@ -129,7 +129,7 @@ def test_a_light_diagnostic_from_request_to_shared_report(page):
     with page.expect_download() as download_info:
         download_link.click()
     download = download_info.value
-    assert download.suggested_filename == "diagnostic-light-epicerie-solidaire-du-panier.pdf"
+    assert download.suggested_filename == "diagnostic-leger-epicerie-solidaire-du-panier.pdf"
     pdf = PdfReader(io.BytesIO(Path(download.path()).read_bytes()))
     text = " ".join(" ".join(p.extract_text() for p in pdf.pages).replace("\u00a0", " ").split())
     assert "Épicerie Solidaire du Panier" in text
