@@ -62,7 +62,11 @@ def page_text(response) -> str:
     inside « » read as plain spaces here, so that tests compare the wording;
     tests/test_typography.py checks the spaces themselves. Amounts keep theirs.
     """
-    text = html.unescape(response.content.decode())
+    return plain_spaces(html.unescape(response.content.decode()))
+
+
+def plain_spaces(text: str) -> str:
+    """The typography's no-break spaces (before « : ; ! ? », inside « ») as plain spaces."""
     return text.replace("\u202f", " ").replace("\u00a0:", " :")
 
 

@@ -14,14 +14,14 @@ from applicants.documents import STRUCTURE_SHEET
 from applicants.services.structures import structure_update
 from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.documents.services import document_request, documents_requeue_stale
-from tests.conftest import page_text
+from tests.conftest import page_text, plain_spaces
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return plain_spaces("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
 
 
 @pytest.fixture
