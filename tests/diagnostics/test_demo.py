@@ -73,7 +73,7 @@ def test_the_demo_loads_twice_without_duplicates(demo):
         (
             "applicant@example.org",
             "applicant",
-            ["À lire et partager", "Diagnostic complet de Épicerie Solidaire du Panier"],
+            ["À lire et partager", "Diagnostic complet d'Épicerie Solidaire du Panier"],
         ),
     ],
 )

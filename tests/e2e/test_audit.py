@@ -153,11 +153,13 @@ def test_every_page_is_valid_html(audit):
     assert errors == [], f"{len(errors)} erreurs :\n" + "\n".join(errors[:200])
 
 
-def test_no_forgotten_english(audit):
+def test_no_forgotten_english_nor_empty_dashes(audit):
     found = []
     for result in audit["results"].values():
         for visit in result.html_pages():
             words = english_words(readable_text(visit.html))
+            if ">---------<" in visit.html:
+                words.append("--------- (choix vide)")
             if words:
                 found.append(f"{result.who} {visit.url} : {', '.join(words)}")
     assert found == [], "\n".join(found)
