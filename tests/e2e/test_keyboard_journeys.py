@@ -162,3 +162,18 @@ def test_a_coordinator_requests_changes_and_the_errors_take_the_focus(page):
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.CHANGES_REQUESTED
     assert dossier.transitions.get(to_status=DossierStatus.CHANGES_REQUESTED).reason
+
+
+def test_the_focus_stays_in_a_region_that_htmx_replaces(page):
+    membership = MembershipFactory(
+        user=UserFactory(applicant=True, email="nadia@epicerie.example"),
+        structure__name="Épicerie Solidaire du Panier",
+    )
+    log_in_by_keyboard(page, "nadia@epicerie.example")
+    page.goto(membership.structure.get_absolute_url())
+
+    tab_to(page, "Générer la fiche structure")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Télécharger la fiche structure").wait_for()
+    # The region was replaced without a page load: the focus is on its new first control.
+    assert page.evaluate(FOCUSED)["name"] == "Télécharger la fiche structure"
