@@ -114,7 +114,7 @@ def test_a_light_diagnostic_from_request_to_shared_report(page):
     log_out(page)
     log_in(page, applicant.email)
     page.get_by_role("link", name="Mes diagnostics", exact=True).click()
-    page.get_by_role("link", name="Diagnostic léger de Épicerie Solidaire du Panier").click()
+    page.get_by_role("link", name="Diagnostic léger d'Épicerie Solidaire du Panier").click()
     assert page.get_by_text("Une clientèle fidèle du quartier.").is_visible()
     page.get_by_label("Au nom de la structure, je confirme avoir lu ces conclusions").check()
     field(page, "Commentaires de la structure").fill("Nous nuançons le risque lié au site.")

@@ -7,6 +7,7 @@ would pick it.
 """
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from applicants.models import Dossier, DossierStatus
 from tests import files
@@ -51,6 +52,19 @@ def press(page, key: str) -> None:
     """A key that follows a link or sends a form: wait for the next page."""
     with page.expect_navigation():
         page.keyboard.press(key)
+
+
+def choose_file(page, path) -> None:
+    """Space on the focused file input opens the chooser (Enter too, if a busy machine lost it)."""
+    for key in ("Space", "Enter"):
+        try:
+            with page.expect_file_chooser(timeout=8_000) as chooser:
+                page.keyboard.press(key)
+        except PlaywrightTimeout:
+            continue
+        chooser.value.set_files(str(path))
+        return
+    raise AssertionError("le sélecteur de fichier ne s'ouvre pas au clavier")
 
 
 def log_in_by_keyboard(page, email: str) -> None:
@@ -108,9 +122,7 @@ def test_an_applicant_fills_and_submits_a_dossier_with_a_document(page, dossier)
             break
         page.keyboard.press("ArrowDown")
     tab_to(page, "Fichier")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(budget))
+    choose_file(page, budget)
     tab_to(page, "Ajouter la pièce")
     press(page, "Enter")
 
