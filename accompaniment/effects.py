@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ccr_portal.documents.services import document_request
+from ccr_portal.formatting import with_preposition
 
 from .arithmetic import add_months, unbalanced_message
 from .documents import DEVELOPMENT_PLAN
@@ -29,7 +30,8 @@ def proposal_problems(plan: DevelopmentPlan) -> list[str]:
             problems.append(f"Choisissez le prestataire de l'action « {action.title} ».")
         elif action.daily_rate is None:
             problems.append(
-                f"Le tarif journalier de {action.provider} manque pour l'action « {action.title} »."
+                f"Le tarif journalier {with_preposition('de', action.provider)} manque "
+                f"pour l'action « {action.title} »."
             )
     checked = set()
     for action in actions:

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from applicants.models import Campaign, Structure
 from ccr_portal.axes import Axis
+from ccr_portal.collation import french
 from ccr_portal.formatting import format_euros, format_number
 from ccr_portal.forms import AmountField, ServiceErrorsMixin
 from ccr_portal.permissions import provider_ids
@@ -118,7 +119,7 @@ class ProviderCreateForm(ProviderForm):
 
 class PlanCreateForm(ServiceErrorsMixin, forms.Form):
     structure = forms.ModelChoiceField(
-        label="Structure", queryset=Structure.objects.order_by("name")
+        label="Structure", queryset=Structure.objects.order_by(french("name"))
     )
     campaign = forms.ModelChoiceField(label="Appel à candidatures", queryset=Campaign.objects.all())
     first_year = forms.IntegerField(
@@ -445,7 +446,7 @@ class RegisterForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        structures = Structure.objects.order_by("name")
+        structures = Structure.objects.order_by(french("name"))
         if not user.has_role(Role.COORDINATOR):
             structures = structures.filter(
                 memberships__user=user, memberships__role="editor"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from applicants.models import Campaign, Dossier, Structure
 from ccr_portal.antivirus.models import ScannedFile
 from ccr_portal.axes import Axis
+from ccr_portal.formatting import with_preposition
 from ccr_portal.history import TransitionRecord
 from ccr_portal.uploads import private_name
 from ccr_portal.users.models import Provider, Role
@@ -202,7 +203,7 @@ class DevelopmentPlan(models.Model):
         indexes = [models.Index(fields=["status"])]
 
     def __str__(self):
-        return f"Plan de {self.structure} ({self.campaign})"
+        return f"Plan {with_preposition('de', self.structure)} ({self.campaign})"
 
     def get_absolute_url(self):
         return reverse("accompaniment:plan-detail", kwargs={"pk": self.pk})
@@ -791,7 +792,7 @@ class GpecSheet(models.Model):
         verbose_name_plural = "fiches GPEC"
 
     def __str__(self):
-        return f"GPEC de {self.structure}"
+        return f"GPEC {with_preposition('de', self.structure)}"
 
 
 class GpecJob(models.Model):
@@ -900,7 +901,7 @@ class QadesGrid(models.Model):
         ]
 
     def __str__(self):
-        return f"QADES {self.year} de {self.structure}"
+        return f"QADES {self.year} {with_preposition('de', self.structure)}"
 
 
 class QadesLine(models.Model):

@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ccr_portal.axes import Axis
-from ccr_portal.users.models import Provider
+from ccr_portal.users.models import Provider, Role
 
 from .arithmetic import ZERO, YearFigures, action_cost, hours_to_days, yearly_totals
 from .models import (
@@ -216,6 +216,25 @@ def plan_overview(plan: DevelopmentPlan) -> PlanOverview:
 # --- Sessions -------------------------------------------------------------------------
 
 
+def attendances_visible_to(user) -> QuerySet:
+    """The lines of sessions a person may read: every line for the coordination and the
+    session's provider (who may change the session), a structure's own lines otherwise.
+
+    The other structures at a collective session are not named to a participant.
+    """
+    attendances = SessionAttendance.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return attendances.none()
+    if user.has_role(Role.COORDINATOR):
+        return attendances
+    scope = Q(pk__in=[])
+    if user.has_role(Role.PROVIDER):
+        scope |= Q(session__provider__members=user)
+    if user.has_role(Role.APPLICANT):
+        scope |= Q(structure__memberships__user=user)
+    return attendances.filter(scope).distinct()
+
+
 def sessions_for(user) -> QuerySet:
     """The sessions a person may read, with what their list shows (no query per row)."""
     return (
@@ -224,7 +243,7 @@ def sessions_for(user) -> QuerySet:
         .prefetch_related(
             Prefetch(
                 "attendances",
-                queryset=SessionAttendance.objects.select_related("structure", "action"),
+                queryset=attendances_visible_to(user).select_related("structure", "action"),
             )
         )
         .annotate(document_count=Count("documents", distinct=True))

@@ -47,7 +47,7 @@ class StructureForm(ServiceErrorsMixin, forms.ModelForm):
         fields = STRUCTURE_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
-            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
             "postal_code": forms.TextInput(
                 attrs={"autocomplete": "postal-code", "inputmode": "numeric"}
             ),

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ccr_portal.typography.FrenchTypographyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,6 +94,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # The French formatting filters (jour, euros, nombre, taille, de…) in every template.
+            "builtins": ["ccr_portal.templatetags.ccr"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -273,6 +276,10 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Portail CCR <ne-pas-repondre@ccr-marseille.fr>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people report an accessibility problem (the accessibility statement).
+ACCESSIBILITY_CONTACT_EMAIL = env(
+    "ACCESSIBILITY_CONTACT_EMAIL", default="accessibilite@ccr-marseille.fr"
+)
 
 # --- Language, time and formats --------------------------------------------
 LANGUAGE_CODE = "fr-fr"

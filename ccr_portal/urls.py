@@ -16,6 +16,7 @@ urlpatterns = [
     path("tableau-de-bord/<str:role>/", views.dashboard, name="dashboard"),
     path("changer-de-role/", views.switch_role, name="switch-role"),
     path("healthz/", views.healthz, name="healthz"),
+    path("accessibilite/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("compte/", include("allauth.urls")),
     path("equipe/", include("ccr_portal.users.urls")),
     path("documents/", include("ccr_portal.documents.urls")),

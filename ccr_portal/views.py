@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,7 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from ccr_portal.forms import TransitionForm
@@ -54,6 +55,15 @@ def switch_role(request):
         raise PermissionDenied("Vous n'avez pas ce rôle.")
     set_active_role(request, role)
     return redirect("dashboard", role=role)
+
+
+class AccessibilityStatementView(TemplateView):
+    """The accessibility statement (déclaration d'accessibilité), in the RGAA's form."""
+
+    template_name = "accessibility.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(contact=settings.ACCESSIBILITY_CONTACT_EMAIL, **kwargs)
 
 
 def healthz(request):

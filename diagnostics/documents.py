@@ -22,7 +22,8 @@ register(
         permission="diagnostics.view_diagnostic",
         get_context=_context,
         get_filename=lambda diagnostic: (
-            f"diagnostic-{diagnostic.kind}-{slugify(diagnostic.structure.name)}.pdf"
+            # « diagnostic-complet-epicerie-solidaire-du-panier.pdf »: the kind's French label.
+            f"{slugify(diagnostic.get_kind_display())}-{slugify(diagnostic.structure.name)}.pdf"
         ),
     )
 )

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ccr_portal.axes import Axis
-from ccr_portal.formatting import format_date
+from ccr_portal.formatting import format_date, with_preposition
 from ccr_portal.uploads import clean_original_name, validate_upload
 
 from .models import (
@@ -217,7 +217,8 @@ def reopen_sign_off(diagnostic: Diagnostic, *, actor, record, data) -> None:
 
 def status_notice(diagnostic: Diagnostic, record: DiagnosticTransition, transition, details):
     return {
-        "subject": f"{diagnostic.get_kind_display()} de {diagnostic.structure} : "
+        "subject": f"{diagnostic.get_kind_display()} "
+        f"{with_preposition('de', diagnostic.structure)} : "
         f"{record.get_to_status_display().lower()}",
         "template": "diagnostic_status_changed",
         "context": {

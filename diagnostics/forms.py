@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from applicants.models import Dossier, DossierStatus
 from applicants.search import normalised_query
 from ccr_portal.axes import Axis
+from ccr_portal.collation import french
 from ccr_portal.formatting import format_number
 from ccr_portal.forms import ServiceErrorsMixin
 from ccr_portal.search import text_search
@@ -130,7 +131,7 @@ class AssignForm(ServiceErrorsMixin, forms.Form):
 
     provider = forms.ModelChoiceField(
         label="Prestataire",
-        queryset=Provider.objects.order_by("name"),
+        queryset=Provider.objects.order_by(french("name")),
         empty_label="— Choisir —",
     )
     consultant = ConsultantChoiceField(
@@ -378,7 +379,7 @@ class DiagnosticFilter(django_filters.FilterSet):
         label="Finalité", choices=DiagnosticPurpose.choices, empty_label="Toutes"
     )
     provider = django_filters.ModelChoiceFilter(
-        label="Prestataire", queryset=Provider.objects.order_by("name"), empty_label="Tous"
+        label="Prestataire", queryset=Provider.objects.order_by(french("name")), empty_label="Tous"
     )
     overdue = django_filters.BooleanFilter(
         label="En retard seulement", method="filter_overdue", widget=forms.CheckboxInput

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from applicants.models import Membership
-from ccr_portal.formatting import format_date, format_number
+from ccr_portal.formatting import format_date, format_number, with_preposition
 from ccr_portal.users.models import Provider
 
 from .capacity import (
@@ -227,7 +227,8 @@ def capacity_warnings(plan: CapacityPlan, *, today: datetime.date | None = None)
         diagnostic = late.get(item.diagnostic_id)
         if diagnostic is None:
             continue
-        what = f"{diagnostic.get_kind_display()} de {diagnostic.structure} ({diagnostic.provider})"
+        whose = with_preposition("de", diagnostic.structure)
+        what = f"{diagnostic.get_kind_display()} {whose} ({diagnostic.provider})"
         if item.due_date < today:
             text = f"{what} : l'échéance du {format_date(item.due_date)} est dépassée."
         elif item.done_month is not None:

@@ -11,8 +11,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.models import Dossier, Membership, Site, Structure
+from ccr_portal.collation import french
 from ccr_portal.downloads import scanned_file_response
-from ccr_portal.formatting import format_date, format_number
+from ccr_portal.formatting import format_date, format_number, with_preposition
 from ccr_portal.users.models import Provider
 from ccr_portal.views import ServiceFormView, TransitionView
 from ccr_portal.workflow import TransitionRefused
@@ -136,7 +137,7 @@ class QueueView(PermissionRequiredMixin, ListView):
             warnings=capacity_warnings(plan),
             days_per_kind=forms.days_per_kind_text(),
             late_ids={item.diagnostic_id for item in plan.late},
-            providers=Provider.objects.order_by("name"),
+            providers=Provider.objects.order_by(french("name")),
             **kwargs,
         )
 
@@ -175,7 +176,7 @@ class MyDiagnosticsView(PermissionRequiredMixin, ListView):
         memberships = (
             Membership.objects.filter(user=self.request.user)
             .select_related("structure")
-            .order_by("structure__name")
+            .order_by(french("structure__name"))
         )
         return super().get_context_data(
             memberships=memberships,
@@ -256,7 +257,10 @@ class DiagnosticTransitionView(TransitionView):
     def get_context_data(self, **kwargs):
         diagnostic = self.subject
         return super().get_context_data(
-            subject_label=f"{diagnostic.get_kind_display()} de {diagnostic.structure.name}",
+            subject_label=(
+                f"{diagnostic.get_kind_display()} "
+                f"{with_preposition('de', diagnostic.structure.name)}"
+            ),
             **kwargs,
         )
 
@@ -365,7 +369,7 @@ class AssignView(DiagnosticFormView):
             )
         messages.success(
             self.request,
-            f"Le diagnostic est confié à {diagnostic.provider}, échéance le "
+            f"Le diagnostic est confié {with_preposition('à', diagnostic.provider)}, échéance le "
             f"{format_date(diagnostic.due_date)}.",
         )
         for warning in assignment_warnings(diagnostic):
@@ -732,7 +736,9 @@ class CapacityView(ServiceFormView):
             usual_days=form.cleaned_data["usual_days"],
             months=form.monthly(),
         )
-        messages.success(self.request, f"La capacité de {self.provider} est enregistrée.")
+        messages.success(
+            self.request, f"La capacité {with_preposition('de', self.provider)} est enregistrée."
+        )
         if self.request.user.has_perm("diagnostics.list_all_diagnostics"):
             return redirect("diagnostics:queue")
         return redirect("diagnostics:assignments")

@@ -112,7 +112,7 @@ def test_check_deploy_flags_the_embedded_secret_key():
         (12500, "12\u00a0500,00\u00a0€"),
         (Decimal("1000.5"), "1\u00a0000,50\u00a0€"),
         (0, "0,00\u00a0€"),
-        (Decimal("-2500"), "-2\u00a0500,00\u00a0€"),
+        (Decimal("-2500"), "\u22122\u00a0500,00\u00a0€"),
         (None, "—"),
     ],
 )

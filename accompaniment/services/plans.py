@@ -284,6 +284,7 @@ def plan_update_financing(
     return plan
 
 
+@transaction.atomic
 def plan_transition(
     *, plan: DevelopmentPlan, actor: User, action: str, comment: str = ""
 ) -> PlanTransition:

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.models import Membership
+from ccr_portal.collation import french
 from ccr_portal.views import ServiceFormView
 
 from ..forms import AttendanceForm, EventForm, RegisterForm
@@ -80,6 +81,7 @@ class EventDetailView(PermissionRequiredMixin, DetailView):
             )
         registered = sum(1 for r in registrations if r.status == RegistrationStatus.REGISTERED)
         register_form = RegisterForm(user=user)
+        session = getattr(event, "session", None)  # the collective session, once recorded
         return super().get_context_data(
             registrations=shown,
             sees_all=sees_all,
@@ -90,6 +92,9 @@ class EventDetailView(PermissionRequiredMixin, DetailView):
             if is_upcoming and register_form.fields["structure"].queryset.exists()
             else None,
             can_manage=user.has_perm("accompaniment.manage_events"),
+            # The collective session is linked only to those who may read it.
+            can_view_session=session is not None
+            and user.has_perm("accompaniment.view_session", session),
             can_record=sees_all and event.date <= timezone.localdate(),
             **kwargs,
         )
@@ -195,7 +200,7 @@ class EventAttendanceView(ServiceFormView):
         self.registrations = list(
             self.event.registrations.filter(status=RegistrationStatus.REGISTERED)
             .select_related("structure")
-            .order_by("structure__name")
+            .order_by(french("structure__name"))
         )
         return super().dispatch(request, *args, **kwargs)
 

@@ -12,7 +12,9 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
+from ccr_portal.collation import french
 from ccr_portal.documents.models import GeneratedDocument
+from ccr_portal.formatting import with_preposition
 from ccr_portal.permissions import provider_ids
 from ccr_portal.users.models import Provider
 from ccr_portal.views import ServiceFormView, TransitionView
@@ -103,7 +105,7 @@ class PlanListView(LoginRequiredMixin, ListView):
                     output_field=IntegerField(),
                 ),
             )
-            .order_by("structure__name", "-campaign__opens_on")
+            .order_by(french("structure__name"), "-campaign__opens_on")
         )
         self.status = self.request.GET.get("etat", "")
         if self.status in PlanStatus.values:
@@ -353,7 +355,10 @@ class PlanTransitionView(TransitionView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            subject_label=f"Plan de développement de {self.subject.structure.name}", **kwargs
+            subject_label=(
+                f"Plan de développement {with_preposition('de', self.subject.structure.name)}"
+            ),
+            **kwargs,
         )
 
     def run(self, form):

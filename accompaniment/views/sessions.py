@@ -17,7 +17,7 @@ from ccr_portal.views import ServiceFormView
 
 from ..forms import DocumentForm, SessionForm, SessionUpdateForm, open_actions_for
 from ..models import Format, Session, SessionDocument, SessionStatus
-from ..selectors import provider_figures, sessions_for
+from ..selectors import attendances_visible_to, provider_figures, sessions_for
 from ..services.sessions import session_document_add, session_log, session_update
 from .base import ServiceActionView
 
@@ -120,10 +120,9 @@ class SessionDetailView(SessionMixin, PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         can_change = user.has_perm("accompaniment.change_session", self.session)
-        attendances = self.session.attendances.select_related("structure", "action__plan")
         # A structure's member sees its own line of a collective session, not the others'.
-        if not can_change:
-            attendances = attendances.filter(structure__memberships__user=user).distinct()
+        attendances = attendances_visible_to(user).filter(session=self.session)
+        attendances = attendances.select_related("structure", "action__plan")
         return super().get_context_data(
             attendances=attendances,
             documents=self.session.documents.all(),

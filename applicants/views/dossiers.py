@@ -45,6 +45,7 @@ from applicants.services.messages import private_note_add
 from applicants.workflows import DOSSIER_WORKFLOW, NEXT_STEP
 from ccr_portal.documents.services import latest_document
 from ccr_portal.downloads import scanned_file_response
+from ccr_portal.formatting import with_preposition
 from ccr_portal.panels import DOSSIER_DETAIL, rendered_panels
 from ccr_portal.views import TransitionView, posted
 from ccr_portal.workflow import TransitionRefused
@@ -323,7 +324,7 @@ class DossierTransitionView(TransitionView):
         dossier = self.subject
         completeness = dossier_completeness(dossier) if self.transition.action == "submit" else None
         return super().get_context_data(
-            subject_label=f"Dossier de {dossier.structure.name}",
+            subject_label=f"Dossier {with_preposition('de', dossier.structure.name)}",
             completeness=completeness,
             missing=section_links(dossier, completeness) if completeness else [],
             changes_request=latest_changes_request(dossier),

@@ -11,6 +11,7 @@ from applicants.forms import StructureForm
 from applicants.models import Campaign, Dossier, Structure
 from applicants.search import normalised_query
 from applicants.services.structures import structure_create, structure_update
+from ccr_portal.collation import french
 from ccr_portal.panels import STRUCTURE_DETAIL, rendered_panels
 from ccr_portal.search import text_search
 
@@ -29,7 +30,7 @@ class StructureListView(LoginRequiredMixin, ListView):
             words=["name", "city"],
         )
         return structures.annotate(member_count=Count("memberships", distinct=True)).order_by(
-            "name"
+            french("name")
         )
 
     def get_context_data(self, **kwargs):

@@ -44,3 +44,8 @@ def get_kind(code: str) -> DocumentKind:
         return _kinds[code]
     except KeyError:
         raise LookupError(f"Unknown document kind {code!r}") from None
+
+
+def all_kinds() -> list[DocumentKind]:
+    """Every registered kind, for the checks that must cover each one."""
+    return list(_kinds.values())

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ccr_portal.formatting import french_spaces_html
 from ccr_portal.outbox import PUBLISH_GRACE, publish
 
 from .models import GeneratedDocument
@@ -29,7 +30,9 @@ def document_request(*, kind: str, subject: models.Model, requested_by) -> Gener
     document_kind = get_kind(kind)
     if not requested_by.has_perm(document_kind.permission, subject):
         raise PermissionDenied("Vous n'avez pas accès à ce document.")
-    html = render_to_string(document_kind.template_name, document_kind.get_context(subject))
+    html = french_spaces_html(
+        render_to_string(document_kind.template_name, document_kind.get_context(subject))
+    )
     fingerprint = hashlib.sha256(html.encode()).hexdigest()
     document, created = GeneratedDocument.objects.select_for_update().get_or_create(
         kind=kind,
@@ -56,7 +59,9 @@ def document_render(*, document_id: int) -> GeneratedDocument:
     if document.status == GeneratedDocument.Status.READY:
         return document
     GeneratedDocument.objects.filter(pk=document.pk).update(attempts=models.F("attempts") + 1)
-    pdf = HTML(string=document.source_html).write_pdf()
+    # PDF/UA-1: tagged, so that a screen reader reads it in order, with the title and
+    # the language of the template's <title> and <html lang="fr">.
+    pdf = HTML(string=document.source_html).write_pdf(pdf_variant="pdf/ua-1")
     with transaction.atomic():
         document = GeneratedDocument.objects.select_for_update().get(pk=document_id)
         if document.status == GeneratedDocument.Status.READY:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ccr_portal.formatting import french_spaces, french_spaces_html
 from ccr_portal.outbox import PUBLISH_GRACE, publish
 
 from .models import Notification, OutgoingEmail, SentReminder
@@ -193,9 +194,9 @@ def rendered_email(
     """The subject, text and HTML of ``templates/emails/<template>``, in French."""
     full = _email_context(recipient_name, subject, url, context)
     return {
-        "subject": f"[Portail CCR] {subject}",
-        "text": render_to_string(f"emails/{template}.txt", full),
-        "html": render_to_string(f"emails/{template}.html", full),
+        "subject": french_spaces(f"[Portail CCR] {subject}"),
+        "text": french_spaces(render_to_string(f"emails/{template}.txt", full)),
+        "html": french_spaces_html(render_to_string(f"emails/{template}.html", full)),
     }
 
 

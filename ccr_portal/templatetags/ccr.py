@@ -2,8 +2,16 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import time_format
 
-from ccr_portal.formatting import format_date, format_euros, format_number
+from ccr_portal.formatting import (
+    format_date,
+    format_euros,
+    format_number,
+    format_size,
+    with_preposition,
+)
 
 register = template.Library()
 
@@ -28,7 +36,38 @@ def jour(value):
             value = datetime.date.fromisoformat(value[:10])
         except ValueError:
             return value
+    if isinstance(value, datetime.datetime):
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     return format_date(value)
+
+
+@register.filter
+def jour_heure(value):
+    """A moment as « 1er décembre 2026 à 14:05 », in the portal's time zone."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{format_date(value.date())} à {time_format(value, 'H:i')}"
+    return jour(value)
+
+
+@register.filter
+def taille(value):
+    """A file size in Ko or Mo: « 18 Ko », « 2,4 Mo »."""
+    return format_size(value)
+
+
+@register.filter
+def de(value):
+    """« de » before a name, contracted or elided: « des Jardins Partagés », « d'Épicerie »."""
+    return with_preposition("de", str(value or ""))
+
+
+@register.filter(name="a")
+def a_(value):
+    """« à » before a name, contracted: « au Comptoir Équitable », « aux Jardins Partagés »."""
+    return with_preposition("à", str(value or ""))
 
 
 @register.filter

@@ -7,6 +7,8 @@ from django.utils.decorators import method_decorator
 from django.views.generic import FormView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
+from ccr_portal.collation import french
+
 from .forms import StaffRolesForm, UserSearchForm
 from .models import RoleAssignment, RoleChange, User
 from .services import user_set_staff_roles
@@ -24,7 +26,7 @@ class UserListView(PermissionRequiredMixin, ListView):
             Prefetch("role_assignments", queryset=RoleAssignment.objects.order_by("role")),
             "provider_organisations",
             "funder_organisations",
-        ).order_by("last_name", "first_name", "email")
+        ).order_by(french("last_name"), french("first_name"), "email")
         if self.search_form.is_valid():
             query = self.search_form.cleaned_data["q"].strip()
             role = self.search_form.cleaned_data["role"]

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from applicants.people import provider_consultants, structure_editors
+from ccr_portal.formatting import with_preposition
 from ccr_portal.notifications.services import remind_once
 
 from ..models import (
@@ -75,7 +76,7 @@ def _remind_providers(diagnostics, *, rule: str, subject: str, template: str) ->
             about=diagnostic,
             deadline=diagnostic.due_date,
             recipients=consultants,
-            subject=f"{subject} : diagnostic de {diagnostic.structure}",
+            subject=f"{subject} : diagnostic {with_preposition('de', diagnostic.structure)}",
             template=template,
             context=_context(diagnostic),
             url=diagnostic.get_absolute_url(),
@@ -122,7 +123,8 @@ def remind_sign_off_pending(*, today: datetime.date | None = None) -> int:
             about=diagnostic,
             deadline=deadline,
             recipients=editors,
-            subject=f"Conclusions à confirmer : diagnostic de {diagnostic.structure}",
+            subject="Conclusions à confirmer : diagnostic "
+            f"{with_preposition('de', diagnostic.structure)}",
             template="diagnostic_reminder_sign_off",
             context={**_context(diagnostic), "opened_on": opened_on.isoformat()},
             url=diagnostic.get_absolute_url(),

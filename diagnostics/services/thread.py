@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from applicants import people
+from ccr_portal.formatting import with_preposition
 from ccr_portal.notifications.services import notify_many
 from ccr_portal.users.models import Role, User
 
@@ -53,8 +54,8 @@ def diagnostic_message_post(
     ]
     notify_many(
         recipients=recipients,
-        subject=f"Nouveau message : {diagnostic.get_kind_display().lower()} de "
-        f"{diagnostic.structure}",
+        subject=f"Nouveau message : {diagnostic.get_kind_display().lower()} "
+        f"{with_preposition('de', diagnostic.structure)}",
         template="diagnostic_message",
         context={
             "structure": diagnostic.structure.name,

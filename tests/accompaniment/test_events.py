@@ -193,6 +193,31 @@ def test_attendance_counts_as_a_collective_session_for_each_structure_present():
     assert plan_overview(plan).consumed_days == Decimal("0")
 
 
+def test_the_event_links_its_session_only_to_those_who_may_read_it(client):
+    event = EventFactory(date=timezone.localdate(), capacity=5)
+    present, absent = _editors(2)
+    event_register(event=event, structure=present.structure, actor=present.user)
+    event_register(event=event, structure=absent.structure, actor=absent.user)
+    session = event_record_attendance(
+        event=event,
+        actor=consultant_of(event.organiser),
+        present_structure_ids=[present.structure.pk],
+    )
+    page = reverse("accompaniment:event-detail", args=[event.pk])
+    link = f'href="{session.get_absolute_url()}"'
+
+    seen = {}
+    for name, person in [("present", present.user), ("absent", absent.user)]:
+        client.force_login(person)
+        seen[name] = (
+            link in client.get(page).content.decode(),
+            client.get(session.get_absolute_url()).status_code,
+        )
+    client.force_login(UserFactory(coordinator=True))
+    seen["coordinator"] = (link in client.get(page).content.decode(), 200)
+    assert seen == {"present": (True, 200), "absent": (False, 403), "coordinator": (True, 200)}
+
+
 def test_only_the_organiser_or_the_coordination_takes_attendance():
     event = EventFactory(date=timezone.localdate())
     other = consultant_of(EventFactory().organiser)

@@ -619,9 +619,10 @@ def test_the_plan_pdf_is_complete_french_and_versioned(
     assert [document.status for document in documents] == ["ready", "ready"]
     # Table cells wrap: lines are joined with spaces (non-breaking ones stay in amounts).
     proposed_text, agreed_text = (
-        " ".join(
-            page.extract_text() for page in PdfReader(io.BytesIO(d.file.read())).pages
-        ).replace("\n", " ")
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(d.file.read())).pages)
+        .replace("\n", " ")
+        .replace("\u202f", " ")
+        .replace("\u00a0:", " :")
         for d in documents
     )
     for expected in [

@@ -266,6 +266,24 @@ def test_session_pages_and_files_follow_the_same_rule(client, world, sessions):
     assert "Épicerie Solidaire du Panier" not in text
 
 
+def test_the_session_list_names_only_the_readers_own_structures(client, world, sessions):
+    _first_plan, (_second, second_editor) = world["plans"]
+    listing = reverse("accompaniment:session-list")
+
+    client.force_login(second_editor)
+    text = page_text(client.get(listing))
+    assert "Atelier collectif BFR" in text
+    assert "Fil Rouge Textile" in text
+    assert "Épicerie Solidaire du Panier" not in text
+
+    # The coordination and the session's provider see every structure at it.
+    for person in (world["coordinator"], world["consultant"]):
+        client.force_login(person)
+        text = page_text(client.get(listing))
+        assert "Fil Rouge Textile" in text
+        assert "Épicerie Solidaire du Panier" in text
+
+
 def test_a_structure_cannot_write_a_session(client, world, sessions):
     individual, _ = sessions
     (_first, first_editor), _ = world["plans"]

@@ -9,6 +9,7 @@ from applicants.services.dossiers import dossier_transition
 from applicants.workflows import DOSSIER_WORKFLOW
 from ccr_portal.notifications.models import Notification
 from ccr_portal.workflow import TransitionRefused
+from tests.conftest import plain_spaces
 from tests.factories import DocumentTypeFactory, DossierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -182,8 +183,10 @@ def test_state_changes_notify_the_people_concerned(people, django_capture_on_com
         [people["editor"].email, people["reader"].email]
     )
     message = mail.outbox[0]
-    assert message.subject == f"[Portail CCR] Dossier {dossier.structure} : compléments demandés"
-    assert "Motif : Informations incorrectes." in message.body
+    assert plain_spaces(message.subject) == (
+        f"[Portail CCR] Dossier {dossier.structure} : compléments demandés"
+    )
+    assert "Motif : Informations incorrectes." in plain_spaces(message.body)
     assert "Le SIRET ne correspond pas aux statuts." in message.body
     assert (
         not Notification.objects.filter(recipient=coordinator)

@@ -13,7 +13,7 @@ from applicants.models import Membership, Message, MessageAttachment, PrivateNot
 from applicants.services.messages import message_post, private_note_add
 from ccr_portal.documents.services import document_request
 from tests import files
-from tests.conftest import page_text
+from tests.conftest import page_text, plain_spaces
 from tests.factories import DossierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +124,7 @@ def test_private_notes_never_reach_the_structure(
         summary = document_request(kind=DOSSIER_SUMMARY, subject=dossier, requested_by=editor)
     summary.refresh_from_db()
     summary_text = "\n".join(p.extract_text() for p in PdfReader(summary.file.open("rb")).pages)
+    summary_text = plain_spaces(summary_text)
     assert dossier.structure.name in summary_text
     assert "Trésorerie fragile" not in summary_text
     client.force_login(editor)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from applicants.models import DossierTransition, Membership
 from applicants.services.reminders import remind_campaign_closing, remind_changes_pending
 from applicants.tasks import send_dossier_reminders
+from ccr_portal.formatting import format_date
 from ccr_portal.notifications.models import SentReminder
 from tests.factories import CampaignFactory, DossierFactory, UserFactory
 
@@ -65,4 +66,4 @@ def test_changes_pending_reminds_after_a_week_once(members, django_capture_on_co
         assert remind_changes_pending(today=today + datetime.timedelta(days=9)) == 0
     assert [m.to for m in mail.outbox] == [[editor.email]]
     assert "Compléments attendus" in mail.outbox[0].subject
-    assert f"Le {timezone.localdate(requested.created_at).day} " in mail.outbox[0].body
+    assert f"Le {format_date(timezone.localdate(requested.created_at))}, " in mail.outbox[0].body

@@ -70,7 +70,7 @@ def test_the_demo_loads_twice_without_duplicates(demo):
             "applicant",
             [
                 "Conclusions à lire et confirmer",
-                "Diagnostic complet de Épicerie Solidaire du Panier",
+                "Diagnostic complet d'Épicerie Solidaire du Panier",
             ],
         ),
     ],

@@ -17,6 +17,7 @@ from diagnostics.services.reminders import (
     remind_sign_off_pending,
 )
 from diagnostics.tasks import send_due_soon_reminders
+from tests.conftest import plain_spaces
 from tests.diagnostics.factories import DiagnosticFactory
 from tests.factories import MembershipFactory, UserFactory
 
@@ -77,10 +78,10 @@ def test_the_reminder_names_the_due_date_in_french(
         remind_due_soon(today=TODAY)
     (message,) = mail.outbox
     assert (
-        message.subject
-        == "[Portail CCR] Échéance proche : diagnostic de Épicerie Solidaire du Panier"
+        plain_spaces(message.subject)
+        == "[Portail CCR] Échéance proche : diagnostic d'Épicerie Solidaire du Panier"
     )
-    assert "attendu pour le 1 juillet 2011" in message.body
+    assert "attendu pour le 1er juillet 2011" in message.body
     # No consultant named: every consultant of the organisation.
     assert message.to == [consultant.email]
 

@@ -10,6 +10,7 @@ from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.documents.services import document_request
 from diagnostics.documents import DIAGNOSTIC_REPORT
 from diagnostics.services.sharing import committee_consent_grant, diagnostic_sign_off
+from tests.conftest import plain_spaces
 from tests.diagnostics.factories import DiagnosticFactory
 from tests.factories import MembershipFactory, ProviderFactory
 
@@ -21,7 +22,7 @@ def pdf_text(document: GeneratedDocument) -> str:
     assert data.startswith(b"%PDF")
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     # Table cells wrap: compare words, not lines.
-    return " ".join(text.replace("\u00a0", " ").split())
+    return " ".join(plain_spaces(text).replace("\u00a0", " ").split())
 
 
 def render(diagnostic, user, capture) -> GeneratedDocument:
@@ -100,5 +101,5 @@ def test_the_report_file_is_named_after_the_kind_and_the_structure(
     client.force_login(member.user)
     response = client.get(reverse("documents:download", args=[document.pk]))
     assert response["Content-Disposition"] == (
-        'attachment; filename="diagnostic-light-fil-rouge-textile.pdf"'
+        'attachment; filename="diagnostic-leger-fil-rouge-textile.pdf"'
     )

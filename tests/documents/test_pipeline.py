@@ -14,14 +14,14 @@ from applicants.documents import STRUCTURE_SHEET
 from applicants.services.structures import structure_update
 from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.documents.services import document_request, documents_requeue_stale
-from tests.conftest import page_text
+from tests.conftest import page_text, plain_spaces
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return plain_spaces("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
 
 
 @pytest.fixture
@@ -163,8 +163,8 @@ def test_pending_document_shows_progress_and_cannot_be_downloaded(
     page = client.get(reverse("applicants:structure-detail", args=[member.structure.pk]))
     text = page_text(page)
     assert "En cours de génération" in text
-    assert f'hx-get="{reverse("documents:status", args=[document.pk])}"' in text
-    assert 'hx-trigger="every 2s"' in text
+    assert f'data-hx-get="{reverse("documents:status", args=[document.pk])}"' in text
+    assert 'data-hx-trigger="every 2s"' in text
 
     status = client.get(reverse("documents:status", args=[document.pk]), HTTP_HX_REQUEST="true")
     assert "En cours de génération" in page_text(status)

@@ -7,7 +7,9 @@ from tests.factories import PASSWORD
 
 def field(page, label: str):
     """A form field by its visible label (required fields end with an asterisk)."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+    # Spaces match the no-break spaces that French typography puts before « : ».
+    pattern = re.escape(label).replace(r"\ ", r"[\s\u00a0\u202f]+")
+    return page.get_by_label(re.compile(rf"^\s*{pattern}[\s\u00a0]*\*?\s*$"))
 
 
 def log_in(page, email: str, password: str = PASSWORD) -> None:

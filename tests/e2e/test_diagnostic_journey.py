@@ -114,7 +114,7 @@ def test_a_light_diagnostic_from_request_to_shared_report(page):
     log_out(page)
     log_in(page, applicant.email)
     page.get_by_role("link", name="Mes diagnostics", exact=True).click()
-    page.get_by_role("link", name="Diagnostic léger de Épicerie Solidaire du Panier").click()
+    page.get_by_role("link", name="Diagnostic léger d'Épicerie Solidaire du Panier").click()
     assert page.get_by_text("Une clientèle fidèle du quartier.").is_visible()
     page.get_by_label("Au nom de la structure, je confirme avoir lu ces conclusions").check()
     field(page, "Commentaires de la structure").fill("Nous nuançons le risque lié au site.")
@@ -129,7 +129,7 @@ def test_a_light_diagnostic_from_request_to_shared_report(page):
     with page.expect_download() as download_info:
         download_link.click()
     download = download_info.value
-    assert download.suggested_filename == "diagnostic-light-epicerie-solidaire-du-panier.pdf"
+    assert download.suggested_filename == "diagnostic-leger-epicerie-solidaire-du-panier.pdf"
     pdf = PdfReader(io.BytesIO(Path(download.path()).read_bytes()))
     text = " ".join(" ".join(p.extract_text() for p in pdf.pages).replace("\u00a0", " ").split())
     assert "Épicerie Solidaire du Panier" in text

@@ -137,7 +137,7 @@ def test_dossier_journey(page, world):
     field(page, "Votre message").fill("C'est corrigé, voici le budget 2011.")
     page.get_by_role("button", name="Envoyer").click()
     assert page.get_by_text("Message envoyé.").is_visible()
-    page.get_by_role("link", name="Dossier de Épicerie Solidaire du Panier").click()
+    page.get_by_role("link", name="Dossier d'Épicerie Solidaire du Panier").click()
     page.get_by_role("button", name="Retirer budget.xlsx").click()
     field(page, "Type de pièce").select_option(label="Budget prévisionnel")
     field(page, "Fichier").set_input_files(str(world["budget"]))

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from accompaniment.models import DevelopmentPlan, PlanStatus, Session
 from ccr_portal.users.demo import DEMO_PASSWORD
+from tests.conftest import plain_spaces
 from tests.e2e.helpers import field, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -144,6 +145,7 @@ def test_plan_from_diagnostic_to_pdf(signed_in):
         page.extract_text()
         for page in PdfReader(io.BytesIO(Path(download.path()).read_bytes())).pages
     )
+    text = plain_spaces(text)
     text = text.replace("\u00a0", " ").replace("\u202f", " ")
     for expected in [
         "Plan stratégique de développement",

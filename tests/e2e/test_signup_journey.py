@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from applicants.models import Structure
 from ccr_portal.documents.models import GeneratedDocument
+from tests.conftest import plain_spaces
 from tests.e2e.helpers import create_structure, field
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -59,6 +60,7 @@ def test_visitor_signs_up_creates_a_structure_and_downloads_its_sheet(page, live
     text = "\n".join(
         p.extract_text() for p in PdfReader(io.BytesIO(Path(download.path()).read_bytes())).pages
     )
+    text = plain_spaces(text)
     assert "Épicerie Solidaire du Panier" in text
     assert "W131000123" in text
 

@@ -59,7 +59,7 @@ def test_notify_lists_the_notification_and_sends_a_french_mail_after_commit(
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert '<html lang="fr">' in html
-    assert "Vos rôles : Comité de sélection." in html
+    assert "Vos rôles\u00a0: Comité de sélection." in html
     notification.refresh_from_db()
     assert notification.emailed_at is not None
 

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from applicants.documents import STRUCTURE_SHEET
 from ccr_portal.celery import app as celery_app
 from ccr_portal.documents.models import GeneratedDocument
-from tests.conftest import page_text, port_open, require
+from tests.conftest import page_text, plain_spaces, port_open, require
 from tests.factories import MembershipFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,6 +119,7 @@ def test_a_real_worker_generates_the_structure_sheet(client, worker_queue):
     text = "\n".join(
         p.extract_text() for p in PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages
     )
+    text = plain_spaces(text)
     assert "Coopérative Belle de Mai" in text
     assert "Fiche structure" in text
 
