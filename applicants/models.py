@@ -110,6 +110,8 @@ class Structure(models.Model):
         verbose_name = "structure"
         verbose_name_plural = "structures"
         ordering = ["name"]
+        # The structure list and the dossier list sorted by name read it in order.
+        indexes = [models.Index(fields=["name", "id"], name="structure_name_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(siret="") | ~Q(rna=""),
@@ -419,7 +421,12 @@ class Dossier(models.Model):
                 violation_error_message="Cette structure a déjà un dossier pour cet appel.",
             ),
         ]
-        indexes = [models.Index(fields=["campaign", "status"])]
+        indexes = [
+            models.Index(fields=["campaign", "status"]),
+            # The dossier list's default order (most recently updated first) and its sort.
+            models.Index(fields=["updated_at", "id"], name="dossier_updated_idx"),
+            models.Index(fields=["submitted_at", "id"], name="dossier_submitted_idx"),
+        ]
 
     def __str__(self):
         return f"{self.structure} · {self.campaign}"

@@ -24,7 +24,7 @@ The rule, in months starting with the current one:
 
 import calendar
 import datetime
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -205,28 +205,31 @@ def plan_capacity(
         }
         remaining = {c.diagnostic_id: c.days for c in queue}
         finished_at: dict[int, int] = {}
-        pending: list[Commitment] = []  # due or carried over, not finished, in due-date order
+        # Due or carried over, not finished, in due-date order: the provider works from the
+        # front, so what it finishes always leaves from the front (linear in the queue).
+        pending: deque[Commitment] = deque()
+        pending_days = ZERO
         cells = []
         cursor = 0
         for index in range(limit):
             month = add_months(first, index)
-            carried = sum((remaining[c.diagnostic_id] for c in pending), ZERO)
-            cell = MonthCell(month=month, capacity=supply.capacity(month), carried_in=carried)
+            cell = MonthCell(month=month, capacity=supply.capacity(month), carried_in=pending_days)
             while cursor < len(queue) and due_index[queue[cursor].diagnostic_id] == index:
                 cell.due += queue[cursor].days
+                pending_days += queue[cursor].days
                 pending.append(queue[cursor])
                 cursor += 1
             available = cell.capacity
-            for commitment in list(pending):
-                if available <= ZERO:
-                    break
+            while pending and available > ZERO:
+                commitment = pending[0]
                 used = min(available, remaining[commitment.diagnostic_id])
                 remaining[commitment.diagnostic_id] -= used
                 available -= used
+                pending_days -= used
                 cell.done += used
                 if remaining[commitment.diagnostic_id] == ZERO:
                     finished_at[commitment.diagnostic_id] = index
-                    pending.remove(commitment)
+                    pending.popleft()
             if cell.done > ZERO:
                 last_busy_index = max(last_busy_index, index)
             free_by_month[index] += cell.free
@@ -236,6 +239,11 @@ def plan_capacity(
                     overloads.append(
                         Overload(supply.provider_id, supply.name, month, cell.load, cell.capacity)
                     )
+            elif not pending and cursor == len(queue):
+                # Nothing left to do: the remaining months only add their free capacity.
+                for later in range(index + 1, limit):
+                    free_by_month[later] += supply.capacity(add_months(first, later))
+                break
         if len(finished_at) < len(queue):
             unreachable = True
         for commitment in queue:

@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -45,6 +46,8 @@ from .models import (
 )
 
 CAPACITY_HORIZON_MONTHS = 6
+# Warnings written out on a page; the others are counted, and the queue lists them.
+WARNINGS_SHOWN = 5
 # How far the projection may look before it declares the queue out of reach.
 CAPACITY_LIMIT_MONTHS = 36
 
@@ -206,12 +209,44 @@ def status_counts(queryset: QuerySet) -> list[tuple[str, str, int]]:
     return [(code, label, totals.get(code, 0)) for code, label in DiagnosticStatus.choices]
 
 
-def capacity_warnings(plan: CapacityPlan, *, today: datetime.date | None = None) -> list[dict]:
-    """The plan's warnings in French, each with the diagnostic's link when there is one."""
+@dataclass(frozen=True)
+class CapacityWarnings:
+    """The first few warnings of a plan in French, and how many there are in all."""
+
+    shown: list[dict]  # {"text", "url"}
+    total: int
+    late_total: int
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self):
+        return iter(self.shown)
+
+    @property
+    def first(self) -> dict | None:
+        return self.shown[0] if self.shown else None
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.shown)
+
+
+def capacity_warnings(
+    plan: CapacityPlan, *, today: datetime.date | None = None, shown: int = WARNINGS_SHOWN
+) -> CapacityWarnings:
+    """The plan's first ``shown`` warnings in French, each with its diagnostic's link.
+
+    Sentences are built for what is shown only (one query for its late diagnostics):
+    at 10,000 structures a plan has thousands of late diagnostics, and the page links
+    to the queue filtered on them instead of listing them.
+    """
     today = today or timezone.localdate()
-    late = Diagnostic.objects.select_related("structure", "provider").in_bulk(
-        [item.diagnostic_id for item in plan.late]
-    )
+    overloads = plan.overloads[:shown]
+    late_items = plan.late[: max(0, shown - len(overloads))]
     warnings = [
         {
             "text": f"{overload.name} dépasse sa capacité en "
@@ -220,32 +255,46 @@ def capacity_warnings(plan: CapacityPlan, *, today: datetime.date | None = None)
             f"{format_number(overload.capacity, 1)} disponibles.",
             "url": "",
         }
-        for overload in plan.overloads
+        for overload in overloads
     ]
-    for item in plan.late:
+    late = (
+        Diagnostic.objects.select_related("structure", "provider").in_bulk(
+            [item.diagnostic_id for item in late_items]
+        )
+        if late_items
+        else {}
+    )
+    for item in late_items:
         diagnostic = late.get(item.diagnostic_id)
         if diagnostic is None:
             continue
-        what = f"{diagnostic.get_kind_display()} de {diagnostic.structure} ({diagnostic.provider})"
-        if item.due_date < today:
-            text = f"{what} : l'échéance du {format_date(item.due_date)} est dépassée."
-        elif item.done_month is not None:
-            text = (
-                f"{what} : l'échéance du {format_date(item.due_date)} ne peut pas être tenue, "
-                f"fin prévue en {date_format(item.done_month, 'F Y')}."
-            )
-        else:
-            text = (
-                f"{what} : l'échéance du {format_date(item.due_date)} ne peut pas être tenue, "
-                "la capacité du prestataire ne suffit pas."
-            )
-        warnings.append({"text": text, "url": diagnostic.get_absolute_url()})
-    if plan.unreachable:
         warnings.append(
-            {
-                "text": f"La capacité déclarée ne suffit pas à réaliser tout le travail dans les "
-                f"{CAPACITY_LIMIT_MONTHS} prochains mois.",
-                "url": "",
-            }
+            {"text": _late_text(diagnostic, item, today), "url": diagnostic.get_absolute_url()}
         )
-    return warnings
+    total = len(plan.overloads) + len(plan.late)
+    if plan.unreachable:
+        total += 1
+        if len(warnings) < shown:
+            warnings.append(
+                {
+                    "text": "La capacité déclarée ne suffit pas à réaliser tout le travail dans "
+                    f"les {CAPACITY_LIMIT_MONTHS} prochains mois.",
+                    "url": "",
+                }
+            )
+    return CapacityWarnings(shown=warnings, total=total, late_total=len(plan.late))
+
+
+def _late_text(diagnostic: Diagnostic, item, today: datetime.date) -> str:
+    what = f"{diagnostic.get_kind_display()} de {diagnostic.structure} ({diagnostic.provider})"
+    if item.due_date < today:
+        return f"{what} : l'échéance du {format_date(item.due_date)} est dépassée."
+    if item.done_month is not None:
+        return (
+            f"{what} : l'échéance du {format_date(item.due_date)} ne peut pas être tenue, "
+            f"fin prévue en {date_format(item.done_month, 'F Y')}."
+        )
+    return (
+        f"{what} : l'échéance du {format_date(item.due_date)} ne peut pas être tenue, "
+        "la capacité du prestataire ne suffit pas."
+    )

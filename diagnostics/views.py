@@ -116,19 +116,21 @@ class QueueView(PermissionRequiredMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
+        self.plan = capacity_plan()
+        self.late_ids = {item.diagnostic_id for item in self.plan.late}
         self.filterset = forms.DiagnosticFilter(
-            self.request.GET or None, queryset=diagnostic_queue()
+            self.request.GET or None, queryset=diagnostic_queue(), late_ids=self.late_ids
         )
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        plan = capacity_plan()
+        plan = self.plan
         return super().get_context_data(
             filter=self.filterset,
             plan=plan,
             warnings=capacity_warnings(plan),
             days_per_kind=forms.days_per_kind_text(),
-            late_ids={item.diagnostic_id for item in plan.late},
+            late_ids=self.late_ids,
             providers=Provider.objects.order_by("name"),
             **kwargs,
         )
