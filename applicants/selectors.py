@@ -1,5 +1,7 @@
 """Reads of the applicants app that several pages share, always scoped by the viewer."""
 
+from collections import defaultdict
+
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 
 from ccr_portal.users.models import Role, User
@@ -62,21 +64,49 @@ def thread_for(*, dossier: Dossier, user) -> list[Message]:
 
 def dossier_members(dossier: Dossier, *, editors_only: bool = False) -> list[User]:
     """The active members of the dossier's structure (editors only, for reminders)."""
-    memberships = Membership.objects.filter(structure_id=dossier.structure_id).select_related(
-        "user"
-    )
+    return members_by_structure([dossier.structure_id], editors_only=editors_only)[
+        dossier.structure_id
+    ]
+
+
+def members_by_structure(structure_ids, *, editors_only: bool = False) -> dict[int, list[User]]:
+    """The active members of each structure, in one query: ``dossier_members`` in bulk."""
+    memberships = Membership.objects.filter(
+        structure_id__in=list(structure_ids), user__is_active=True
+    ).select_related("user")
     if editors_only:
         memberships = memberships.filter(role=Membership.Role.EDITOR)
-    return [membership.user for membership in memberships if membership.user.is_active]
+    people = defaultdict(list)
+    for membership in memberships:
+        people[membership.structure_id].append(membership.user)
+    return people
 
 
 def dossier_coordinators(dossier: Dossier) -> list[User]:
     """The dossier's instructor, or every coordinator when nobody instructs it yet."""
     if dossier.instructor_id and dossier.instructor.is_active:
         return [dossier.instructor]
+    return all_coordinators()
+
+
+def all_coordinators() -> list[User]:
     return list(
         User.objects.filter(role_assignments__role=Role.COORDINATOR, is_active=True).distinct()
     )
+
+
+def coordinators_by_dossier(dossiers) -> dict[int, list[User]]:
+    """``dossier_coordinators`` in bulk (the instructors selected with the dossiers)."""
+    dossiers = list(dossiers)
+    everyone = None
+    people = {}
+    for dossier in dossiers:
+        if dossier.instructor_id and dossier.instructor.is_active:
+            people[dossier.pk] = [dossier.instructor]
+        else:
+            everyone = all_coordinators() if everyone is None else everyone
+            people[dossier.pk] = everyone
+    return people
 
 
 def dossier_status_counts(queryset) -> list[tuple[str, str, int]]:

@@ -69,6 +69,7 @@ from applicants.models import (
 from ccr_portal.axes import Axis
 from ccr_portal.users.demo import FUNDERS, PROVIDERS
 from ccr_portal.users.models import Funder, Provider, Role, RoleAssignment, User
+from ccr_portal.validators import luhn_completed
 from diagnostics.demo import GRID_NOTES, STEPS
 from diagnostics.models import (
     THEMES_BY_KIND,
@@ -182,16 +183,7 @@ class BenchData:
 
 
 def _siret(n: int) -> str:
-    base = f"{100000000 + n:09d}0001"
-    for check in range(10):
-        candidate = f"{base}{check}"
-        total = 0
-        for index, char in enumerate(reversed(candidate)):
-            digit = int(char) * (2 if index % 2 else 1)
-            total += digit - 9 if digit > 9 else digit
-        if total % 10 == 0:
-            return candidate
-    raise AssertionError
+    return luhn_completed(f"{100000000 + n:09d}0001")
 
 
 def _plan_steps(status: str) -> list[tuple[str, str, str]]:

@@ -143,11 +143,20 @@ def _seed(url: str, structures: int, reuse: bool, media: Path) -> None:
     )
 
 
+# One key for the sessions that measure.py signs in and the server that reads them.
+SECRET_KEY = secrets.token_urlsafe(50)
+
+
 def _measure(url: str, media: Path, *what: str) -> dict:
     result = subprocess.run(
         [PYTHON, str(ROOT / "bench" / "measure.py"), *what],
         cwd=ROOT,
-        env=_env(DATABASE_URL=url, MEDIA_ROOT=str(media), DJANGO_SETTINGS_MODULE="bench.settings"),
+        env=_env(
+            DATABASE_URL=url,
+            MEDIA_ROOT=str(media),
+            DJANGO_SETTINGS_MODULE="bench.settings",
+            SECRET_KEY=SECRET_KEY,
+        ),
         capture_output=True,
         text=True,
     )
@@ -169,7 +178,7 @@ def _server_env(url: str, media: Path, static: Path) -> dict:
         STATIC_ROOT=str(static),
         DJANGO_SETTINGS_MODULE="bench.settings",
         DEBUG="False",
-        SECRET_KEY=secrets.token_urlsafe(50),
+        SECRET_KEY=SECRET_KEY,
         SECURE_HTTPS="True",
         STATICFILES_MANIFEST="True",
         ALLOWED_HOSTS="127.0.0.1",
@@ -177,10 +186,18 @@ def _server_env(url: str, media: Path, static: Path) -> dict:
     )
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect (to the login page, say) is an answer to check, not follow
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _get(url: str, headers: dict) -> tuple[int, bytes, dict]:
     request = urllib.request.Request(url, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with _OPENER.open(request, timeout=60) as response:
             return response.status, response.read(), dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, error.read(), dict(error.headers)
@@ -211,7 +228,7 @@ def _ms(value: str) -> float:
 
 def _first_visit(base: str, path: str, headers: dict) -> dict:
     """The bytes a first visit transfers, compressed: the page, its CSS, JS and icon."""
-    status, body, response_headers = _get(base + path, headers)
+    _status, body, response_headers = _get(base + path, headers)
     html = gzip.decompress(body) if response_headers.get("Content-Encoding") == "gzip" else body
     total = len(body)
     assets = sorted(set(re.findall(rb'(?:href|src)="(/static/[^"]+)"', html)))
@@ -313,7 +330,8 @@ def _load(args) -> None:
 
         rows = []
         print(
-            f"Charge : gunicorn {args.workers} workers, wrk {args.connections} connexions, {args.duration} s par page",
+            f"Charge : gunicorn {args.workers} workers, wrk {args.connections} connexions, "
+            f"{args.duration} s par page",
             flush=True,
         )
         for page in PAGES:
@@ -348,7 +366,8 @@ def _load(args) -> None:
             }
             rows.append(row)
             print(
-                f"  {page.label:<{LABEL_WIDTH}} {row['rps']:>7.1f} req/s  p99 {row['p99_ms']:>8.1f} ms",
+                f"  {page.label:<{LABEL_WIDTH}} {row['rps']:>7.1f} req/s  "
+                f"p99 {row['p99_ms']:>8.1f} ms",
                 flush=True,
             )
         cookie = {
@@ -369,7 +388,8 @@ def _load(args) -> None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
+        # Written even when interrupted: what was measured so far.
+        RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
     print()
     print(markdown(results))
     print(f"\nRésultats : {RESULTS.relative_to(ROOT)}")
@@ -392,7 +412,8 @@ def markdown(results: dict) -> str:
     for page in pages:
         lines.append(
             f"| {page['label']} | {page['rps']:.1f} | {page['rps'] / bare['rps']:.2f} "
-            f"| {page['rps'] / admin['rps']:.2f} | {page['p50_ms']:.0f} ms | {page['p99_ms']:.0f} ms "
+            f"| {page['rps'] / admin['rps']:.2f} | {page['p50_ms']:.0f} ms "
+            f"| {page['p99_ms']:.0f} ms "
             f"| {page['queries_small']} → {page['queries']} | {page['html_kb']:.0f} KB |"
         )
     lines += ["", "| measure | " + f"{small:,} | {big:,} | target |", "| --- | ---: | ---: | --- |"]
@@ -401,7 +422,8 @@ def markdown(results: dict) -> str:
         f"| reminder sweep (every beat rule once) | {sweep['small']['seconds']:.2f} s, "
         f"{sweep['small']['queries']} queries, {sweep['small']['notifications']} notifications "
         f"| {sweep['big']['seconds']:.2f} s, {sweep['big']['queries']} queries, "
-        f"{sweep['big']['notifications']} notifications | ≤ {TARGET_SWEEP_S} s, queries not growing |"
+        f"{sweep['big']['notifications']} notifications "
+        f"| ≤ {TARGET_SWEEP_S} s, queries not growing |"
     )
     for small_export, big_export in zip(
         results["exports"]["small"], results["exports"]["big"], strict=True
@@ -413,13 +435,15 @@ def markdown(results: dict) -> str:
         )
     for document in results["documents"]:
         lines.append(
-            f"| {document['label']}: median render | | {document['render_median_ms'] / 1000:.2f} s | "
+            f"| {document['label']}: median render | "
+            f"| {document['render_median_ms'] / 1000:.2f} s | "
             + (f"≤ {TARGET_PDF_S} s |" if "plan" in document["label"] else "|")
         )
     visit = results["first_visit"]
     lines.append(
         f"| first visit (coordinator dashboard, {visit['assets']} assets) | | {visit['kb']:.0f} KB "
-        f"{'compressed' if visit['html_compressed'] else 'uncompressed'} | ≤ {TARGET_FIRST_VISIT_KB} KB |"
+        f"{'compressed' if visit['html_compressed'] else 'uncompressed'} "
+        f"| ≤ {TARGET_FIRST_VISIT_KB} KB |"
     )
     return "\n".join(lines)
 
@@ -462,7 +486,8 @@ def _quick(args) -> None:
         from bench.pages import DOCUMENTS, EXPORTS, PAGES
 
         print(
-            f"Base : {connection.vendor}, {args.structures or 300} structures, {args.repeat} mesures par page (générées en {generated:.1f} s)"
+            f"Base : {connection.vendor}, {args.structures or 300} structures, "
+            f"{args.repeat} mesures par page (générées en {generated:.1f} s)"
         )
         print(f"{'page':<{LABEL_WIDTH}} {'médiane':>9} {'p95':>9} {'requêtes':>9}")
         selected = [page for page in PAGES + EXPORTS if _selected(page.label, args.only)]
@@ -474,7 +499,8 @@ def _quick(args) -> None:
         if _selected("relances", args.only):
             sweep = measure.sweep()
             print(
-                f"{'relances (toutes les règles)':<{LABEL_WIDTH}} {sweep['seconds'] * 1000:>7.1f}ms {'':>9} {sweep['queries']:>9}"
+                f"{'relances (toutes les règles)':<{LABEL_WIDTH}} "
+                f"{sweep['seconds'] * 1000:>7.1f}ms {'':>9} {sweep['queries']:>9}"
             )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

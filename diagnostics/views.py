@@ -18,6 +18,7 @@ from . import forms
 from .models import Diagnostic, DiagnosticStatus
 from .report import grid_lines, report_context
 from .selectors import (
+    annotate_rows,
     awaiting_sign_off,
     capacity_plan,
     capacity_warnings,
@@ -26,7 +27,6 @@ from .selectors import (
     member_diagnostics,
     possible_duplicates,
     provider_assignments,
-    with_list_annotations,
 )
 from .services.capacity import provider_capacity_declare
 from .services.diagnostics import (
@@ -49,6 +49,18 @@ from .services.sharing import (
 from .workflows import DIAGNOSTIC_WORKFLOW, NEXT_STEP, REASON_LABELS, SIMPLE_ACTIONS
 
 PAGE_SIZE = 25
+
+
+class AnnotatedPageMixin:
+    """A list paginated on its plain rows, the page's rows then annotated (one query)."""
+
+    def paginate_queryset(self, queryset, page_size):
+        # Sorting the bare keys rather than whole rows: the text columns stay on disk.
+        paginator, page, rows, is_paginated = super().paginate_queryset(
+            queryset.only("pk"), page_size
+        )
+        page.object_list = annotate_rows(rows)
+        return paginator, page, page.object_list, is_paginated
 
 
 class DiagnosticObjectMixin:
@@ -107,7 +119,7 @@ class DiagnosticFormView(DiagnosticObjectMixin, ServiceFormView):
 # --- Workspaces --------------------------------------------------------------
 
 
-class QueueView(PermissionRequiredMixin, ListView):
+class QueueView(PermissionRequiredMixin, AnnotatedPageMixin, ListView):
     """The coordinators' triage queue, its filters and the capacity panel."""
 
     permission_required = "diagnostics.list_all_diagnostics"
@@ -136,7 +148,7 @@ class QueueView(PermissionRequiredMixin, ListView):
         )
 
 
-class AssignmentListView(PermissionRequiredMixin, ListView):
+class AssignmentListView(PermissionRequiredMixin, AnnotatedPageMixin, ListView):
     """A provider's assignments: due dates, drafts, what was returned."""
 
     permission_required = "diagnostics.list_assignments"
@@ -153,7 +165,7 @@ class AssignmentListView(PermissionRequiredMixin, ListView):
         )
 
 
-class MyDiagnosticsView(PermissionRequiredMixin, ListView):
+class MyDiagnosticsView(PermissionRequiredMixin, AnnotatedPageMixin, ListView):
     """An applicant's diagnostics across its structures, with what awaits its sign-off."""
 
     permission_required = "diagnostics.list_my_diagnostics"
@@ -162,7 +174,7 @@ class MyDiagnosticsView(PermissionRequiredMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        return with_list_annotations(member_diagnostics(self.request.user)).order_by(
+        return member_diagnostics(self.request.user).order_by(
             "structure__name", "-requested_at", "pk"
         )
 

@@ -60,6 +60,13 @@ def page_text(response) -> str:
     return html.unescape(response.content.decode())
 
 
+def downloaded(response) -> bytes:
+    """The body of a file response, streamed or not (exports stream theirs)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 @pytest.fixture
 def password():
     return PASSWORD

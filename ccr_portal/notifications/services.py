@@ -1,9 +1,10 @@
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -25,12 +26,24 @@ def notify(
     context must be JSON-serialisable (ids, strings, numbers) because the
     e-mail task renders it later, outside this request.
     """
+    notification = _notification(
+        recipient=recipient, subject=subject, template=template, context=context, url=url
+    )
+    notification.save()
+    from .tasks import send_notification_email
+
+    transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+    return notification
+
+
+def _notification(*, recipient, subject: str, template: str, context: dict | None, url: str):
+    """The unsaved notification, its in-portal text rendered from the e-mail's."""
     context = dict(context or {})
     body = render_to_string(
         f"emails/{template}.txt",
         {**_email_context(recipient.display_name, subject, url, context), "in_app": True},
     )
-    notification = Notification.objects.create(
+    return Notification(
         recipient=recipient,
         subject=subject,
         body=body.strip(),
@@ -38,10 +51,6 @@ def notify(
         email_template=template,
         email_context=context,
     )
-    from .tasks import send_notification_email
-
-    transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
-    return notification
 
 
 def notify_many(*, recipients: Iterable, **kwargs) -> list[Notification]:
@@ -65,6 +74,40 @@ def notification_send_email(*, notification_id: int) -> bool:
     )
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True
+
+
+def notifications_send_emails(*, notification_ids: Iterable[int]) -> int:
+    """Send the e-mails of a batch of notifications over one connection, each once.
+
+    Two queries for the batch; what went out is marked sent even if a later one fails
+    (the task's retry then sends only the rest).
+    """
+    notifications = list(
+        Notification.objects.filter(pk__in=list(notification_ids), emailed_at__isnull=True)
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    sent = []
+    try:
+        with get_connection() as connection:
+            for notification in notifications:
+                message = _message(
+                    to=notification.recipient.email,
+                    **rendered_email(
+                        recipient_name=notification.recipient.display_name,
+                        subject=notification.subject,
+                        template=notification.email_template,
+                        context=notification.email_context,
+                        url=notification.url,
+                    ),
+                )
+                message.connection = connection
+                message.send()
+                sent.append(notification.pk)
+    finally:
+        if sent:
+            Notification.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
+    return len(sent)
 
 
 def email_address(
@@ -95,9 +138,13 @@ def rendered_email(
 
 
 def send_templated_email(*, to: str, subject: str, text: str, html: str) -> None:
+    _message(to=to, subject=subject, text=text, html=html).send()
+
+
+def _message(*, to: str, subject: str, text: str, html: str) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
 
 
 @transaction.atomic
@@ -132,6 +179,92 @@ def remind_once(
     except IntegrityError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder a rule wants to send: about what, for which deadline, to whom."""
+
+    about: models.Model
+    deadline: datetime.date
+    recipients: list
+    subject: str
+    template: str
+    context: dict
+    url: str
+
+
+# Notifications whose e-mails one task sends over one SMTP connection.
+EMAIL_BATCH = 200
+
+
+def remind_many(*, rule: str, reminders: Iterable[Reminder]) -> int:
+    """``remind_once`` for a whole sweep, in a number of queries that does not grow with it.
+
+    One query reads what this rule already sent about these objects, one inserts the new
+    sent-records, one the notifications; their e-mails leave after the commit in tasks of
+    ``EMAIL_BATCH``. Returns the number of reminders sent now.
+
+    If another run inserted some of the same sent-records meanwhile (the unique
+    constraint refuses the batch), the batch falls back to ``remind_once`` one by one.
+    """
+    reminders = [reminder for reminder in reminders if reminder.recipients]
+    if not reminders:
+        return 0
+    content_type = ContentType.objects.get_for_model(reminders[0].about)
+    already = set(
+        SentReminder.objects.filter(
+            rule=rule,
+            content_type=content_type,
+            object_id__in=[reminder.about.pk for reminder in reminders],
+        ).values_list("object_id", "deadline")
+    )
+    due = [r for r in reminders if (r.about.pk, r.deadline) not in already]
+    if not due:
+        return 0
+    try:
+        with transaction.atomic():
+            SentReminder.objects.bulk_create(
+                SentReminder(
+                    rule=rule,
+                    content_type=content_type,
+                    object_id=reminder.about.pk,
+                    deadline=reminder.deadline,
+                )
+                for reminder in due
+            )
+            notifications = Notification.objects.bulk_create(
+                _notification(
+                    recipient=recipient,
+                    subject=reminder.subject,
+                    template=reminder.template,
+                    context=reminder.context,
+                    url=reminder.url,
+                )
+                for reminder in due
+                for recipient in reminder.recipients
+            )
+    except IntegrityError:
+        return sum(
+            remind_once(
+                rule=rule,
+                about=reminder.about,
+                deadline=reminder.deadline,
+                recipients=reminder.recipients,
+                subject=reminder.subject,
+                template=reminder.template,
+                context=reminder.context,
+                url=reminder.url,
+            )
+            for reminder in due
+        )
+    from .tasks import send_notification_emails
+
+    ids = [notification.pk for notification in notifications]
+    for start in range(0, len(ids), EMAIL_BATCH):
+        batch = ids[start : start + EMAIL_BATCH]
+        transaction.on_commit(lambda batch=batch: send_notification_emails.delay(batch))
+    return len(due)
 
 
 def _email_context(recipient_name: str, subject: str, url: str, context: dict) -> dict:

@@ -2,7 +2,7 @@ import smtplib
 
 from celery import shared_task
 
-from .services import notification_send_email, send_templated_email
+from .services import notification_send_email, notifications_send_emails, send_templated_email
 
 RETRY = {
     "autoretry_for": (smtplib.SMTPException, OSError),
@@ -18,6 +18,11 @@ RETRY = {
 @shared_task(**RETRY)
 def send_notification_email(notification_id: int) -> bool:
     return notification_send_email(notification_id=notification_id)
+
+
+@shared_task(**{**RETRY, "soft_time_limit": 300, "time_limit": 360})
+def send_notification_emails(notification_ids: list[int]) -> int:
+    return notifications_send_emails(notification_ids=notification_ids)
 
 
 @shared_task(**RETRY)
