@@ -39,7 +39,7 @@ def export_filename(extension: str) -> str:
 
 
 # Rows fetched from the database at a time: the exports stream, whatever the selection.
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 500
 
 
 def dossiers_csv(dossiers: Iterable):
