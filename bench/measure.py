@@ -200,18 +200,14 @@ def sweep() -> dict:
 
 
 def exports(selected) -> list[dict]:
-    """Each export of every dossier: time, queries, size, and Python's peak memory."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    """Each export of every dossier: time, size, and Python's peak memory."""
     results = []
     for page in selected:
         client = _client(page.viewer)
         url = page.url()
         start = time.perf_counter()
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-            size = sum(len(chunk) for chunk in _chunks(response))
+        response = client.get(url)
+        size = sum(len(chunk) for chunk in _chunks(response))
         seconds = time.perf_counter() - start
         gc.collect()
         tracemalloc.start()
@@ -226,7 +222,6 @@ def exports(selected) -> list[dict]:
                 "status": response.status_code,
                 "streaming": response.streaming,
                 "seconds": round(seconds, 3),
-                "queries": len(queries),
                 "bytes": size,
                 "peak_mb": round(peak / 2**20, 1),
             }

@@ -102,12 +102,16 @@ def xlsx_file(*, columns: list[Column], rows: Iterable, title: str):
         cell.font = bold
         header.append(cell)
     sheet.append(header)
+    formats = [NUMBER_FORMATS.get(column.kind) for column in columns]
     for row in rows:
         cells = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet, value=xlsx_value(column, column.value(row)))
-            if column.kind in NUMBER_FORMATS:
-                cell.number_format = NUMBER_FORMATS[column.kind]
+        for column, number_format in zip(columns, formats, strict=True):
+            value = xlsx_value(column, column.value(row))
+            if number_format is None:
+                cells.append(value)  # a plain value: no cell object, no style
+                continue
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = number_format
             cells.append(cell)
         sheet.append(cells)
     # Closed by the response once streamed (``FileResponse`` closes its file).
