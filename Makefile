@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_NODE := node_modules/.installed
 
-.PHONY: install demo test lint worker beat lock bench clean
+.PHONY: install demo test lint worker beat lock bench bench-quick clean
 
 install: $(STAMP_PY) $(STAMP_NODE)
 
@@ -43,8 +43,18 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A ccr_portal beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
+# The benchmark under load (bench/README.md): PostgreSQL, gunicorn and wrk (installed from
+# Debian if missing). Its data goes to <database>_bench and <database>_bench_small.
+# BENCH_ARGS, e.g. "--reuse --structures 20000 --duration 20".
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ccr
 bench: install
-	$(PY) bench/run.py
+	command -v wrk >/dev/null || apt-get install -y --no-install-recommends wrk \
+		|| (apt-get update && apt-get install -y --no-install-recommends wrk)
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) bench/run.py $(BENCH_ARGS)
+
+# The former in-process timings (Django's test client), on SQLite unless DATABASE_URL is set.
+bench-quick: install
+	$(PY) bench/run.py --quick $(BENCH_ARGS)
 
 # Regenerate the pinned lock files from pyproject.toml.
 lock:

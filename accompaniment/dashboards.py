@@ -100,11 +100,14 @@ def _dossier_axes(request, dossier) -> dict | None:
         or user.has_perm("applicants.view_dossier", dossier)
     ):
         return None
-    context = start_context(dossier.structure, dossier.campaign)
+    recommendations = list(dossier.committee_recommendations.all())
+    context = start_context(
+        dossier.structure, dossier.campaign, dossier=dossier, recommendations=recommendations
+    )
     return {
         "dossier": dossier,
         "rules": [(Axis(axis).label, rule(context)) for axis, rule in START_RULES.items()],
-        "recommendations": dossier.committee_recommendations.all(),
+        "recommendations": recommendations,
         "can_record": user.has_perm("accompaniment.record_committee_recommendation", dossier),
     }
 

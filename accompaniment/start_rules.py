@@ -188,8 +188,24 @@ def structure_dossier(structure: Structure, campaign: Campaign | None = None) ->
     return ranked[0] if ranked else None
 
 
-def start_context(structure: Structure, campaign: Campaign | None = None) -> StartContext:
-    dossier = structure_dossier(structure, campaign)
+def start_context(
+    structure: Structure,
+    campaign: Campaign | None = None,
+    *,
+    dossier: Dossier | None = None,
+    recommendations: list[CommitteeRecommendation] | None = None,
+) -> StartContext:
+    """What the rules read; a page that has the dossier and its recommendations passes them."""
+    if dossier is None:
+        dossier = structure_dossier(structure, campaign)
+    if dossier is None:
+        securing_recommended = False
+    elif recommendations is not None:
+        securing_recommended = any(r.axis == Axis.SECURING for r in recommendations)
+    else:
+        securing_recommended = CommitteeRecommendation.objects.filter(
+            dossier=dossier, axis=Axis.SECURING
+        ).exists()
     return StartContext(
         structure=structure,
         campaign=campaign or (dossier.campaign if dossier else None),
@@ -197,8 +213,7 @@ def start_context(structure: Structure, campaign: Campaign | None = None) -> Sta
         has_full_diagnostic=Diagnostic.objects.filter(
             structure=structure, kind=DiagnosticKind.FULL, status__in=CONCLUDED_STATUSES
         ).exists(),
-        securing_recommended=dossier is not None
-        and CommitteeRecommendation.objects.filter(dossier=dossier, axis=Axis.SECURING).exists(),
+        securing_recommended=securing_recommended,
     )
 
 

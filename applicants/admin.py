@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Campaign, Membership, Site, Structure
+from .models import Campaign, Dossier, Membership, Site, Structure
 
 
 class MembershipInline(admin.TabularInline):
@@ -26,3 +26,12 @@ class SiteAdmin(admin.ModelAdmin):
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["title", "opens_on", "closes_on"]
     filter_horizontal = ["sites"]
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    list_display = ["structure", "campaign", "status", "submitted_at", "updated_at"]
+    list_filter = ["status", "campaign"]
+    list_select_related = ["structure", "campaign"]
+    search_fields = ["structure__name"]
+    raw_id_fields = ["structure", "instructor", "created_by"]

@@ -37,10 +37,12 @@ def _my_structures(request) -> dict:
 
 
 def _dossier_counts(request) -> dict:
-    queryset = Dossier.objects.exclude(status=DossierStatus.DRAFT)
+    counts = dossier_status_counts(Dossier.objects.all())
     return {
-        "status_counts": [row for row in dossier_status_counts(Dossier.objects.all()) if row[2]],
-        "to_review": queryset.filter(status=DossierStatus.SUBMITTED).count(),
+        "status_counts": [row for row in counts if row[2]],
+        "to_review": next(
+            total for code, _label, total in counts if code == DossierStatus.SUBMITTED
+        ),
     }
 
 
@@ -49,12 +51,13 @@ def _structure_counts(request) -> dict:
         Structure.objects.values("sector").annotate(total=Count("pk")).order_by("-total", "sector")
     )
     labels = dict(Structure.Sector.choices)
+    by_sector = [
+        {"label": labels.get(row["sector"], row["sector"]), "total": row["total"]}
+        for row in by_sector
+    ]
     return {
-        "structure_total": Structure.objects.count(),
-        "structures_by_sector": [
-            {"label": labels.get(row["sector"], row["sector"]), "total": row["total"]}
-            for row in by_sector
-        ],
+        "structure_total": sum(row["total"] for row in by_sector),
+        "structures_by_sector": by_sector,
     }
 
 

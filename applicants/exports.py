@@ -1,25 +1,15 @@
-"""CSV and XLSX exports of the coordinators' filtered dossier list, with French headers."""
+"""CSV and XLSX exports of the coordinators' filtered dossier list, with French headers.
 
-import csv
-import io
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+Written by the shared helpers of ``ccr_portal/exports.py``: streamed, in constant
+memory, and with every text cell made harmless for spreadsheets.
+"""
+
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from .models import Dossier
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    value: Callable[[Dossier], object]
-    kind: str = "text"  # text | date | number | euros
-
+from ccr_portal.exports import Column, csv_response, xlsx_response
 
 COLUMNS = [
     Column("Structure", lambda d: d.structure.name),
@@ -48,47 +38,15 @@ def export_filename(extension: str) -> str:
     return f"dossiers-ccr-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-def _csv_value(column: Column, value) -> str:
-    if value is None or value == "":
-        return ""
-    if column.kind == "date":
-        return f"{value:%d/%m/%Y}"
-    if column.kind == "euros":
-        return f"{Decimal(value):.2f}".replace(".", ",")
-    return str(value)
+# Rows fetched from the database at a time: the exports stream, whatever the selection.
+CHUNK_SIZE = 500
 
 
-def dossiers_csv(dossiers: Iterable[Dossier]) -> bytes:
-    """Semicolon-separated, UTF-8 with BOM, decimal comma: opens as is in a French spreadsheet."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([column.header for column in COLUMNS])
-    for dossier in dossiers:
-        writer.writerow([_csv_value(column, column.value(dossier)) for column in COLUMNS])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def dossiers_csv(dossiers: Iterable):
+    return csv_response(filename=export_filename("csv"), columns=COLUMNS, rows=dossiers)
 
 
-def dossiers_xlsx(dossiers: Iterable[Dossier]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Dossiers"
-    sheet.append([column.header for column in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for dossier in dossiers:
-        sheet.append([column.value(dossier) for column in COLUMNS])
-    for index, column in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(14, len(column.header) + 2)
-        number_format = {
-            "date": "DD/MM/YYYY",
-            "euros": '#,##0.00 "€"',
-            "number": "0",
-        }.get(column.kind)
-        if number_format:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = number_format
-    sheet.freeze_panes = "A2"
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+def dossiers_xlsx(dossiers: Iterable):
+    return xlsx_response(
+        filename=export_filename("xlsx"), columns=COLUMNS, rows=dossiers, title="Dossiers"
+    )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ccr_portal.antivirus.models import ScannedFile
 from ccr_portal.axes import Axis
 from ccr_portal.choices import in_declared_order
+from ccr_portal.formatting import with_preposition
 from ccr_portal.history import TransitionRecord
 from ccr_portal.uploads import private_name
 from ccr_portal.users.models import Role
@@ -118,6 +119,8 @@ class Structure(models.Model):
         verbose_name = "structure"
         verbose_name_plural = "structures"
         ordering = ["name"]
+        # The structure list and the dossier list sorted by name read it in order.
+        indexes = [models.Index(fields=["name", "id"], name="structure_name_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(siret="") | ~Q(rna=""),
@@ -443,7 +446,12 @@ class Dossier(models.Model):
                 name="one_number_per_dossier_of_a_campaign",
             ),
         ]
-        indexes = [models.Index(fields=["campaign", "status"])]
+        indexes = [
+            models.Index(fields=["campaign", "status"]),
+            # The dossier list's default order (most recently updated first) and its sort.
+            models.Index(fields=["updated_at", "id"], name="dossier_updated_idx"),
+            models.Index(fields=["submitted_at", "id"], name="dossier_submitted_idx"),
+        ]
 
     def __str__(self):
         return f"{self.structure} · {self.campaign}"
@@ -608,14 +616,14 @@ class Attachment(ScannedFile):
 
     def scan_place(self) -> tuple[str, str]:
         return (
-            f"le dossier de {self.dossier.structure}",
+            f"le dossier {with_preposition('de', self.dossier.structure)}",
             f"{self.dossier.get_absolute_url()}#rubrique-documents",
         )
 
     def scan_coordinators(self) -> list:
-        from .selectors import dossier_coordinators
+        from .people import instructors
 
-        return dossier_coordinators(self.dossier)
+        return instructors(self.dossier)
 
 
 class DossierTransition(TransitionRecord):
@@ -694,9 +702,9 @@ class MessageAttachment(ScannedFile):
         return self.message.author
 
     def scan_coordinators(self) -> list:
-        from .selectors import dossier_coordinators
+        from .people import instructors
 
-        return dossier_coordinators(self.message.dossier)
+        return instructors(self.message.dossier)
 
 
 class ThreadRead(models.Model):

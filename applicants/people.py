@@ -11,7 +11,9 @@ who holds the provider role (``ccr_portal.users.models.Provider.consultants``), 
 same rule as the permission layer's.
 """
 
-from ccr_portal.users.models import Role, User
+from collections import defaultdict
+
+from ccr_portal.users.models import Provider, Role, User
 
 from .models import Dossier, Membership, Structure
 
@@ -28,28 +30,31 @@ def _dossier(obj) -> Dossier | None:
     return getattr(obj, "dossier", None)
 
 
-def structure_members(obj) -> list[User]:
-    """The active members of the object's structure, editors and readers."""
+def members_by_structure(structure_ids, *, editors_only: bool = False) -> dict[int, list]:
+    """The active members (or editors) of each structure, in one query."""
     memberships = (
-        Membership.objects.filter(structure_id=_structure_id(obj), user__is_active=True)
+        Membership.objects.filter(structure_id__in=list(structure_ids), user__is_active=True)
         .select_related("user")
         .order_by("pk")
     )
-    return [membership.user for membership in memberships]
+    if editors_only:
+        memberships = memberships.filter(role=Membership.Role.EDITOR)
+    people = defaultdict(list)
+    for membership in memberships:
+        people[membership.structure_id].append(membership.user)
+    return people
+
+
+def structure_members(obj) -> list[User]:
+    """The active members of the object's structure, editors and readers."""
+    structure_id = _structure_id(obj)
+    return members_by_structure([structure_id])[structure_id]
 
 
 def structure_editors(obj) -> list[User]:
     """The active editors of the object's structure: those who act for it."""
-    memberships = (
-        Membership.objects.filter(
-            structure_id=_structure_id(obj),
-            role=Membership.Role.EDITOR,
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("pk")
-    )
-    return [membership.user for membership in memberships]
+    structure_id = _structure_id(obj)
+    return members_by_structure([structure_id], editors_only=True)[structure_id]
 
 
 def coordinators(obj=None) -> list[User]:
@@ -61,25 +66,65 @@ def coordinators(obj=None) -> list[User]:
     )
 
 
+def instructors_by_dossier(dossiers) -> dict[int, list[User]]:
+    """Each dossier's instructor, or every coordinator while nobody instructs it (the
+    instructors read with the dossiers: one query at most, for the coordinators)."""
+    everyone = None
+    people = {}
+    for dossier in dossiers:
+        if dossier.instructor_id and dossier.instructor.is_active:
+            people[dossier.pk] = [dossier.instructor]
+        else:
+            everyone = coordinators() if everyone is None else everyone
+            people[dossier.pk] = everyone
+    return people
+
+
 def instructors(obj) -> list[User]:
     """The coordinator instructing the object's dossier, or every coordinator while
     nobody instructs it (or when the object has no dossier)."""
     dossier = _dossier(obj)
-    if dossier is not None and dossier.instructor_id and dossier.instructor.is_active:
-        return [dossier.instructor]
-    return coordinators()
+    if dossier is None:
+        return coordinators()
+    return instructors_by_dossier([dossier])[dossier.pk]
+
+
+def consultants_by_provider(provider_ids) -> dict[int, list[User]]:
+    """The consultants of each provider organisation, in one query (the one rule:
+    active members holding the provider role, as ``Provider.consultants``)."""
+    links = (
+        Provider.members.through.objects.filter(
+            Provider.is_consultant("user__"), provider_id__in=list(provider_ids)
+        )
+        .select_related("user")
+        .distinct()
+        .order_by("user_id")
+    )
+    people = defaultdict(list)
+    for link in links:
+        people[link.provider_id].append(link.user)
+    return people
+
+
+def provider_consultants_by_object(objects) -> dict[int, list[User]]:
+    """For each object assigned to a provider: the consultant in charge, or, when none
+    is named (or the one named is no consultant of it), every consultant of it."""
+    objects = list(objects)
+    team = consultants_by_provider(
+        {obj.provider_id for obj in objects if getattr(obj, "provider_id", None)}
+    )
+    people = {}
+    for obj in objects:
+        consultants = team[obj.provider_id] if getattr(obj, "provider_id", None) else []
+        named = [p for p in consultants if p.pk == getattr(obj, "consultant_id", None)]
+        people[obj.pk] = named or consultants
+    return people
 
 
 def provider_consultants(obj) -> list[User]:
     """The consultant in charge of the object, or, when none is named, every consultant
     of the provider organisation it is assigned to."""
-    provider = getattr(obj, "provider", None)
-    if provider is None:
-        return []
-    consultants = list(provider.consultants())
-    consultant_id = getattr(obj, "consultant_id", None)
-    named = [person for person in consultants if person.pk == consultant_id]
-    return named or consultants
+    return provider_consultants_by_object([obj])[obj.pk]
 
 
 def told_without_access(selector):

@@ -21,11 +21,9 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment.demo import FINANCING, PROVIDER_OFFER, _budget
-from accompaniment.documents import DEVELOPMENT_PLAN
 from accompaniment.models import (
     ActionStatus,
     Audience,
@@ -50,7 +48,6 @@ from accompaniment.models import (
     SessionStatus,
 )
 from applicants.demo import CALENDAR, CHANGES_MESSAGE, CHARTER, DOCUMENT_TYPES, SITES
-from applicants.documents import DOSSIER_SUMMARY, STRUCTURE_SHEET
 from applicants.models import (
     Attachment,
     AxisWish,
@@ -71,10 +68,10 @@ from applicants.models import (
 )
 from ccr_portal.antivirus.models import ScanStatus
 from ccr_portal.axes import Axis
-from ccr_portal.users.demo import PROVIDERS
-from ccr_portal.users.models import Provider, Role, RoleAssignment, User
+from ccr_portal.users.demo import FUNDERS, PROVIDERS
+from ccr_portal.users.models import Funder, Provider, Role, RoleAssignment, User
+from ccr_portal.validators import luhn_completed
 from diagnostics.demo import GRID_NOTES, STEPS
-from diagnostics.documents import DIAGNOSTIC_REPORT
 from diagnostics.models import (
     THEMES_BY_KIND,
     AxisRecommendation,
@@ -180,30 +177,14 @@ CONSULTANTS_PER_PROVIDER = 2
 
 
 @dataclass
-class BenchDocument:
-    label: str
-    kind: str
-    subjects: list  # [(subject, user)]
-
-
-@dataclass
 class BenchData:
-    pages: list = field(default_factory=list)  # [(label, user, url)]
-    documents: list = field(default_factory=list)  # [BenchDocument]
+    """What was generated: the volumes, by kind of row (the pages are in ``pages.py``)."""
+
     volumes: Counter = field(default_factory=Counter)
 
 
 def _siret(n: int) -> str:
-    base = f"{100000000 + n:09d}0001"
-    for check in range(10):
-        candidate = f"{base}{check}"
-        total = 0
-        for index, char in enumerate(reversed(candidate)):
-            digit = int(char) * (2 if index % 2 else 1)
-            total += digit - 9 if digit > 9 else digit
-        if total % 10 == 0:
-            return candidate
-    raise AssertionError
+    return luhn_completed(f"{100000000 + n:09d}0001")
 
 
 def _plan_steps(status: str) -> list[tuple[str, str, str]]:
@@ -236,6 +217,16 @@ def generate(*, structures: int) -> BenchData:
     RoleAssignment.objects.create(user=coordinator, role=Role.COORDINATOR)
     applicant = User.objects.create_user("candidat@bench.example", "bench")
     RoleAssignment.objects.create(user=applicant, role=Role.APPLICANT)
+    committee = User.objects.create_user("comite@bench.example", "bench", last_name="Comité")
+    RoleAssignment.objects.create(user=committee, role=Role.COMMITTEE)
+    funder_user = User.objects.create_user("financeur@bench.example", "bench", last_name="ESIA")
+    RoleAssignment.objects.create(user=funder_user, role=Role.FUNDER)
+    for name, short_name, description in FUNDERS:
+        funder = Funder.objects.create(name=name, short_name=short_name, description=description)
+        if short_name == "ESIA":
+            funder.members.add(funder_user)
+    # The Django admin's changelist is one of the benchmark's two references.
+    User.objects.create_superuser("admin@bench.example", "bench")
 
     providers = {}
     for name, short_name, description in PROVIDERS:
@@ -270,7 +261,6 @@ def generate(*, structures: int) -> BenchData:
         RoleAssignment(user=user, role=Role.PROVIDER)
         for user in itertools.chain.from_iterable(consultants.values())
     )
-    provider_user = consultants["RAMSESS"][0]
     first_month = today.replace(day=1)
     ProviderCapacity.objects.bulk_create(
         ProviderCapacity(
@@ -813,59 +803,4 @@ def generate(*, structures: int) -> BenchData:
         sessions=len(sessions),
         attendances=len(attendances),
     )
-    dossier = dossiers[0]
-    diagnostic = main_diagnostic[0]
-    plan = plans[0]  # structure 0's: installed, its plan in progress with sessions
-    dashboard = lambda role: reverse("dashboard", kwargs={"role": role})  # noqa: E731
-    dossier_list = reverse("applicants:dossier-list")
-    data.pages = [
-        ("liste des structures (coordination)", coordinator, reverse("applicants:structure-list")),
-        ("tableau de bord coordination", coordinator, dashboard("coordinator")),
-        ("équipe et rôles", coordinator, reverse("users:user-list")),
-        ("tableau de bord candidat", applicant, dashboard("applicant")),
-        ("fiche d'une structure", applicant, created[0].get_absolute_url()),
-        ("dossiers (coordination)", coordinator, dossier_list),
-        (
-            "dossiers filtrés : site, complets, par nom",
-            coordinator,
-            f"{dossier_list}?site={sites[0].pk}&missing_documents=false&ordering=name",
-        ),
-        ("page d'un dossier (coordination)", coordinator, dossier.get_absolute_url()),
-        (
-            "export CSV des dossiers",
-            coordinator,
-            reverse("applicants:dossier-export", kwargs={"file_format": "csv"}),
-        ),
-        (
-            "export XLSX des dossiers",
-            coordinator,
-            reverse("applicants:dossier-export", kwargs={"file_format": "xlsx"}),
-        ),
-        ("file des diagnostics (coordination)", coordinator, reverse("diagnostics:queue")),
-        ("page d'un diagnostic (coordination)", coordinator, diagnostic.get_absolute_url()),
-        ("affectations d'un prestataire", provider_user, reverse("diagnostics:assignments")),
-        ("plans (coordination)", coordinator, reverse("accompaniment:plan-list")),
-        ("page d'un plan (coordination)", coordinator, plan.get_absolute_url()),
-        ("séances d'un prestataire", provider_user, reverse("accompaniment:session-list")),
-        ("actions d'un prestataire", provider_user, reverse("accompaniment:action-list")),
-        ("tableau de bord prestataire", provider_user, dashboard("provider")),
-    ]
-
-    def first_ten(objects):
-        return [(subject, coordinator) for subject in objects[:10]]
-
-    data.documents = [
-        BenchDocument("PDF fiche structure", STRUCTURE_SHEET, first_ten(created)),
-        BenchDocument(
-            "PDF synthèse dossier",
-            DOSSIER_SUMMARY,
-            first_ten([d for d in dossiers if d.status != S.DRAFT]),
-        ),
-        BenchDocument(
-            "PDF synthèse diagnostic",
-            DIAGNOSTIC_REPORT,
-            first_ten([d for d in diagnostics if d.status in FINISHED]),
-        ),
-        BenchDocument("PDF plan stratégique", DEVELOPMENT_PLAN, first_ten(plans)),
-    ]
     return data

@@ -17,4 +17,6 @@ def active_role(request: HttpRequest) -> str | None:
 
 
 def set_active_role(request: HttpRequest, role: str) -> None:
-    request.session[SESSION_KEY] = role
+    # Written only when it changes: a dashboard visit does not rewrite the session row.
+    if request.session.get(SESSION_KEY) != role:
+        request.session[SESSION_KEY] = role

@@ -22,6 +22,11 @@ def luhn_is_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def luhn_completed(base: str) -> str:
+    """``base`` followed by the digit that makes it pass the Luhn check (demo, bench, tests)."""
+    return next(f"{base}{check}" for check in range(10) if luhn_is_valid(f"{base}{check}"))
+
+
 def normalise_siret(value: str) -> str:
     return re.sub(r"\s+", "", value or "")
 

@@ -17,11 +17,18 @@ The rule, in months starting with the current one:
    exceed its capacity.
 4. The waiting work (accepted « to assign », then requested « to triage ») fills
    the capacity left free across all providers, month by month.
+   Equivalently, per provider: with D(m) the days due up to month m and W(m) the days
+   done by the end of month m, W(m) = min(D(m), W(m-1) + capacity(m)); a diagnostic
+   whose cumulative position (its days plus those of everything due before it, in
+   due-date order) exceeds W of its due month cannot meet its due date. That is what
+   lets the selectors aggregate the demand per provider and month in the database and
+   find the late diagnostics there (a window sum), whatever their number.
 5. The projected dates are the last day of the month in which the waiting work,
    and all the work, is done; ``None`` when there is nothing to do, or when the
    capacity does not suffice within ``limit`` months (``unreachable``).
 """
 
+import bisect
 import calendar
 import datetime
 from collections import defaultdict
@@ -69,6 +76,15 @@ class Commitment:
     diagnostic_id: int
     provider_id: int
     due_date: datetime.date
+    days: Decimal
+
+
+@dataclass(frozen=True)
+class Demand:
+    """Committed days of a provider due in a month (or earlier: overdue), aggregated."""
+
+    provider_id: int
+    month: datetime.date
     days: Decimal
 
 
@@ -145,6 +161,38 @@ class CapacityPlan:
     unreachable: bool
     late: list[Late]
     overloads: list[Overload]
+    first: datetime.date | None = None
+    limit: int = 36
+    # Per provider, the committed days done by the end of each month (index 0 = now).
+    done_through: dict[int, list[Decimal]] = field(default_factory=dict)
+    # Per provider, the committed days due up to each month.
+    due_through: dict[int, list[Decimal]] = field(default_factory=dict)
+    # Diagnostics per status, when the selectors counted them with the plan's inputs.
+    status_totals: Mapping[str, int] = field(default_factory=dict)
+
+    def month_index(self, day: datetime.date) -> int:
+        return max(0, _months_between(self.first, month_start(day)))
+
+    def finish_month(self, provider_id: int, position: Decimal) -> datetime.date | None:
+        """The month in which a provider reaches ``position`` days of its queue, if ever."""
+        done = self.done_through.get(provider_id, [])
+        index = bisect.bisect_left(done, position)
+        return add_months(self.first, index) if index < len(done) else None
+
+    def is_late(self, provider_id: int, due_date: datetime.date, position: Decimal) -> bool:
+        """Whether work at ``position`` in the provider's queue misses ``due_date``."""
+        index = self.month_index(due_date)
+        done = self.done_through.get(provider_id, [])
+        return index >= len(done) or position > done[index]
+
+    def late_months(self) -> list[tuple[int, int, Decimal]]:
+        """(provider, month index, days done by its end) where some work is late."""
+        return [
+            (provider_id, index, done[index])
+            for provider_id, done in self.done_through.items()
+            for index in range(len(done))
+            if done[index] < self.due_through[provider_id][index]
+        ]
 
     @property
     def total_capacity(self) -> list[Decimal]:
@@ -167,66 +215,65 @@ def plan_capacity(
     *,
     today: datetime.date,
     supplies: Iterable[Supply],
-    commitments: Iterable[Commitment],
+    commitments: Iterable[Commitment] = (),
     waiting: Iterable[Waiting] = (),
     horizon: int = 6,
     limit: int = 36,
+    demand: Iterable[Demand] = (),
 ) -> CapacityPlan:
-    """Demand against capacity per provider and month, warnings and projected dates."""
+    """Demand against capacity per provider and month, warnings and projected dates.
+
+    The committed work comes as ``commitments`` (one per diagnostic: their lateness is
+    computed here) or already aggregated per provider and month as ``demand`` (the
+    selectors then find the late diagnostics in the database with ``is_late``).
+    """
     first = month_start(today)
     supplies = list(supplies)
+    commitments = list(commitments)
     months = [add_months(first, i) for i in range(max(horizon, 1))]
 
-    by_provider: dict[int, list[Commitment]] = defaultdict(list)
+    def index_of(day: datetime.date) -> int:
+        return max(0, _months_between(first, month_start(day)))
+
+    due_days: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for commitment in commitments:
-        by_provider[commitment.provider_id].append(commitment)
+        due_days[commitment.provider_id][index_of(commitment.due_date)] += commitment.days
+    for bucket in demand:
+        due_days[bucket.provider_id][index_of(bucket.month)] += bucket.days
     known = {supply.provider_id for supply in supplies}
     # Work assigned to a provider that declared nothing still needs doing: zero capacity.
     supplies += [
         Supply(provider_id, f"#{provider_id}", ZERO)
-        for provider_id in by_provider
+        for provider_id in due_days
         if provider_id not in known
     ]
 
     rows: list[ProviderRow] = []
-    late: list[Late] = []
     overloads: list[Overload] = []
+    done_through: dict[int, list[Decimal]] = {}
+    due_through: dict[int, list[Decimal]] = {}
     # Free days of every provider, month by month up to the limit (index 0 = this month).
     free_by_month = [ZERO] * limit
     last_busy_index = -1
     unreachable = False
 
     for supply in supplies:
-        queue = sorted(
-            by_provider.get(supply.provider_id, []), key=lambda c: (c.due_date, c.diagnostic_id)
-        )
-        due_index = {
-            c.diagnostic_id: max(0, _months_between(first, month_start(c.due_date))) for c in queue
-        }
-        remaining = {c.diagnostic_id: c.days for c in queue}
-        finished_at: dict[int, int] = {}
-        pending: list[Commitment] = []  # due or carried over, not finished, in due-date order
-        cells = []
-        cursor = 0
+        due_by_month = due_days.get(supply.provider_id, {})
+        due_total = done_total = ZERO
+        cells, done_list, due_list = [], [], []
         for index in range(limit):
             month = add_months(first, index)
-            carried = sum((remaining[c.diagnostic_id] for c in pending), ZERO)
-            cell = MonthCell(month=month, capacity=supply.capacity(month), carried_in=carried)
-            while cursor < len(queue) and due_index[queue[cursor].diagnostic_id] == index:
-                cell.due += queue[cursor].days
-                pending.append(queue[cursor])
-                cursor += 1
-            available = cell.capacity
-            for commitment in list(pending):
-                if available <= ZERO:
-                    break
-                used = min(available, remaining[commitment.diagnostic_id])
-                remaining[commitment.diagnostic_id] -= used
-                available -= used
-                cell.done += used
-                if remaining[commitment.diagnostic_id] == ZERO:
-                    finished_at[commitment.diagnostic_id] = index
-                    pending.remove(commitment)
+            cell = MonthCell(
+                month=month,
+                capacity=supply.capacity(month),
+                due=due_by_month.get(index, ZERO),
+                carried_in=due_total - done_total,
+            )
+            due_total += cell.due
+            cell.done = min(due_total, done_total + cell.capacity) - done_total
+            done_total += cell.done
+            done_list.append(done_total)
+            due_list.append(due_total)
             if cell.done > ZERO:
                 last_busy_index = max(last_busy_index, index)
             free_by_month[index] += cell.free
@@ -236,25 +283,46 @@ def plan_capacity(
                     overloads.append(
                         Overload(supply.provider_id, supply.name, month, cell.load, cell.capacity)
                     )
-        if len(finished_at) < len(queue):
+        if done_total < due_total or any(index >= limit for index in due_by_month):
             unreachable = True
-        for commitment in queue:
-            done = finished_at.get(commitment.diagnostic_id)
-            if (
-                commitment.due_date < today
-                or done is None
-                or done > due_index[commitment.diagnostic_id]
+        done_through[supply.provider_id] = done_list
+        due_through[supply.provider_id] = due_list
+        rows.append(ProviderRow(supply.provider_id, supply.name, cells))
+
+    plan_so_far = CapacityPlan(
+        months=[],
+        rows=[],
+        to_assign_days=ZERO,
+        to_triage_days=ZERO,
+        waiting_absorbed=[],
+        waiting_done_on=None,
+        all_done_on=None,
+        unreachable=False,
+        late=[],
+        overloads=[],
+        first=first,
+        limit=limit,
+        done_through=done_through,
+    )
+    late: list[Late] = []
+    by_provider: dict[int, list[Commitment]] = defaultdict(list)
+    for commitment in commitments:
+        by_provider[commitment.provider_id].append(commitment)
+    for provider_id, queue in by_provider.items():
+        position = ZERO
+        for commitment in sorted(queue, key=lambda c: (c.due_date, c.diagnostic_id)):
+            position += commitment.days
+            if commitment.due_date < today or plan_so_far.is_late(
+                provider_id, commitment.due_date, position
             ):
                 late.append(
                     Late(
                         commitment.diagnostic_id,
-                        supply.provider_id,
+                        provider_id,
                         commitment.due_date,
-                        add_months(first, done) if done is not None else None,
+                        plan_so_far.finish_month(provider_id, position),
                     )
                 )
-        rows.append(ProviderRow(supply.provider_id, supply.name, cells))
-
     late.sort(key=lambda item: (item.due_date, item.diagnostic_id))
 
     waiting = list(waiting)
@@ -293,4 +361,8 @@ def plan_capacity(
         unreachable=unreachable,
         late=late,
         overloads=overloads,
+        first=first,
+        limit=limit,
+        done_through=done_through,
+        due_through=due_through,
     )

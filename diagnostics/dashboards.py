@@ -1,5 +1,7 @@
 """The diagnostics' panels on dashboards, structure and dossier pages."""
 
+from django.utils import timezone
+
 from ccr_portal.panels import (
     DOSSIER_DETAIL,
     STRUCTURE_DETAIL,
@@ -15,7 +17,6 @@ from .selectors import (
     capacity_warnings,
     member_diagnostics,
     provider_assignments,
-    status_counts,
 )
 
 PANEL_ROWS = 5
@@ -23,11 +24,14 @@ PANEL_ROWS = 5
 
 def _coordinator_panel(request) -> dict:
     plan = capacity_plan(horizon=3)
-    counts = status_counts(Diagnostic.objects.all())
+    # The plan counted the diagnostics by status and found the overdue ones already.
+    totals = plan.status_totals
+    counts = [(code, label, totals.get(code, 0)) for code, label in DiagnosticStatus.choices]
+    today = timezone.localdate()
     return {
         "counts": [row for row in counts if row[2]],
-        "to_triage": next(total for code, _label, total in counts if code == "requested"),
-        "overdue": Diagnostic.objects.overdue().count(),
+        "to_triage": totals.get(DiagnosticStatus.REQUESTED, 0),
+        "overdue": sum(1 for item in plan.late if item.due_date < today),
         "plan": plan,
         "warnings": capacity_warnings(plan),
     }
@@ -37,7 +41,10 @@ def _provider_panel(request) -> dict:
     assignments = provider_assignments(request.user).filter(
         status__in=[*COMMITTED_STATUSES, DiagnosticStatus.DELIVERED]
     )
-    return {"assignments": assignments[:PANEL_ROWS], "total": assignments.count()}
+    return {
+        "assignments": assignments.select_related("structure")[:PANEL_ROWS],
+        "total": assignments.count(),
+    }
 
 
 def _applicant_panel(request) -> dict:

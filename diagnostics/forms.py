@@ -385,9 +385,25 @@ class DiagnosticFilter(django_filters.FilterSet):
         label="En retard seulement", method="filter_overdue", widget=forms.CheckboxInput
     )
 
+    late = django_filters.BooleanFilter(
+        label="Échéance dépassée ou menacée",
+        method="filter_late",
+        widget=forms.CheckboxInput,
+    )
+
     class Meta:
         model = Diagnostic
-        fields = ["q", "status", "kind", "purpose", "provider", "overdue"]
+        fields = ["q", "status", "kind", "purpose", "provider", "overdue", "late"]
+
+    def __init__(self, *args, late_ids=(), **kwargs):
+        # The capacity projection's late diagnostics, computed once by the page.
+        self.late_ids = late_ids
+        super().__init__(*args, **kwargs)
+
+    def filter_late(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=list(self.late_ids))
 
     def filter_text(self, queryset, name, value):
         return text_search(

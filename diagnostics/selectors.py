@@ -1,7 +1,7 @@
 """Reads reused by pages, panels and reminders, always scoped by the viewer."""
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -9,15 +9,20 @@ from django.conf import settings
 from django.db.models import (
     Case,
     Count,
+    DecimalField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -27,7 +32,8 @@ from ccr_portal.users.models import Provider
 
 from .capacity import (
     CapacityPlan,
-    Commitment,
+    Demand,
+    Late,
     Supply,
     Waiting,
     add_months,
@@ -46,6 +52,8 @@ from .models import (
 )
 
 CAPACITY_HORIZON_MONTHS = 6
+# Warnings written out on a page; the others are counted, and the queue lists them.
+WARNINGS_SHOWN = 5
 # How far the projection may look before it declares the queue out of reach.
 CAPACITY_LIMIT_MONTHS = 36
 
@@ -79,12 +87,21 @@ def with_list_annotations(queryset: QuerySet) -> QuerySet:
     )
 
 
+def annotate_rows(diagnostics) -> list[Diagnostic]:
+    """The rows of one page with ``with_list_annotations``, in their order (one query).
+
+    The lists paginate the plain rows and annotate only the page's: annotated before
+    the sort, every row of the table would pay the subqueries.
+    """
+    ids = [diagnostic.pk for diagnostic in diagnostics]
+    rows = with_list_annotations(Diagnostic.objects.filter(pk__in=ids)).in_bulk(ids)
+    return [rows[pk] for pk in ids]
+
+
 def diagnostic_queue() -> QuerySet:
     """The coordinators' queue: what waits for triage first, then by due date."""
-    return (
-        with_list_annotations(Diagnostic.objects.all())
-        .alias(status_rank=_status_rank())
-        .order_by("status_rank", "due_date", "requested_at", "pk")
+    return Diagnostic.objects.alias(status_rank=_status_rank()).order_by(
+        "status_rank", "due_date", "requested_at", "pk"
     )
 
 
@@ -123,8 +140,8 @@ def member_diagnostics(user) -> QuerySet:
 
 def provider_assignments(user) -> QuerySet:
     """The diagnostics assigned to the organisations of a provider's consultant."""
-    return with_list_annotations(
-        Diagnostic.objects.filter(provider__in=user.provider_organisations.values("pk"))
+    return Diagnostic.objects.filter(
+        provider__in=user.provider_organisations.values("pk")
     ).order_by("due_date", "pk")
 
 
@@ -153,32 +170,56 @@ def latest_comment(diagnostic: Diagnostic, action: str) -> DiagnosticTransition 
     )
 
 
+def _days_of_kind():
+    """A diagnostic's consultant days, by kind, as an SQL expression (settings)."""
+    return Case(
+        *[When(kind=kind, then=Value(diagnostic_days(kind))) for kind in settings.DIAGNOSTIC_DAYS],
+        default=Value(Decimal("0")),
+        output_field=DecimalField(max_digits=8, decimal_places=2),
+    )
+
+
+def _committed() -> QuerySet:
+    return Diagnostic.objects.filter(
+        status__in=COMMITTED_STATUSES, provider__isnull=False, due_date__isnull=False
+    )
+
+
 def capacity_plan(
     *, today: datetime.date | None = None, horizon: int = CAPACITY_HORIZON_MONTHS
 ) -> CapacityPlan:
-    """The inputs of ``plan_capacity`` read from the database in four queries."""
+    """``plan_capacity`` on totals computed by the database, then its late diagnostics.
+
+    Five queries whatever the number of diagnostics: the committed days per provider and
+    due month, the diagnostics per status and kind (the waiting ones' days, and
+    ``plan.status_totals`` for the dashboards), the declared capacities, the
+    providers, and the late diagnostics (a window sum of each provider's queue in
+    due-date order, compared with what the plan says it will have done by then).
+    """
     today = today or timezone.localdate()
     first = month_start(today)
-    commitments = [
-        Commitment(row["pk"], row["provider_id"], row["due_date"], diagnostic_days(row["kind"]))
-        for row in Diagnostic.objects.filter(
-            status__in=COMMITTED_STATUSES, provider__isnull=False, due_date__isnull=False
-        ).values("pk", "provider_id", "due_date", "kind")
+    demand = [
+        Demand(row["provider_id"], row["month"], row["total"] * diagnostic_days(row["kind"]))
+        for row in _committed()
+        .annotate(month=TruncMonth("due_date"))
+        .order_by()
+        .values("provider_id", "month", "kind")
+        .annotate(total=Count("pk"))
     ]
+    by_status_and_kind = list(
+        Diagnostic.objects.order_by().values("status", "kind").annotate(total=Count("pk"))
+    )
     waiting = [
-        Waiting(row["pk"], diagnostic_days(row["kind"]), row["status"] == DiagnosticStatus.ACCEPTED)
-        for row in Diagnostic.objects.filter(
-            status__in=[DiagnosticStatus.ACCEPTED, DiagnosticStatus.REQUESTED]
-        )
-        .order_by("requested_at", "pk")
-        .values("pk", "kind", "status")
+        Waiting(0, row["total"] * diagnostic_days(row["kind"]), row["status"] == "accepted")
+        for row in by_status_and_kind
+        if row["status"] in (DiagnosticStatus.ACCEPTED, DiagnosticStatus.REQUESTED)
     ]
     declared = defaultdict(dict)
     for row in ProviderCapacity.objects.filter(
         month__gte=first, month__lt=add_months(first, CAPACITY_LIMIT_MONTHS)
     ).values("provider_id", "month", "consultant_days"):
         declared[row["provider_id"]][row["month"]] = row["consultant_days"]
-    busy = {commitment.provider_id for commitment in commitments}
+    busy = {bucket.provider_id for bucket in demand}
     providers = Provider.objects.filter(
         Q(monthly_capacity_days__gt=0) | Q(pk__in=list(busy) + list(declared))
     ).order_by("name")
@@ -191,14 +232,51 @@ def capacity_plan(
         )
         for provider in providers
     ]
-    return plan_capacity(
+    plan = plan_capacity(
         today=today,
         supplies=supplies,
-        commitments=commitments,
+        demand=demand,
         waiting=waiting,
         horizon=horizon,
         limit=CAPACITY_LIMIT_MONTHS,
     )
+    plan.late = late_diagnostics(plan, today=today)
+    plan.status_totals = Counter()
+    for row in by_status_and_kind:
+        plan.status_totals[row["status"]] += row["total"]
+    return plan
+
+
+def late_diagnostics(plan: CapacityPlan, *, today: datetime.date | None = None) -> list[Late]:
+    """The committed diagnostics that cannot meet their due date, in due-date order.
+
+    The database ranks each provider's queue (a window sum of the days in due-date
+    order: the position of each diagnostic); a diagnostic is late when overdue or when
+    its position is beyond what the plan has its provider do by the end of its due month.
+    One query of three numbers and a date per committed diagnostic, and no model.
+    """
+    today = today or timezone.localdate()
+    queue = (
+        _committed()
+        .annotate(
+            position=Window(
+                Sum(_days_of_kind()),
+                partition_by=[F("provider_id")],
+                order_by=[F("due_date").asc(), F("pk").asc()],
+            )
+        )
+        .order_by("due_date", "pk")
+        .values_list("pk", "provider_id", "due_date", "position")
+    )
+    done_through, month_of, late = plan.done_through, {}, []
+    for pk, provider_id, due_date, position in queue:
+        if due_date not in month_of:
+            month_of[due_date] = plan.month_index(due_date)
+        done = done_through.get(provider_id, ())
+        index = month_of[due_date]
+        if due_date < today or index >= len(done) or position > done[index]:
+            late.append(Late(pk, provider_id, due_date, plan.finish_month(provider_id, position)))
+    return late
 
 
 def status_counts(queryset: QuerySet) -> list[tuple[str, str, int]]:
@@ -207,12 +285,44 @@ def status_counts(queryset: QuerySet) -> list[tuple[str, str, int]]:
     return [(code, label, totals.get(code, 0)) for code, label in DiagnosticStatus.choices]
 
 
-def capacity_warnings(plan: CapacityPlan, *, today: datetime.date | None = None) -> list[dict]:
-    """The plan's warnings in French, each with the diagnostic's link when there is one."""
+@dataclass(frozen=True)
+class CapacityWarnings:
+    """The first few warnings of a plan in French, and how many there are in all."""
+
+    shown: list[dict]  # {"text", "url"}
+    total: int
+    late_total: int
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self):
+        return iter(self.shown)
+
+    @property
+    def first(self) -> dict | None:
+        return self.shown[0] if self.shown else None
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.shown)
+
+
+def capacity_warnings(
+    plan: CapacityPlan, *, today: datetime.date | None = None, shown: int = WARNINGS_SHOWN
+) -> CapacityWarnings:
+    """The plan's first ``shown`` warnings in French, each with its diagnostic's link.
+
+    Sentences are built for what is shown only (one query for its late diagnostics):
+    at 10,000 structures a plan has thousands of late diagnostics, and the page links
+    to the queue filtered on them instead of listing them.
+    """
     today = today or timezone.localdate()
-    late = Diagnostic.objects.select_related("structure", "provider").in_bulk(
-        [item.diagnostic_id for item in plan.late]
-    )
+    overloads = plan.overloads[:shown]
+    late_items = plan.late[: max(0, shown - len(overloads))]
     warnings = [
         {
             "text": f"{overload.name} dépasse sa capacité en "
@@ -221,36 +331,50 @@ def capacity_warnings(plan: CapacityPlan, *, today: datetime.date | None = None)
             f"{format_number(overload.capacity, 1)} disponibles.",
             "url": "",
         }
-        for overload in plan.overloads
+        for overload in overloads
     ]
-    for item in plan.late:
+    late = (
+        Diagnostic.objects.select_related("structure", "provider").in_bulk(
+            [item.diagnostic_id for item in late_items]
+        )
+        if late_items
+        else {}
+    )
+    for item in late_items:
         diagnostic = late.get(item.diagnostic_id)
         if diagnostic is None:
             continue
-        whose = with_preposition("de", diagnostic.structure)
-        what = f"{diagnostic.get_kind_display()} {whose} ({diagnostic.provider})"
-        if item.due_date < today:
-            text = f"{what} : l'échéance du {format_date(item.due_date)} est dépassée."
-        elif item.done_month is not None:
-            text = (
-                f"{what} : l'échéance du {format_date(item.due_date)} ne peut pas être tenue, "
-                f"fin prévue en {date_format(item.done_month, 'F Y')}."
-            )
-        else:
-            text = (
-                f"{what} : l'échéance du {format_date(item.due_date)} ne peut pas être tenue, "
-                "la capacité du prestataire ne suffit pas."
-            )
-        warnings.append({"text": text, "url": diagnostic.get_absolute_url()})
-    if plan.unreachable:
         warnings.append(
-            {
-                "text": f"La capacité déclarée ne suffit pas à réaliser tout le travail dans les "
-                f"{CAPACITY_LIMIT_MONTHS} prochains mois.",
-                "url": "",
-            }
+            {"text": _late_text(diagnostic, item, today), "url": diagnostic.get_absolute_url()}
         )
-    return warnings
+    total = len(plan.overloads) + len(plan.late)
+    if plan.unreachable:
+        total += 1
+        if len(warnings) < shown:
+            warnings.append(
+                {
+                    "text": "La capacité déclarée ne suffit pas à réaliser tout le travail dans "
+                    f"les {CAPACITY_LIMIT_MONTHS} prochains mois.",
+                    "url": "",
+                }
+            )
+    return CapacityWarnings(shown=warnings, total=total, late_total=len(plan.late))
+
+
+def _late_text(diagnostic: Diagnostic, item, today: datetime.date) -> str:
+    whose = with_preposition("de", diagnostic.structure)
+    what = f"{diagnostic.get_kind_display()} {whose} ({diagnostic.provider})"
+    if item.due_date < today:
+        return f"{what} : l'échéance du {format_date(item.due_date)} est dépassée."
+    if item.done_month is not None:
+        return (
+            f"{what} : l'échéance du {format_date(item.due_date)} ne peut pas être tenue, "
+            f"fin prévue en {date_format(item.done_month, 'F Y')}."
+        )
+    return (
+        f"{what} : l'échéance du {format_date(item.due_date)} ne peut pas être tenue, "
+        "la capacité du prestataire ne suffit pas."
+    )
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from .effects import grid_problems
 from .models import Diagnostic, DiagnosticStatus
 from .report import grid_lines, report_context
 from .selectors import (
+    annotate_rows,
     assignment_preview,
     awaiting_sign_off,
     capacity_plan,
@@ -32,7 +33,6 @@ from .selectors import (
     member_diagnostics,
     possible_duplicates,
     provider_assignments,
-    with_list_annotations,
 )
 from .services.capacity import provider_capacity_declare
 from .services.diagnostics import (
@@ -57,6 +57,18 @@ from .services.thread import diagnostic_message_post
 from .workflows import DIAGNOSTIC_WORKFLOW, NEXT_STEP, SIMPLE_ACTIONS
 
 PAGE_SIZE = 25
+
+
+class AnnotatedPageMixin:
+    """A list paginated on its plain rows, the page's rows then annotated (one query)."""
+
+    def paginate_queryset(self, queryset, page_size):
+        # Sorting the bare keys rather than whole rows: the text columns stay on disk.
+        paginator, page, rows, is_paginated = super().paginate_queryset(
+            queryset.only("pk"), page_size
+        )
+        page.object_list = annotate_rows(rows)
+        return paginator, page, page.object_list, is_paginated
 
 
 class DiagnosticObjectMixin:
@@ -115,7 +127,7 @@ class DiagnosticFormView(DiagnosticObjectMixin, ServiceFormView):
 # --- Workspaces --------------------------------------------------------------
 
 
-class QueueView(PermissionRequiredMixin, ListView):
+class QueueView(PermissionRequiredMixin, AnnotatedPageMixin, ListView):
     """The coordinators' triage queue, its filters and the capacity panel."""
 
     permission_required = "diagnostics.list_all_diagnostics"
@@ -124,25 +136,27 @@ class QueueView(PermissionRequiredMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
+        self.plan = capacity_plan()
+        self.late_ids = {item.diagnostic_id for item in self.plan.late}
         self.filterset = forms.DiagnosticFilter(
-            self.request.GET or None, queryset=diagnostic_queue()
+            self.request.GET or None, queryset=diagnostic_queue(), late_ids=self.late_ids
         )
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        plan = capacity_plan()
+        plan = self.plan
         return super().get_context_data(
             filter=self.filterset,
             plan=plan,
             warnings=capacity_warnings(plan),
             days_per_kind=forms.days_per_kind_text(),
-            late_ids={item.diagnostic_id for item in plan.late},
+            late_ids=self.late_ids,
             providers=Provider.objects.order_by(french("name")),
             **kwargs,
         )
 
 
-class AssignmentListView(PermissionRequiredMixin, ListView):
+class AssignmentListView(PermissionRequiredMixin, AnnotatedPageMixin, ListView):
     """A provider's assignments: due dates, drafts, what was returned."""
 
     permission_required = "diagnostics.list_assignments"
@@ -159,7 +173,7 @@ class AssignmentListView(PermissionRequiredMixin, ListView):
         )
 
 
-class MyDiagnosticsView(PermissionRequiredMixin, ListView):
+class MyDiagnosticsView(PermissionRequiredMixin, AnnotatedPageMixin, ListView):
     """An applicant's diagnostics across its structures, with what awaits its sign-off."""
 
     permission_required = "diagnostics.list_my_diagnostics"
@@ -168,7 +182,7 @@ class MyDiagnosticsView(PermissionRequiredMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        return with_list_annotations(member_diagnostics(self.request.user)).order_by(
+        return member_diagnostics(self.request.user).order_by(
             "structure__name", "-requested_at", "pk"
         )
 

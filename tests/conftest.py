@@ -102,6 +102,13 @@ def plain_spaces(text: str) -> str:
     return text.replace("\u202f", " ").replace("\u00a0:", " :")
 
 
+def downloaded(response) -> bytes:
+    """The body of a file response, streamed or not (exports stream theirs)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 @pytest.fixture
 def password():
     return PASSWORD

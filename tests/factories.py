@@ -23,6 +23,7 @@ from applicants.models import (
 )
 from ccr_portal.antivirus.services import scanned_file_schedule
 from ccr_portal.users.models import Funder, Provider, Role, RoleAssignment, User
+from ccr_portal.validators import luhn_completed
 
 PASSWORD = "mot-de-passe-solide-2026"
 
@@ -73,16 +74,7 @@ class FunderFactory(factory.django.DjangoModelFactory):
 
 
 def _valid_siret(n: int) -> str:
-    base = f"{732829320 + n:09d}0001"
-    for check in range(10):
-        candidate = f"{base}{check}"
-        total = 0
-        for index, char in enumerate(reversed(candidate)):
-            digit = int(char) * (2 if index % 2 else 1)
-            total += digit - 9 if digit > 9 else digit
-        if total % 10 == 0:
-            return candidate
-    raise AssertionError("unreachable")
+    return luhn_completed(f"{732829320 + n:09d}0001")
 
 
 class StructureFactory(factory.django.DjangoModelFactory):

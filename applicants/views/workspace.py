@@ -5,14 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 
 from applicants.archive import build_dossier_zip, zip_filename
 from applicants.documents import DOSSIER_SUMMARY
-from applicants.exports import dossiers_csv, dossiers_xlsx, export_filename
-from applicants.filters import DossierFilter, annotated_dossiers
-from applicants.models import Dossier, SitePreference
+from applicants.exports import CHUNK_SIZE, dossiers_csv, dossiers_xlsx
+from applicants.filters import DossierFilter, annotate_page, annotated_dossiers
+from applicants.models import Dossier
 from applicants.selectors import dossier_status_counts
 from applicants.views.dossiers import dossier_for
 from ccr_portal.documents.models import GeneratedDocument
@@ -25,19 +24,17 @@ PAGE_SIZE = 25
 def _filtered(request) -> DossierFilter:
     if not request.user.has_perm("applicants.list_all_dossiers"):
         raise PermissionDenied("Réservé à la coordination.")
-    base = annotated_dossiers(Dossier.objects.visible_to(request.user)).order_by(
-        "-updated_at", "-pk"
-    )
+    base = Dossier.objects.visible_to(request.user).order_by("-updated_at", "-pk")
     return DossierFilter(request.GET or None, queryset=base)
 
 
 @login_required
 def dossier_list_view(request):
     dossier_filter = _filtered(request)
-    queryset = dossier_filter.qs.prefetch_related(
-        Prefetch("site_preferences", SitePreference.objects.select_related("site"))
-    )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The paginator counts and slices the plain filtered rows (index scans); only the
+    # page's 25 rows pay the annotations of what the list shows.
+    page = Paginator(dossier_filter.qs.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = annotate_page(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     status_links = []
@@ -63,13 +60,10 @@ def dossier_list_view(request):
 def dossier_export_view(request, file_format: str):
     if not request.user.has_perm("applicants.export_dossiers"):
         raise PermissionDenied("Réservé à la coordination.")
-    dossiers = list(_filtered(request).qs)
+    dossiers = annotated_dossiers(_filtered(request).qs).iterator(chunk_size=CHUNK_SIZE)
     if file_format == "csv":
-        content, content_type = dossiers_csv(dossiers), "text/csv; charset=utf-8"
-    else:
-        content = dossiers_xlsx(dossiers)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return file_response(content, filename=export_filename(file_format), content_type=content_type)
+        return dossiers_csv(dossiers)
+    return dossiers_xlsx(dossiers)
 
 
 @login_required

@@ -2,10 +2,11 @@ import datetime
 import logging
 import smtplib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -35,16 +36,26 @@ def notify(
 ) -> Notification:
     """Tell one person something: in the portal now, by e-mail in the background.
 
-    ``template`` names ``templates/emails/<template>.txt`` and ``.html``; the
-    context must be JSON-serialisable (ids, strings, numbers) because the
-    e-mail task renders it later, outside this request.
+    ``template`` names ``templates/emails/<template>.txt`` and ``.html``. The e-mail is
+    written in the outbox with the notification, in the caller's transaction, and sent
+    by a task after the commit (``email_queue``): nothing is lost if the broker is away.
     """
+    notification = _notification(
+        recipient=recipient, subject=subject, template=template, context=context, url=url
+    )
+    notification.save()
+    email_queue(to=recipient.email, notification=notification, **_rendered_for(notification))
+    return notification
+
+
+def _notification(*, recipient, subject: str, template: str, context: dict | None, url: str):
+    """The unsaved notification, its in-portal text rendered from the e-mail's."""
     context = dict(context or {})
     body = render_to_string(
         f"emails/{template}.txt",
         {**_email_context(recipient.display_name, subject, url, context), "in_app": True},
     )
-    notification = Notification.objects.create(
+    return Notification(
         recipient=recipient,
         subject=subject,
         body=body.strip(),
@@ -52,18 +63,16 @@ def notify(
         email_template=template,
         email_context=context,
     )
-    email_queue(
-        to=recipient.email,
-        notification=notification,
-        **rendered_email(
-            recipient_name=recipient.display_name,
-            subject=subject,
-            template=template,
-            context=context,
-            url=url,
-        ),
+
+
+def _rendered_for(notification: Notification) -> dict:
+    return rendered_email(
+        recipient_name=notification.recipient.display_name,
+        subject=notification.subject,
+        template=notification.email_template,
+        context=notification.email_context,
+        url=notification.url,
     )
-    return notification
 
 
 def notify_many(*, recipients: Iterable, **kwargs) -> list[Notification]:
@@ -82,15 +91,7 @@ def notification_email_adopt(*, notification_id: int) -> bool:
     if notification.emailed_at is not None or hasattr(notification, "outgoing_email"):
         return False
     email_queue(
-        to=notification.recipient.email,
-        notification=notification,
-        **rendered_email(
-            recipient_name=notification.recipient.display_name,
-            subject=notification.subject,
-            template=notification.email_template,
-            context=notification.email_context,
-            url=notification.url,
-        ),
+        to=notification.recipient.email, notification=notification, **_rendered_for(notification)
     )
     return True
 
@@ -121,7 +122,9 @@ def email_queue(
     return email
 
 
-def outgoing_email_send(*, email_id: int, now: datetime.datetime | None = None) -> bool:
+def outgoing_email_send(
+    *, email_id: int, now: datetime.datetime | None = None, connection=None
+) -> bool:
     """Send one pending e-mail; True once it left, False if not sent now.
 
     The row is locked while the SMTP server answers (two workers never send
@@ -140,7 +143,11 @@ def outgoing_email_send(*, email_id: int, now: datetime.datetime | None = None) 
         email.attempts += 1
         try:
             send_templated_email(
-                to=email.to, subject=email.subject, text=email.text, html=email.html
+                to=email.to,
+                subject=email.subject,
+                text=email.text,
+                html=email.html,
+                connection=connection,
             )
         except SMTP_ERRORS as error:
             email.last_error = f"{type(error).__name__}: {error}"[:2000]
@@ -157,6 +164,19 @@ def outgoing_email_send(*, email_id: int, now: datetime.datetime | None = None) 
         if email.notification_id:
             Notification.objects.filter(pk=email.notification_id).update(emailed_at=now)
     return True
+
+
+def outgoing_emails_send(*, email_ids: Iterable[int], now: datetime.datetime | None = None) -> int:
+    """Send a batch of pending e-mails over one SMTP connection (a reminder sweep's).
+
+    Each e-mail keeps the outbox's rules: locked while it is sent, sent once, a refusal
+    recorded and put off like ``outgoing_email_send``'s. Returns how many left.
+    """
+    sent = 0
+    with get_connection() as connection:
+        for email_id in list(email_ids):
+            sent += outgoing_email_send(email_id=email_id, now=now, connection=connection)
+    return sent
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
@@ -200,10 +220,16 @@ def rendered_email(
     }
 
 
-def send_templated_email(*, to: str, subject: str, text: str, html: str) -> None:
+def send_templated_email(*, to: str, subject: str, text: str, html: str, connection=None) -> None:
+    message = _message(to=to, subject=subject, text=text, html=html)
+    message.connection = connection
+    message.send()
+
+
+def _message(*, to: str, subject: str, text: str, html: str) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
 
 
 @transaction.atomic
@@ -238,6 +264,116 @@ def remind_once(
     except IntegrityError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder a rule wants to send: about what, for which deadline, to whom."""
+
+    about: models.Model
+    deadline: datetime.date
+    recipients: list
+    subject: str
+    template: str
+    context: dict
+    url: str
+
+
+# Notifications whose e-mails one task sends over one SMTP connection.
+EMAIL_BATCH = 200
+
+
+def remind_many(*, rule: str, reminders: Iterable[Reminder]) -> int:
+    """``remind_once`` for a whole sweep, in a number of queries that does not grow with it.
+
+    One query reads what this rule already sent about these objects, one inserts the new
+    sent-records, one the notifications; their e-mails leave after the commit in tasks of
+    ``EMAIL_BATCH``. Returns the number of reminders sent now.
+
+    If another run inserted some of the same sent-records meanwhile (the unique
+    constraint refuses the batch), the batch falls back to ``remind_once`` one by one.
+    """
+    reminders = [reminder for reminder in reminders if reminder.recipients]
+    if not reminders:
+        return 0
+    content_type = ContentType.objects.get_for_model(reminders[0].about)
+    already = set(
+        SentReminder.objects.filter(
+            rule=rule,
+            content_type=content_type,
+            object_id__in=[reminder.about.pk for reminder in reminders],
+        ).values_list("object_id", "deadline")
+    )
+    due = [r for r in reminders if (r.about.pk, r.deadline) not in already]
+    if not due:
+        return 0
+    try:
+        with transaction.atomic():
+            SentReminder.objects.bulk_create(
+                SentReminder(
+                    rule=rule,
+                    content_type=content_type,
+                    object_id=reminder.about.pk,
+                    deadline=reminder.deadline,
+                )
+                for reminder in due
+            )
+            notifications = Notification.objects.bulk_create(
+                _notification(
+                    recipient=recipient,
+                    subject=reminder.subject,
+                    template=reminder.template,
+                    context=reminder.context,
+                    url=reminder.url,
+                )
+                for reminder in due
+                for recipient in reminder.recipients
+            )
+            # Their e-mails in the outbox, in the same transaction (``email_queue``'s rule).
+            emails = OutgoingEmail.objects.bulk_create(
+                _outgoing_for(notification) for notification in notifications
+            )
+    except IntegrityError:
+        return sum(
+            remind_once(
+                rule=rule,
+                about=reminder.about,
+                deadline=reminder.deadline,
+                recipients=reminder.recipients,
+                subject=reminder.subject,
+                template=reminder.template,
+                context=reminder.context,
+                url=reminder.url,
+            )
+            for reminder in due
+        )
+    ids = [email.pk for email in emails]
+    for start in range(0, len(ids), EMAIL_BATCH):
+        batch = ids[start : start + EMAIL_BATCH]
+        transaction.on_commit(lambda batch=batch: _publish_batch(batch))
+    return len(due)
+
+
+def _outgoing_for(notification: Notification) -> OutgoingEmail:
+    rendered = _rendered_for(notification)
+    return OutgoingEmail(
+        to=notification.recipient.email,
+        notification=notification,
+        subject=rendered["subject"][:300],
+        text=rendered["text"],
+        html=rendered["html"],
+    )
+
+
+def _publish_batch(email_ids: list[int]) -> bool:
+    """Hand the broker a batch of the outbox's e-mails; the drain sends them if it is away."""
+    from .tasks import send_outgoing_emails
+
+    OutgoingEmail.objects.filter(pk__in=email_ids).update(enqueued_at=timezone.now())
+    if publish(send_outgoing_emails, email_ids):
+        return True
+    OutgoingEmail.objects.filter(pk__in=email_ids).update(enqueued_at=None)
+    return False
 
 
 def _email_context(recipient_name: str, subject: str, url: str, context: dict) -> dict:

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import outgoing_email_send, outgoing_emails_drain
+from .services import outgoing_email_send, outgoing_emails_drain, outgoing_emails_send
 
 # No Celery retries: a refused e-mail stays in the outbox with its next
 # attempt's date, and the drain (beat, every minute) hands it back.
@@ -24,6 +24,12 @@ def send_notification_email(notification_id: int) -> bool:
     from .services import notification_email_adopt
 
     return notification_email_adopt(notification_id=notification_id)
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def send_outgoing_emails(email_ids: list[int]) -> int:
+    """A reminder sweep's e-mails, a batch over one SMTP connection (the outbox's rules)."""
+    return outgoing_emails_send(email_ids=email_ids)
 
 
 @shared_task(**LIMITS)

@@ -230,16 +230,18 @@ class Provider(Organisation):
         verbose_name = "prestataire d'accompagnement"
         verbose_name_plural = "prestataires d'accompagnement"
 
-    def consultants(self):
-        """The organisation's consultants: its active members holding the provider role.
-
-        The one rule of the portal: the permission layer and every audience use it.
-        """
-        return (
-            self.members.filter(is_active=True, role_assignments__role=Role.PROVIDER)
-            .distinct()
-            .order_by("pk")
+    @staticmethod
+    def is_consultant(prefix: str = "") -> models.Q:
+        """Who counts as a provider's consultant: an active member of the organisation
+        holding the provider role. The one rule of the portal (``prefix`` reaches the
+        person from another model): the permission layer and every audience use it."""
+        return models.Q(
+            **{f"{prefix}is_active": True, f"{prefix}role_assignments__role": Role.PROVIDER}
         )
+
+    def consultants(self):
+        """The organisation's consultants (``is_consultant``)."""
+        return self.members.filter(Provider.is_consultant()).distinct().order_by("pk")
 
 
 class Funder(Organisation):

@@ -1,7 +1,8 @@
 """The diagnostic reminders, run by Celery beat (one entry per rule in the settings).
 
-Each rule selects what is due in one query and reminds once per (rule,
-diagnostic, deadline) through ``remind_once``; a new due date is a new deadline.
+Each rule selects what is due in one query, with the recipients in one more, and
+reminds once per (rule, diagnostic, deadline) through ``remind_many`` (a new due date
+is a new deadline): the number of queries does not grow with the volume.
 """
 
 import datetime
@@ -9,9 +10,9 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from applicants.people import provider_consultants, structure_editors
+from applicants.people import members_by_structure, provider_consultants_by_object
 from ccr_portal.formatting import with_preposition
-from ccr_portal.notifications.services import remind_once
+from ccr_portal.notifications.services import Reminder, remind_many
 
 from ..models import (
     COMMITTED_STATUSES,
@@ -68,21 +69,23 @@ def remind_overdue(*, today: datetime.date | None = None) -> int:
 
 def _remind_providers(diagnostics, *, rule: str, subject: str, template: str) -> int:
     """Once per due date: a new due date is a new deadline."""
-    sent = 0
-    for diagnostic in diagnostics:
-        consultants = provider_consultants(diagnostic)
-        if consultants and remind_once(
-            rule=rule,
-            about=diagnostic,
-            deadline=diagnostic.due_date,
-            recipients=consultants,
-            subject=f"{subject} : diagnostic {with_preposition('de', diagnostic.structure)}",
-            template=template,
-            context=_context(diagnostic),
-            url=diagnostic.get_absolute_url(),
-        ):
-            sent += 1
-    return sent
+    diagnostics = list(diagnostics)
+    people = provider_consultants_by_object(diagnostics)
+    return remind_many(
+        rule=rule,
+        reminders=(
+            Reminder(
+                about=diagnostic,
+                deadline=diagnostic.due_date,
+                recipients=people[diagnostic.pk],
+                subject=f"{subject} : diagnostic {with_preposition('de', diagnostic.structure)}",
+                template=template,
+                context=_context(diagnostic),
+                url=diagnostic.get_absolute_url(),
+            )
+            for diagnostic in diagnostics
+        ),
+    )
 
 
 def sign_off_opened_on(diagnostic: Diagnostic) -> datetime.date | None:
@@ -111,23 +114,26 @@ def remind_sign_off_pending(*, today: datetime.date | None = None) -> int:
             validated_at__lt=limit,
         )
     )
-    sent = 0
+    due = {}
     for diagnostic in pending.select_related("structure"):
         opened_on = sign_off_opened_on(diagnostic)
         deadline = opened_on + datetime.timedelta(days=SIGN_OFF_PENDING_DAYS)
-        if deadline > today:
-            continue
-        editors = structure_editors(diagnostic)
-        if editors and remind_once(
-            rule=RULE_SIGN_OFF_PENDING,
-            about=diagnostic,
-            deadline=deadline,
-            recipients=editors,
-            subject="Conclusions à confirmer : diagnostic "
-            f"{with_preposition('de', diagnostic.structure)}",
-            template="diagnostic_reminder_sign_off",
-            context={**_context(diagnostic), "opened_on": opened_on.isoformat()},
-            url=diagnostic.get_absolute_url(),
-        ):
-            sent += 1
-    return sent
+        if deadline <= today:
+            due[diagnostic] = (opened_on, deadline)
+    editors = members_by_structure({d.structure_id for d in due}, editors_only=True)
+    return remind_many(
+        rule=RULE_SIGN_OFF_PENDING,
+        reminders=(
+            Reminder(
+                about=diagnostic,
+                deadline=deadline,
+                recipients=editors[diagnostic.structure_id],
+                subject="Conclusions à confirmer : diagnostic "
+                f"{with_preposition('de', diagnostic.structure)}",
+                template="diagnostic_reminder_sign_off",
+                context={**_context(diagnostic), "opened_on": opened_on.isoformat()},
+                url=diagnostic.get_absolute_url(),
+            )
+            for diagnostic, (opened_on, deadline) in due.items()
+        ),
+    )

@@ -13,7 +13,7 @@ from applicants.models import Membership, Message, MessageAttachment, PrivateNot
 from applicants.services.messages import message_post, private_note_add
 from ccr_portal.documents.services import document_request
 from tests import files
-from tests.conftest import page_text, plain_spaces
+from tests.conftest import downloaded, page_text, plain_spaces
 from tests.factories import DossierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +136,7 @@ def test_private_notes_never_reach_the_structure(
     # Nor in the coordinators' exports.
     client.force_login(coordinator)
     export = client.get(reverse("applicants:dossier-export", args=["csv"]))
-    assert "Trésorerie fragile" not in export.content.decode("utf-8-sig")
+    assert "Trésorerie fragile" not in downloaded(export).decode("utf-8-sig")
 
 
 @pytest.mark.parametrize("role", ["provider", "committee", "funder"])

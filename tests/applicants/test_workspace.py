@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from applicants.models import Attachment, FinancingNeed, Structure
 from tests import files
-from tests.conftest import page_text
+from tests.conftest import downloaded, page_text
 from tests.factories import (
     CampaignFactory,
     DocumentTypeFactory,
@@ -59,10 +59,20 @@ def test_the_list_runs_a_fixed_number_of_queries(
 ):
     _dossiers(campaign, count)
     client.force_login(coordinator)
+    # The page's rows annotated apart from the paginated plain rows; filtered by site and
+    # completeness (``Exists``), the same count.
     with django_assert_num_queries(10):
         response = client.get(reverse("applicants:dossier-list"))
     assert response.status_code == 200
     assert len(re.findall(r'href="/dossiers/\d+/"', page_text(response))) == min(count, 25)
+    site = campaign.sites.first()
+    # One more: the sites of the filter's choices, to check the one chosen.
+    with django_assert_num_queries(11):
+        filtered = client.get(
+            reverse("applicants:dossier-list"),
+            {"site": site.pk, "missing_documents": "false", "ordering": "name"},
+        )
+    assert filtered.status_code == 200
 
 
 def test_filters_and_counts(client, coordinator, campaign):
@@ -122,7 +132,8 @@ def test_exports_contain_the_filtered_rows_with_french_headers(client, coordinat
     )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="dossiers-ccr-')
-    content = response.content.decode("utf-8")
+    assert response.streaming
+    content = downloaded(response).decode("utf-8")
     assert content.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
     assert rows[0] == [
@@ -156,7 +167,7 @@ def test_exports_contain_the_filtered_rows_with_french_headers(client, coordinat
     response = client.get(
         reverse("applicants:dossier-export", args=["xlsx"]), {"status": "submitted"}
     )
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(downloaded(response))).active
     values = list(sheet.values)
     assert values[0][0] == "Structure"
     assert values[1][0] == "Épicerie du Panier"
