@@ -104,7 +104,8 @@ class User(AbstractUser):
         return any(
             backend.has_perm(self, perm, obj)
             for backend in get_backends()
-            if not isinstance(backend, ObjectPermissionBackend)
+            # django-axes' backend only authenticates: it answers no permission.
+            if hasattr(backend, "has_perm") and not isinstance(backend, ObjectPermissionBackend)
         )
 
     @property

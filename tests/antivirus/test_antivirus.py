@@ -23,6 +23,7 @@ from applicants.services.campaigns import campaign_document_add
 from ccr_portal.antivirus.models import ScanStatus
 from ccr_portal.antivirus.services import scanned_files_requeue_stale, scanned_models
 from ccr_portal.axes import Axis
+from ccr_portal.formatting import with_preposition
 from ccr_portal.notifications.models import Notification
 from diagnostics.services.diagnostics import diagnostic_mark_covered
 from tests import files
@@ -31,7 +32,7 @@ from tests.accompaniment.factories import (
     consultant_of,
     drafted_plan,
 )
-from tests.conftest import page_text
+from tests.conftest import page_text, plain_spaces
 from tests.diagnostics.factories import DiagnosticFactory
 from tests.factories import (
     CampaignFactory,
@@ -127,8 +128,9 @@ def test_eicar_uploaded_through_the_form_is_quarantined_and_nothing_else_is_lost
     )
     to_editor = next(mail for mail in mailoutbox if mail.to == [editor.email])
     assert (
-        f"Le fichier « statuts.pdf » que vous avez déposé sur le dossier de {dossier.structure} "
-        "contient un virus (Eicar-Test-Signature.UNOFFICIAL)." in to_editor.body
+        "Le fichier « statuts.pdf » que vous avez déposé sur le dossier "
+        f"{with_preposition('de', dossier.structure)} "
+        "contient un virus (Eicar-Test-Signature.UNOFFICIAL)." in plain_spaces(to_editor.body)
     )
     to_instructor = next(mail for mail in mailoutbox if mail.to == [instructor.email])
     assert "déposé par Éva Éditrice" in to_instructor.body

@@ -59,8 +59,12 @@ def test_a_light_diagnostic_from_request_to_shared_report(page):
     assert "La coordination a accepté la demande de diagnostic." in flash(page)
     page.get_by_role("link", name="Affecter à un prestataire").click()
     field(page, "Prestataire").select_option(label="RAMSESS")
-    field(page, "Consultant").select_option(label="Marie Dulaurier (RAMSESS)")
     field(page, "Échéance").fill(due.isoformat())
+    # The consultants follow the chosen provider, and the month is previewed (htmx).
+    preview = page.locator("#assignment-preview")
+    preview.get_by_text("RAMSESS").wait_for()
+    assert "j prévus pour" in preview.inner_text()
+    field(page, "Consultant").select_option(label="Marie Dulaurier")
     page.get_by_role("button", name="Affecter").click()
     assert "Le diagnostic est confié à RAMSESS" in flash(page)
 
@@ -96,7 +100,10 @@ def test_a_light_diagnostic_from_request_to_shared_report(page):
         label="Prête avec un accompagnement de sécurisation"
     )
     page.get_by_role("button", name="Enregistrer et remettre le diagnostic").click()
-    assert "Le diagnostic est remis" in flash(page)
+    # Delivering cannot be undone: it is confirmed on its own page.
+    assert "Cette étape ne peut pas être annulée." in page.content()
+    page.get_by_role("button", name="Remettre le diagnostic").click()
+    assert "Le prestataire a remis le diagnostic." in flash(page)
 
     # The coordination validates it.
     log_out(page)

@@ -88,6 +88,7 @@ def test_plan_from_diagnostic_to_pdf(signed_in):
     structure = signed_in("filrouge@example.org")
     structure.get_by_role("link", name="Mon accompagnement").first.click()
     structure.get_by_role("link", name="Fil Rouge Textile").click()
+    structure.get_by_role("link", name="Valider le plan").click()
     structure.get_by_role("button", name="Valider le plan").click()
     assert see(structure.get_by_text("La structure valide le plan."))
 

@@ -76,13 +76,13 @@ def test_the_superuser_cannot_agree_a_plan_as_the_structure(client, superuser):
     client.force_login(superuser)
 
     assert client.get(url).status_code == 403
-    assert client.post(url, {"comment": "D'accord."}).status_code == 403
+    assert client.post(url, {"comment": "D'accord.", "confirmed": "yes"}).status_code == 403
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PROPOSED
     assert not plan.transitions.filter(action="agree").exists()
 
     client.force_login(editor)
-    client.post(url, {"comment": "D'accord."})
+    client.post(url, {"comment": "D'accord.", "confirmed": "yes"})
     plan.refresh_from_db()
     assert plan.status == PlanStatus.AGREED
 
