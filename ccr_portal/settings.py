@@ -8,6 +8,7 @@ production services; every variable is listed in the README.
 """
 
 import datetime
+import os
 import warnings
 from pathlib import Path
 
@@ -123,6 +124,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache ----------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# The test suite runs on two processes (pytest-xdist): each worker gets its own Redis
+# database after the configured one, so that one worker's cache flush or queue never
+# reaches the other's. Nothing changes outside the suite.
+_TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _TEST_WORKER.startswith("gw"):
+    _base, _, _db = REDIS_URL.rpartition("/")
+    if _db.isdigit():
+        REDIS_URL = f"{_base}/{int(_db) + int(_TEST_WORKER[2:])}"
 if REDIS_URL:
     CACHES = {
         "default": {
