@@ -15,31 +15,37 @@ urlpatterns = [
         structures.StructureUpdateView.as_view(),
         name="structure-update",
     ),
-    path("structures/<int:pk>/membres/", members.members_view, name="structure-members"),
-    path("membres/<int:pk>/role/", members.membership_role_view, name="membership-role"),
-    path("membres/<int:pk>/retirer/", members.membership_remove_view, name="membership-remove"),
+    path("structures/<int:pk>/membres/", members.MembersView.as_view(), name="structure-members"),
+    path("membres/<int:pk>/role/", members.MembershipRoleView.as_view(), name="membership-role"),
+    path(
+        "membres/<int:pk>/retirer/",
+        members.MembershipRemoveView.as_view(),
+        name="membership-remove",
+    ),
     path(
         "invitations/<int:pk>/annuler/",
-        members.invitation_cancel_view,
+        members.InvitationCancelView.as_view(),
         name="invitation-cancel",
     ),
-    path("invitations/<str:token>/", members.invitation_accept_view, name="invitation-accept"),
+    path(
+        "invitations/<str:token>/", members.InvitationAcceptView.as_view(), name="invitation-accept"
+    ),
     # Dossiers.
     path(
         "structures/<int:structure_pk>/candidater/<int:campaign_pk>/",
-        dossiers.dossier_create_view,
+        dossiers.DossierCreateView.as_view(),
         name="dossier-create",
     ),
-    path("dossiers/", workspace.dossier_list_view, name="dossier-list"),
+    path("dossiers/", workspace.DossierListView.as_view(), name="dossier-list"),
     path(
         "dossiers/export.<str:file_format>",
-        workspace.dossier_export_view,
+        workspace.DossierExportView.as_view(),
         name="dossier-export",
     ),
-    path("dossiers/<int:pk>/", dossiers.dossier_detail_view, name="dossier-detail"),
+    path("dossiers/<int:pk>/", dossiers.DossierDetailView.as_view(), name="dossier-detail"),
     path(
         "dossiers/<int:pk>/rubrique/<slug:section>/",
-        dossiers.dossier_section_view,
+        dossiers.DossierSectionView.as_view(),
         name="dossier-section",
     ),
     path(
@@ -47,26 +53,32 @@ urlpatterns = [
         dossiers.DossierTransitionView.as_view(),
         name="dossier-transition",
     ),
-    path("dossiers/<int:pk>/pieces/", dossiers.attachment_add_view, name="attachment-add"),
-    path("pieces/<int:pk>/", dossiers.attachment_download_view, name="attachment-download"),
+    path("dossiers/<int:pk>/pieces/", dossiers.AttachmentAddView.as_view(), name="attachment-add"),
+    path("pieces/<int:pk>/", dossiers.AttachmentDownloadView.as_view(), name="attachment-download"),
     path(
         "pieces/<int:pk>/retirer/",
         dossiers.AttachmentDeleteView.as_view(),
         name="attachment-delete",
     ),
-    path("dossiers/<int:pk>/messages/", exchanges.dossier_messages_view, name="dossier-messages"),
+    path(
+        "dossiers/<int:pk>/messages/",
+        exchanges.DossierMessagesView.as_view(),
+        name="dossier-messages",
+    ),
     path(
         "pieces-jointes/<int:pk>/",
-        exchanges.message_attachment_download_view,
+        exchanges.MessageAttachmentDownloadView.as_view(),
         name="message-attachment-download",
     ),
-    path("dossiers/<int:pk>/notes/", dossiers.private_note_add_view, name="private-note-add"),
+    path(
+        "dossiers/<int:pk>/notes/", dossiers.PrivateNoteAddView.as_view(), name="private-note-add"
+    ),
     path(
         "dossiers/<int:pk>/instruction/",
-        dossiers.instructor_assign_view,
+        dossiers.InstructorAssignView.as_view(),
         name="dossier-instructor",
     ),
-    path("dossiers/<int:pk>/zip/", workspace.dossier_zip_view, name="dossier-zip"),
+    path("dossiers/<int:pk>/zip/", workspace.DossierZipView.as_view(), name="dossier-zip"),
     # Calls for applications.
     path("appels/", campaigns.campaign_list_view, name="campaign-list"),
     path("appels/nouveau/", campaigns.campaign_edit_view, name="campaign-create"),

@@ -6,6 +6,7 @@ from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
@@ -195,3 +196,55 @@ class TransitionView(ServiceFormView):
             return redirect(self.subject)
         messages.success(self.request, self.transition.description)
         return response or redirect(self.subject)
+
+
+class ServiceActionView(PermissionRequiredMixin, View):
+    """A button: POST, call ``perform``, say what happened, go back to ``get_next_url``.
+
+    With a ``form_class`` (a note, a choice), the form is read first: an invalid one is
+    said in French (``invalid_message``, or its errors) and nothing is performed.
+    """
+
+    http_method_names = ["post"]
+    success_message = ""
+    form_class = None
+    invalid_message = ""
+
+    def perform(self, form=None):
+        raise NotImplementedError
+
+    def get_next_url(self) -> str:
+        return self.get_permission_object().get_absolute_url()
+
+    def post(self, request, *args, **kwargs):
+        form = None
+        if self.form_class is not None:
+            form = self.form_class(request.POST, request.FILES, **self.get_form_kwargs())
+            if not form.is_valid():
+                self.form_invalid(form)
+                return HttpResponseRedirect(self.get_next_url())
+        try:
+            result = self.perform(form) if form is not None else self.perform()
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        except TransitionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            if isinstance(result, HttpResponseBase):
+                return result
+            if self.success_message:
+                messages.success(request, self.success_message)
+        return HttpResponseRedirect(self.get_next_url())
+
+    def get_form_kwargs(self) -> dict:
+        return {}
+
+    def form_invalid(self, form) -> None:
+        """Say in French why nothing was done."""
+        if self.invalid_message:
+            messages.error(self.request, self.invalid_message)
+            return
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(self.request, text)

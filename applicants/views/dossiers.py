@@ -1,13 +1,12 @@
 """The dossier: its page, its sections, its documents and its workflow actions."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.functional import cached_property
+from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -47,7 +46,7 @@ from ccr_portal.documents.services import latest_document
 from ccr_portal.downloads import scanned_file_response
 from ccr_portal.formatting import with_preposition
 from ccr_portal.panels import DOSSIER_DETAIL, rendered_panels
-from ccr_portal.views import TransitionView, posted
+from ccr_portal.views import ServiceActionView, ServiceFormView, TransitionView
 from ccr_portal.workflow import TransitionRefused
 
 SECTIONS = {
@@ -56,18 +55,6 @@ SECTIONS = {
     "donnees-economiques": ("economy", "Les données économiques", EconomyForm),
     "besoins": ("needs", "Les besoins", NeedsForm),
 }
-
-
-def dossier_for(
-    request, pk: int, permission: str = "applicants.view_dossier", queryset=None
-) -> Dossier:
-    """The dossier if the viewer holds ``permission`` on it; 404 if it does not exist."""
-    if queryset is None:
-        queryset = Dossier.objects.select_related("structure", "campaign", "instructor")
-    dossier = get_object_or_404(queryset, pk=pk)
-    if not request.user.has_perm(permission, dossier):
-        raise PermissionDenied("Vous n'avez pas accès à ce dossier.")
-    return dossier
 
 
 def latest_changes_request(dossier: Dossier):
@@ -94,27 +81,56 @@ def section_links(dossier: Dossier, completeness) -> list[tuple[str, str, list[s
     return links
 
 
-@login_required
-@require_POST
-def dossier_create_view(request, structure_pk: int, campaign_pk: int):
-    structure = get_object_or_404(Structure, pk=structure_pk)
-    campaign = get_object_or_404(Campaign, pk=campaign_pk)
-    try:
-        dossier = dossier_create(structure=structure, campaign=campaign, actor=request.user)
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-        return redirect(structure)
-    messages.success(request, f"Le dossier de candidature à « {campaign} » est ouvert.")
-    return redirect(dossier)
+class DossierCreateView(ServiceActionView):
+    """Open the structure's dossier for an open call (a button on the structure's page)."""
+
+    permission_required = "applicants.add_dossier"
+
+    @cached_property
+    def structure(self) -> Structure:
+        return get_object_or_404(Structure, pk=self.kwargs["structure_pk"])
+
+    @cached_property
+    def campaign(self) -> Campaign:
+        return get_object_or_404(Campaign, pk=self.kwargs["campaign_pk"])
+
+    def get_permission_object(self):
+        return self.structure
+
+    def perform(self):
+        self.dossier = dossier_create(
+            structure=self.structure, campaign=self.campaign, actor=self.request.user
+        )
+        messages.success(
+            self.request, f"Le dossier de candidature à « {self.campaign} » est ouvert."
+        )
+        return redirect(self.dossier)
 
 
-@login_required
-def dossier_detail_view(request, pk: int):
-    dossier = dossier_for(
-        request,
-        pk,
-        queryset=Dossier.objects.select_related(
+class DossierMixin:
+    """The dossier of the URL, read once; the view's permission is checked on it."""
+
+    dossier_url_kwarg = "pk"
+
+    def get_dossier_queryset(self):
+        return Dossier.objects.select_related("structure", "campaign", "instructor")
+
+    @cached_property
+    def dossier(self) -> Dossier:
+        return get_object_or_404(
+            self.get_dossier_queryset(), pk=self.kwargs[self.dossier_url_kwarg]
+        )
+
+    def get_permission_object(self):
+        return self.dossier
+
+
+class DossierDetailView(DossierMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "applicants.view_dossier"
+    template_name = "applicants/dossier_detail.html"
+
+    def get_dossier_queryset(self):
+        return Dossier.objects.select_related(
             "structure", "campaign", "instructor"
         ).prefetch_related(
             Prefetch("site_preferences", SitePreference.objects.select_related("site")),
@@ -126,87 +142,114 @@ def dossier_detail_view(request, pk: int):
             "axis_wishes",
             "financing_needs",
             Prefetch("attachments", Attachment.objects.select_related("document_type")),
-        ),
-    )
-    user = request.user
-    can_edit = user.has_perm("applicants.change_dossier", dossier) and dossier.is_editable
-    can_read_history = user.has_perm("applicants.view_dossier_history", dossier)
-    can_read_thread = user.has_perm("applicants.view_messages", dossier)
-    attachments_by_type = {}
-    for attachment in dossier.attachments.all():
-        attachments_by_type.setdefault(attachment.document_type_id, []).append(attachment)
-    required_types = list(dossier.campaign.required_document_types.all())
-    other_attachments = [
-        a
-        for a in dossier.attachments.all()
-        if a.document_type_id not in {t.pk for t in required_types}
-    ]
-    context = {
-        "changes_request": latest_changes_request(dossier),
-        "dossier": dossier,
-        "structure": dossier.structure,
-        "completeness": dossier_completeness(dossier),
-        "next_step": NEXT_STEP.get(dossier.status, ""),
-        "can_edit": can_edit,
-        "sections": SECTIONS,
-        "required_types": [(t, attachments_by_type.get(t.pk, [])) for t in required_types],
-        "other_attachments": other_attachments,
-        "attachment_form": AttachmentForm(dossier=dossier) if can_edit else None,
-        "transitions": DOSSIER_WORKFLOW.available(user, dossier),
-        "can_read_history": can_read_history,
-        "can_read_thread": can_read_thread,
-        "timeline": DOSSIER_WORKFLOW.history_of(dossier) if can_read_history else [],
-        "unread_messages": unread_messages_count(dossier=dossier, user=user)
-        if can_read_thread
-        else 0,
-        "latest_messages": list(
-            dossier.messages.select_related("author").order_by("-created_at", "-pk")[:5]
-        )[::-1]
-        if can_read_thread
-        else [],
-        "can_see_notes": user.has_perm("applicants.view_private_notes", dossier),
-        "panels": rendered_panels(DOSSIER_DETAIL, request, dossier=dossier),
-        "summary": latest_document(kind=DOSSIER_SUMMARY, subject=dossier)
-        if can_read_history
-        else None,
-    }
-    if context["can_see_notes"]:
-        context["notes"] = dossier.private_notes.select_related("author")
-        context["note_form"] = PrivateNoteForm()
-        context["instructor_form"] = InstructorForm(initial={"instructor": dossier.instructor})
-    return render(request, "applicants/dossier_detail.html", context)
-
-
-@login_required
-def dossier_section_view(request, pk: int, section: str):
-    if section not in SECTIONS:
-        raise Http404("Cette rubrique n'existe pas.")
-    dossier = dossier_for(request, pk, "applicants.change_dossier")
-    key, label, form_class = SECTIONS[section]
-    if not dossier.is_editable:
-        messages.error(
-            request,
-            f"Le dossier ne peut plus être modifié : il est « {dossier.get_status_display()} ».",
         )
-        return redirect(dossier)
-    form = form_class(*posted(request), dossier=dossier)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _save_section(key, form, dossier, request.user)
-        except ValidationError as error:
-            form.add_service_error(error)
-        except TransitionRefused as refusal:
-            messages.error(request, str(refusal))
+
+    def get_context_data(self, **kwargs):
+        dossier, user = self.dossier, self.request.user
+        can_edit = user.has_perm("applicants.change_dossier", dossier) and dossier.is_editable
+        can_read_history = user.has_perm("applicants.view_dossier_history", dossier)
+        can_read_thread = user.has_perm("applicants.view_messages", dossier)
+        attachments_by_type = {}
+        for attachment in dossier.attachments.all():
+            attachments_by_type.setdefault(attachment.document_type_id, []).append(attachment)
+        required_types = list(dossier.campaign.required_document_types.all())
+        other_attachments = [
+            a
+            for a in dossier.attachments.all()
+            if a.document_type_id not in {t.pk for t in required_types}
+        ]
+        context = {
+            "changes_request": latest_changes_request(dossier),
+            "dossier": dossier,
+            "structure": dossier.structure,
+            "completeness": dossier_completeness(dossier),
+            "next_step": NEXT_STEP.get(dossier.status, ""),
+            "can_edit": can_edit,
+            "sections": SECTIONS,
+            "required_types": [(t, attachments_by_type.get(t.pk, [])) for t in required_types],
+            "other_attachments": other_attachments,
+            "attachment_form": AttachmentForm(dossier=dossier) if can_edit else None,
+            "transitions": DOSSIER_WORKFLOW.available(user, dossier),
+            "can_read_history": can_read_history,
+            "can_read_thread": can_read_thread,
+            "timeline": DOSSIER_WORKFLOW.history_of(dossier) if can_read_history else [],
+            "unread_messages": unread_messages_count(dossier=dossier, user=user)
+            if can_read_thread
+            else 0,
+            "latest_messages": list(
+                dossier.messages.select_related("author").order_by("-created_at", "-pk")[:5]
+            )[::-1]
+            if can_read_thread
+            else [],
+            "can_see_notes": user.has_perm("applicants.view_private_notes", dossier),
+            "panels": rendered_panels(DOSSIER_DETAIL, self.request, dossier=dossier),
+            "summary": latest_document(kind=DOSSIER_SUMMARY, subject=dossier)
+            if can_read_history
+            else None,
+        }
+        if context["can_see_notes"]:
+            context["notes"] = dossier.private_notes.select_related("author")
+            context["note_form"] = PrivateNoteForm()
+            context["instructor_form"] = InstructorForm(initial={"instructor": dossier.instructor})
+        return super().get_context_data(**context, **kwargs)
+
+
+class DossierSectionView(DossierMixin, ServiceFormView):
+    """One section of the online form, saved as a draft over several visits."""
+
+    permission_required = "applicants.change_dossier"
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["section"] not in SECTIONS:
+            raise Http404("Cette rubrique n'existe pas.")
+        self.key, self.label, self.form_class = SECTIONS[kwargs["section"]]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self._unless_locked(super().get, request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._unless_locked(super().post, request, *args, **kwargs)
+
+    def _unless_locked(self, handler, request, *args, **kwargs):
+        dossier = self.dossier
+        if not dossier.is_editable:
+            messages.error(
+                request,
+                "Le dossier ne peut plus être modifié : il est "
+                f"« {dossier.get_status_display()} ».",
+            )
             return redirect(dossier)
-        else:
-            messages.success(request, f"Rubrique « {label} » enregistrée.")
-            return redirect(f"{dossier.get_absolute_url()}#rubrique-{key}")
-    return render(
-        request,
+        return handler(request, *args, **kwargs)
+
+    def get_template_names(self):
         # A section without a layout of its own shows its form as is.
-        [f"applicants/dossier_section_{key}.html", "applicants/dossier_section_base.html"],
-        {"dossier": dossier, "form": form, "section_label": label, "section": section},
-    )
+        return [
+            f"applicants/dossier_section_{self.key}.html",
+            "applicants/dossier_section_base.html",
+        ]
+
+    def get_form_kwargs(self):
+        # The section forms fill their initial values from the dossier themselves.
+        kwargs = {"dossier": self.dossier, "prefix": self.get_prefix()}
+        if self.request.method == "POST":
+            kwargs["data"] = self.request.POST
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            dossier=self.dossier, section_label=self.label, section=self.kwargs["section"], **kwargs
+        )
+
+    def perform(self, form):
+        try:
+            _save_section(self.key, form, self.dossier, self.request.user)
+        except TransitionRefused as refusal:
+            # Submitted meanwhile: back to the dossier, which says why.
+            messages.error(self.request, str(refusal))
+            return redirect(self.dossier)
+        messages.success(self.request, f"Rubrique « {self.label} » enregistrée.")
+        return redirect(f"{self.dossier.get_absolute_url()}#rubrique-{self.key}")
 
 
 def _save_section(key: str, form, dossier: Dossier, actor) -> None:
@@ -235,34 +278,33 @@ def _save_section(key: str, form, dossier: Dossier, actor) -> None:
         )
 
 
-@login_required
-@require_POST
-def attachment_add_view(request, pk: int):
-    dossier = dossier_for(request, pk, "applicants.change_dossier")
-    form = AttachmentForm(request.POST, request.FILES, dossier=dossier)
-    if form.is_valid():
-        try:
-            attachment = attachment_add(
-                dossier=dossier,
-                actor=request.user,
-                document_type=form.cleaned_data["document_type"],
-                upload=form.cleaned_data["upload"],
-            )
-        except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
-        except TransitionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(
-                request,
-                f"« {attachment.original_name} » ajouté ({attachment.document_type}).",
-            )
-    else:
+class AttachmentAddView(DossierMixin, ServiceActionView):
+    """Add one supporting document: checked by content, then scanned."""
+
+    permission_required = "applicants.change_dossier"
+    form_class = AttachmentForm
+
+    def get_form_kwargs(self):
+        return {"dossier": self.dossier}
+
+    def form_invalid(self, form) -> None:
         for errors in form.errors.values():
             for text in errors:
-                messages.error(request, f"Pièce non ajoutée : {text}")
-    return redirect(f"{dossier.get_absolute_url()}#rubrique-documents")
+                messages.error(self.request, f"Pièce non ajoutée : {text}")
+
+    def perform(self, form):
+        attachment = attachment_add(
+            dossier=self.dossier,
+            actor=self.request.user,
+            document_type=form.cleaned_data["document_type"],
+            upload=form.cleaned_data["upload"],
+        )
+        messages.success(
+            self.request, f"« {attachment.original_name} » ajouté ({attachment.document_type})."
+        )
+
+    def get_next_url(self) -> str:
+        return f"{self.dossier.get_absolute_url()}#rubrique-documents"
 
 
 class AttachmentDeleteView(PermissionRequiredMixin, TemplateView):
@@ -299,13 +341,23 @@ class AttachmentDeleteView(PermissionRequiredMixin, TemplateView):
         return redirect(f"{dossier.get_absolute_url()}#rubrique-documents")
 
 
-@login_required
-def attachment_download_view(request, pk: int):
-    attachment = get_object_or_404(Attachment, pk=pk)
-    dossier = dossier_for(request, attachment.dossier_id)
-    return scanned_file_response(
-        request, attachment, back_url=f"{dossier.get_absolute_url()}#rubrique-documents"
-    )
+class AttachmentDownloadView(PermissionRequiredMixin, View):
+    """A supporting document, under the reading rule of its dossier, once scanned."""
+
+    permission_required = "applicants.view_dossier"
+
+    @cached_property
+    def attachment(self) -> Attachment:
+        return get_object_or_404(Attachment.objects.select_related("dossier"), pk=self.kwargs["pk"])
+
+    def get_permission_object(self):
+        return self.attachment.dossier
+
+    def get(self, request, *args, **kwargs):
+        dossier = self.attachment.dossier
+        return scanned_file_response(
+            request, self.attachment, back_url=f"{dossier.get_absolute_url()}#rubrique-documents"
+        )
 
 
 class DossierTransitionView(TransitionView):
@@ -341,27 +393,33 @@ class DossierTransitionView(TransitionView):
         )
 
 
-@login_required
-@require_POST
-def private_note_add_view(request, pk: int):
-    dossier = dossier_for(request, pk, "applicants.add_private_note")
-    form = PrivateNoteForm(request.POST)
-    if form.is_valid():
-        private_note_add(dossier=dossier, author=request.user, body=form.cleaned_data["body"])
-        messages.success(request, "Note interne enregistrée.")
-    else:
-        messages.error(request, "La note est vide : rien n'a été enregistré.")
-    return redirect(f"{dossier.get_absolute_url()}#notes")
+class PrivateNoteAddView(DossierMixin, ServiceActionView):
+    """A note of the coordination that no page, PDF, ZIP or export of the structure shows."""
 
+    permission_required = "applicants.add_private_note"
+    form_class = PrivateNoteForm
+    invalid_message = "La note est vide : rien n'a été enregistré."
+    success_message = "Note interne enregistrée."
 
-@login_required
-@require_POST
-def instructor_assign_view(request, pk: int):
-    dossier = dossier_for(request, pk, "applicants.instruct_dossier")
-    form = InstructorForm(request.POST)
-    if form.is_valid():
-        dossier_assign_instructor(
-            dossier=dossier, actor=request.user, instructor=form.cleaned_data["instructor"]
+    def perform(self, form):
+        private_note_add(
+            dossier=self.dossier, author=self.request.user, body=form.cleaned_data["body"]
         )
-        messages.success(request, "Chargé(e) d'instruction enregistré(e).")
-    return redirect(dossier)
+
+    def get_next_url(self) -> str:
+        return f"{self.dossier.get_absolute_url()}#notes"
+
+
+class InstructorAssignView(DossierMixin, ServiceActionView):
+    """Who of the coordination instructs the dossier (and hears of it)."""
+
+    permission_required = "applicants.instruct_dossier"
+    form_class = InstructorForm
+    success_message = "Chargé(e) d'instruction enregistré(e)."
+
+    def perform(self, form):
+        dossier_assign_instructor(
+            dossier=self.dossier,
+            actor=self.request.user,
+            instructor=form.cleaned_data["instructor"],
+        )

@@ -1,11 +1,12 @@
 """Members of a structure: invitations, roles, departures."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views import View
 
 from applicants.forms import InvitationForm, MembershipRoleForm
 from applicants.models import Invitation, Membership, Structure
@@ -16,109 +17,140 @@ from applicants.services.members import (
     membership_change_role,
     membership_remove,
 )
-from ccr_portal.views import posted
+from ccr_portal.views import ServiceActionView, ServiceFormView
 
 
-def _structure_for_managers(request, pk: int) -> Structure:
-    structure = get_object_or_404(Structure, pk=pk)
-    if not request.user.has_perm("applicants.manage_members", structure):
-        raise PermissionDenied("Seul un éditeur de la structure gère ses membres.")
-    return structure
+class MembersView(ServiceFormView):
+    """The structure's members and pending invitations; an editor invites."""
 
+    permission_required = "applicants.manage_members"
+    template_name = "applicants/structure_members.html"
+    form_class = InvitationForm
 
-@login_required
-def members_view(request, pk: int):
-    structure = _structure_for_managers(request, pk)
-    form = InvitationForm(*posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = invitation_create(
-                structure=structure,
-                actor=request.user,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, f"Invitation envoyée à {invitation.email}.")
-            return redirect("applicants:structure-members", pk=structure.pk)
-    memberships = structure.memberships.select_related("user").order_by(
-        "user__last_name", "user__email"
-    )
-    return render(
-        request,
-        "applicants/structure_members.html",
-        {
-            "structure": structure,
-            "memberships": [(m, MembershipRoleForm(initial={"role": m.role})) for m in memberships],
-            "invitations": structure.invitations.filter(
+    @cached_property
+    def structure(self) -> Structure:
+        return get_object_or_404(Structure, pk=self.kwargs["pk"])
+
+    def get_permission_object(self):
+        return self.structure
+
+    def get_context_data(self, **kwargs):
+        structure = self.structure
+        memberships = structure.memberships.select_related("user").order_by(
+            "user__last_name", "user__email"
+        )
+        return super().get_context_data(
+            structure=structure,
+            memberships=[(m, MembershipRoleForm(initial={"role": m.role})) for m in memberships],
+            invitations=structure.invitations.filter(
                 accepted_at__isnull=True, cancelled_at__isnull=True
             ),
-            "form": form,
-        },
-    )
+            **kwargs,
+        )
+
+    def perform(self, form):
+        invitation = invitation_create(
+            structure=self.structure,
+            actor=self.request.user,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+        )
+        messages.success(self.request, f"Invitation envoyée à {invitation.email}.")
+        return redirect("applicants:structure-members", pk=self.structure.pk)
 
 
-@login_required
-@require_POST
-def membership_role_view(request, pk: int):
-    membership = get_object_or_404(Membership.objects.select_related("structure", "user"), pk=pk)
-    form = MembershipRoleForm(request.POST)
-    if form.is_valid():
+class MembershipMixin:
+    @cached_property
+    def membership(self) -> Membership:
+        return get_object_or_404(
+            Membership.objects.select_related("structure", "user"), pk=self.kwargs["pk"]
+        )
+
+    def get_permission_object(self):
+        return self.membership.structure
+
+    def get_next_url(self) -> str:
+        return reverse("applicants:structure-members", kwargs={"pk": self.membership.structure_id})
+
+
+class MembershipRoleView(MembershipMixin, ServiceActionView):
+    """An editor makes a member editor or reader (at least one editor always remains)."""
+
+    permission_required = "applicants.manage_members"
+    form_class = MembershipRoleForm
+
+    def perform(self, form):
+        membership = membership_change_role(
+            membership=self.membership, actor=self.request.user, role=form.cleaned_data["role"]
+        )
+        messages.success(
+            self.request,
+            f"{membership.user} est maintenant {membership.get_role_display().lower()}.",
+        )
+
+
+class MembershipRemoveView(MembershipMixin, ServiceActionView):
+    """An editor removes a member, or a member leaves: the service says who may."""
+
+    def has_permission(self) -> bool:
+        return self.request.user.is_authenticated
+
+    def perform(self):
+        membership = self.membership
+        leaving_self = membership.user_id == self.request.user.pk
+        membership_remove(membership=membership, actor=self.request.user)
+        if leaving_self:
+            messages.success(self.request, f"Vous avez quitté {membership.structure}.")
+            return redirect("root")
+        messages.success(self.request, f"{membership.user} ne fait plus partie de la structure.")
+        return None
+
+
+class InvitationCancelView(ServiceActionView):
+    permission_required = "applicants.manage_members"
+
+    @cached_property
+    def invitation(self) -> Invitation:
+        return get_object_or_404(
+            Invitation.objects.select_related("structure"), pk=self.kwargs["pk"]
+        )
+
+    def get_permission_object(self):
+        return self.invitation.structure
+
+    def get_next_url(self) -> str:
+        return reverse("applicants:structure-members", kwargs={"pk": self.invitation.structure_id})
+
+    def perform(self):
+        invitation_cancel(invitation=self.invitation, actor=self.request.user)
+        messages.success(self.request, f"Invitation de {self.invitation.email} annulée.")
+
+
+class InvitationAcceptView(View):
+    """The link of an invitation e-mail: sign in (or up), then join the structure."""
+
+    @cached_property
+    def invitation(self) -> Invitation:
+        return get_object_or_404(
+            Invitation.objects.select_related("structure"), token=self.kwargs["token"]
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        invitation = self.invitation
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.invitation = invitation
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return render(request, "applicants/invitation_accept.html", {"invitation": self.invitation})
+
+    def post(self, request, *args, **kwargs):
         try:
-            membership_change_role(
-                membership=membership, actor=request.user, role=form.cleaned_data["role"]
-            )
-        except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
-        else:
-            messages.success(
-                request,
-                f"{membership.user} est maintenant {membership.get_role_display().lower()}.",
-            )
-    return redirect("applicants:structure-members", pk=membership.structure_id)
-
-
-@login_required
-@require_POST
-def membership_remove_view(request, pk: int):
-    membership = get_object_or_404(Membership.objects.select_related("structure", "user"), pk=pk)
-    leaving_self = membership.user_id == request.user.pk
-    try:
-        membership_remove(membership=membership, actor=request.user)
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-        return redirect("applicants:structure-members", pk=membership.structure_id)
-    if leaving_self:
-        messages.success(request, f"Vous avez quitté {membership.structure}.")
-        return redirect("root")
-    messages.success(request, f"{membership.user} ne fait plus partie de la structure.")
-    return redirect("applicants:structure-members", pk=membership.structure_id)
-
-
-@login_required
-@require_POST
-def invitation_cancel_view(request, pk: int):
-    invitation = get_object_or_404(Invitation.objects.select_related("structure"), pk=pk)
-    invitation_cancel(invitation=invitation, actor=request.user)
-    messages.success(request, f"Invitation de {invitation.email} annulée.")
-    return redirect("applicants:structure-members", pk=invitation.structure_id)
-
-
-def invitation_accept_view(request, token: str):
-    invitation = get_object_or_404(Invitation.objects.select_related("structure"), token=token)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if request.method == "POST":
-        try:
-            membership = invitation_accept(invitation=invitation, user=request.user)
+            membership = invitation_accept(invitation=self.invitation, user=request.user)
         except (ValidationError, PermissionDenied) as error:
             text = error.messages[0] if isinstance(error, ValidationError) else str(error)
             messages.error(request, text)
-        else:
-            messages.success(request, f"Vous avez rejoint {membership.structure}.")
-            return redirect(membership.structure)
-    return render(request, "applicants/invitation_accept.html", {"invitation": invitation})
+            return self.get(request, *args, **kwargs)
+        messages.success(request, f"Vous avez rejoint {membership.structure}.")
+        return redirect(membership.structure)

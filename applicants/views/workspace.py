@@ -2,10 +2,13 @@
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.generic import TemplateView
+from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.archive import build_dossier_zip, zip_filename
 from applicants.documents import DOSSIER_SUMMARY
@@ -13,7 +16,7 @@ from applicants.exports import CHUNK_SIZE, dossiers_csv, dossiers_xlsx
 from applicants.filters import DossierFilter, annotate_page, annotated_dossiers
 from applicants.models import Dossier
 from applicants.selectors import dossier_status_counts
-from applicants.views.dossiers import dossier_for
+from applicants.views.dossiers import DossierMixin
 from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.documents.services import document_request
 from ccr_portal.downloads import file_response
@@ -22,65 +25,73 @@ PAGE_SIZE = 25
 
 
 def _filtered(request) -> DossierFilter:
-    if not request.user.has_perm("applicants.list_all_dossiers"):
-        raise PermissionDenied("Réservé à la coordination.")
     base = Dossier.objects.visible_to(request.user).order_by("-updated_at", "-pk")
     return DossierFilter(request.GET or None, queryset=base)
 
 
-@login_required
-def dossier_list_view(request):
-    dossier_filter = _filtered(request)
-    # The paginator counts and slices the plain filtered rows (index scans); only the
-    # page's 25 rows pay the annotations of what the list shows.
-    page = Paginator(dossier_filter.qs.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = annotate_page(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
-    status_links = []
-    for code, label, total in dossier_status_counts(dossier_filter.qs_without_status()):
-        link = query.copy()
-        link["status"] = code
-        status_links.append((code, label, total, link.urlencode()))
-    return render(
-        request,
-        "applicants/dossier_list.html",
-        {
-            "filter": dossier_filter,
-            "page_obj": page,
-            "dossiers": page.object_list,
-            "status_counts": status_links,
-            "query": query.urlencode(),
-        },
-    )
+class DossierListView(PermissionRequiredMixin, TemplateView):
+    """The coordinators' list: filters, counts per status, sorting, pagination."""
 
+    permission_required = "applicants.list_all_dossiers"
+    template_name = "applicants/dossier_list.html"
 
-@login_required
-@reauthentication_required
-def dossier_export_view(request, file_format: str):
-    if not request.user.has_perm("applicants.export_dossiers"):
-        raise PermissionDenied("Réservé à la coordination.")
-    dossiers = annotated_dossiers(_filtered(request).qs).iterator(chunk_size=CHUNK_SIZE)
-    if file_format == "csv":
-        return dossiers_csv(dossiers)
-    return dossiers_xlsx(dossiers)
-
-
-@login_required
-@reauthentication_required
-def dossier_zip_view(request, pk: int):
-    """The whole dossier: summary PDF plus every document, once the summary is ready."""
-    dossier = dossier_for(request, pk, "applicants.view_dossier_history")
-    summary = document_request(kind=DOSSIER_SUMMARY, subject=dossier, requested_by=request.user)
-    if summary.status != GeneratedDocument.Status.READY:
-        messages.info(
-            request,
-            "La synthèse du dossier est en cours de génération : le ZIP sera disponible dans "
-            "quelques instants (bouton « Télécharger le dossier complet »).",
+    def get_context_data(self, **kwargs):
+        request = self.request
+        dossier_filter = _filtered(request)
+        # The paginator counts and slices the plain filtered rows (index scans); only the
+        # page's 25 rows pay the annotations of what the list shows.
+        page = Paginator(dossier_filter.qs.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = annotate_page(page.object_list)
+        query = request.GET.copy()
+        query.pop("page", None)
+        status_links = []
+        for code, label, total in dossier_status_counts(dossier_filter.qs_without_status()):
+            link = query.copy()
+            link["status"] = code
+            status_links.append((code, label, total, link.urlencode()))
+        return super().get_context_data(
+            filter=dossier_filter,
+            page_obj=page,
+            dossiers=page.object_list,
+            status_counts=status_links,
+            query=query.urlencode(),
+            **kwargs,
         )
-        return redirect(f"{dossier.get_absolute_url()}#synthese")
-    return file_response(
-        build_dossier_zip(dossier, summary),
-        filename=zip_filename(dossier),
-        content_type="application/zip",
-    )
+
+
+class DossierExportView(PermissionRequiredMixin, View):
+    """The filtered list as CSV or XLSX, streamed; the password is asked again first."""
+
+    permission_required = ("applicants.list_all_dossiers", "applicants.export_dossiers")
+
+    @method_decorator(reauthentication_required)
+    def get(self, request, file_format: str):
+        if file_format not in ("csv", "xlsx"):
+            raise Http404("Ce format d'export n'existe pas.")
+        dossiers = annotated_dossiers(_filtered(request).qs).iterator(chunk_size=CHUNK_SIZE)
+        if file_format == "csv":
+            return dossiers_csv(dossiers)
+        return dossiers_xlsx(dossiers)
+
+
+class DossierZipView(DossierMixin, PermissionRequiredMixin, View):
+    """The whole dossier: summary PDF plus every document, once the summary is ready."""
+
+    permission_required = "applicants.view_dossier_history"
+
+    @method_decorator(reauthentication_required)
+    def get(self, request, pk: int):
+        dossier = self.dossier
+        summary = document_request(kind=DOSSIER_SUMMARY, subject=dossier, requested_by=request.user)
+        if summary.status != GeneratedDocument.Status.READY:
+            messages.info(
+                request,
+                "La synthèse du dossier est en cours de génération : le ZIP sera disponible dans "
+                "quelques instants (bouton « Télécharger le dossier complet »).",
+            )
+            return redirect(f"{dossier.get_absolute_url()}#synthese")
+        return file_response(
+            build_dossier_zip(dossier, summary),
+            filename=zip_filename(dossier),
+            content_type="application/zip",
+        )
