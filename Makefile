@@ -29,8 +29,11 @@ demo: install
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # Command 2: the whole test suite, with the linters and the migrations check.
+# Two processes (pytest-xdist, one per core here), each module kept on one of them so
+# its shared fixtures (the demo, a browser) are built once.
+TEST_WORKERS ?= 2
 test: install lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 lint: install
 	$(VENV)/bin/ruff check .
