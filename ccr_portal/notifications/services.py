@@ -167,16 +167,52 @@ def outgoing_email_send(
 
 
 def outgoing_emails_send(*, email_ids: Iterable[int], now: datetime.datetime | None = None) -> int:
-    """Send a batch of pending e-mails over one SMTP connection (a reminder sweep's).
+    """Send a batch of pending e-mails over one SMTP connection (a reminder sweep's), in a
+    number of queries that does not grow with the batch.
 
-    Each e-mail keeps the outbox's rules: locked while it is sent, sent once, a refusal
-    recorded and put off like ``outgoing_email_send``'s. Returns how many left.
+    The outbox's rules hold: the rows are locked while they are sent (another worker skips
+    them), each is sent once, and a refusal is recorded and put off like
+    ``outgoing_email_send``'s. Returns how many left.
     """
-    sent = 0
-    with get_connection() as connection:
-        for email_id in list(email_ids):
-            sent += outgoing_email_send(email_id=email_id, now=now, connection=connection)
-    return sent
+    now = now or timezone.now()
+    with transaction.atomic():
+        emails = list(
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=list(email_ids), status=OutgoingEmail.Status.PENDING)
+            .order_by("pk")
+        )
+        sent, refused = [], []
+        with get_connection() as connection:
+            for email in emails:
+                try:
+                    send_templated_email(
+                        to=email.to,
+                        subject=email.subject,
+                        text=email.text,
+                        html=email.html,
+                        connection=connection,
+                    )
+                except SMTP_ERRORS as error:
+                    refused.append((email, error))
+                else:
+                    sent.append(email.pk)
+        OutgoingEmail.objects.filter(pk__in=sent).update(
+            status=OutgoingEmail.Status.SENT,
+            sent_at=now,
+            last_error="",
+            text="",
+            html="",
+            attempts=models.F("attempts") + 1,
+        )
+        Notification.objects.filter(outgoing_email__pk__in=sent).update(emailed_at=now)
+        for email, error in refused:
+            email.attempts += 1
+            email.last_error = f"{type(error).__name__}: {error}"[:2000]
+            email.next_attempt_at = now + retry_delay(email.attempts)
+            email.enqueued_at = None
+            email.save(update_fields=["attempts", "last_error", "next_attempt_at", "enqueued_at"])
+            logger.warning("E-mail %s refused (attempt %s): %s", email.pk, email.attempts, error)
+    return len(sent)
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
