@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/", include("ccr_portal.notifications.urls")),
     path("diagnostics/", include("diagnostics.urls")),
     path("accompagnement/", include("accompaniment.urls")),
+    path("comite/", include("committee.urls")),
     path("", include("applicants.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,12 +18,15 @@ def notify(
     template: str,
     context: dict | None = None,
     url: str = "",
+    attachments: list[dict] | None = None,
 ) -> Notification:
     """Tell one person something: in the portal now, by e-mail in the background.
 
     ``template`` names ``templates/emails/<template>.txt`` and ``.html``; the
     context must be JSON-serialisable (ids, strings, numbers) because the
-    e-mail task renders it later, outside this request.
+    e-mail task renders it later, outside this request. ``attachments`` are small
+    text files joined to the e-mail (``filename``, ``content``, ``mimetype``), such as
+    a meeting's ``.ics`` invitation.
     """
     context = dict(context or {})
     body = render_to_string(
@@ -37,6 +40,7 @@ def notify(
         url=url,
         email_template=template,
         email_context=context,
+        email_attachments=list(attachments or []),
     )
     from .tasks import send_notification_email
 
@@ -55,6 +59,7 @@ def notification_send_email(*, notification_id: int) -> bool:
         return False
     send_templated_email(
         to=notification.recipient.email,
+        attachments=notification.email_attachments,
         **rendered_email(
             recipient_name=notification.recipient.display_name,
             subject=notification.subject,
@@ -94,9 +99,13 @@ def rendered_email(
     }
 
 
-def send_templated_email(*, to: str, subject: str, text: str, html: str) -> None:
+def send_templated_email(
+    *, to: str, subject: str, text: str, html: str, attachments: list[dict] | None = None
+) -> None:
     message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
     message.attach_alternative(html, "text/html")
+    for attachment in attachments or []:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     message.send()
 
 
