@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -67,7 +68,7 @@ def test_a_conflicted_member_is_refused_on_every_url_of_that_file(client, world)
     )
     assert not Opinion.objects.filter(item=conflicted).exists()
     assert response.status_code in (200, 302)
-    with pytest.raises(Exception, match="Vous ne pouvez pas donner d'avis"):
+    with pytest.raises(PermissionDenied, match="Vous ne pouvez pas donner d'avis"):
         opinions_give(
             meeting=world.meeting,
             actor=member,
@@ -161,7 +162,8 @@ def test_a_conflicted_members_pack_leaves_that_file_out(world, django_capture_on
         )
     pack.refresh_from_db()
     text = _pdf_text(pack)
-    assert "Atelier Vélo" in text and "Café de la Plaine" in text
+    assert "Atelier Vélo" in text
+    assert "Café de la Plaine" in text
     assert "Épicerie du Panier" not in text
     assert (
         "1 dossier de l'ordre du jour n'est pas joint : vous avez déclaré un lien d'intérêts."
