@@ -265,9 +265,7 @@ class DecisionForm(ServiceErrorsMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    site = forms.ModelChoiceField(
-        label="Site attribué", queryset=Site.objects.none(), required=False
-    )
+    site = forms.ChoiceField(label="Site attribué", required=False)
     conditions = forms.CharField(
         label="Conditions (une par ligne)",
         required=False,
@@ -298,12 +296,17 @@ class DecisionForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, item, warning: str = "", **kwargs):
+    def __init__(self, *args, item, sites, warning: str = "", **kwargs):
+        """``sites``: the campaign's sites, read once for every form of the page."""
         super().__init__(*args, prefix=f"dossier-{item.pk}", **kwargs)
         self.item = item
         self.warning = warning
+        self.sites = {str(site.pk): site for site in sites}
         structure = item.dossier.structure
-        self.fields["site"].queryset = item.dossier.campaign.sites.all()
+        self.fields["site"].choices = [
+            ("", "— Aucun —"),
+            *((pk, site.name) for pk, site in self.sites.items()),
+        ]
         self.fields["outcome"].label = f"Décision sur « {structure} »"
         if not warning:
             del self.fields["assessment_override"]
@@ -318,7 +321,7 @@ class DecisionForm(ServiceErrorsMixin, forms.Form):
             "item": self.item,
             "outcome": data["outcome"],
             "motivation": data.get("motivation", ""),
-            "site": data.get("site"),
+            "site": self.sites.get(data.get("site") or ""),
             "conditions": data.get("conditions", ""),
             "recommended_axes": list(data.get("recommended_axes") or []),
             "condition_axis": data.get("condition_axis", ""),

@@ -53,6 +53,7 @@ class DecisionsView(MeetingMixin, PermissionRequiredMixin, View):
                 dossier_id__in=[item.dossier_id for item in items]
             )
         }
+        sites = list(self.meeting.campaign.sites.all())
         rows = []
         for line in lines:
             item = line.item
@@ -64,10 +65,12 @@ class DecisionsView(MeetingMixin, PermissionRequiredMixin, View):
                 initial = {}
                 if note is not None:
                     initial = {
-                        "site": note.proposed_site_id,
+                        "site": str(note.proposed_site_id or ""),
                         "conditions": note.proposed_conditions,
                     }
-                form = DecisionForm(data, item=item, warning=line.warning, initial=initial)
+                form = DecisionForm(
+                    data, item=item, sites=sites, warning=line.warning, initial=initial
+                )
             visible = opinions[item.pk] if user.has_perm("committee.view_opinions", item) else []
             rows.append(
                 {
