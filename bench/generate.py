@@ -72,6 +72,16 @@ from applicants.models import (
 from ccr_portal.axes import Axis
 from ccr_portal.users.demo import PROVIDERS
 from ccr_portal.users.models import Provider, Role, RoleAssignment, User
+from committee.documents import MEETING_PACK
+from committee.models import (
+    AgendaItem,
+    CommitteeMember,
+    InstructionNote,
+    Meeting,
+    MeetingMember,
+    Opinion,
+    OpinionValue,
+)
 from diagnostics.demo import GRID_NOTES, STEPS
 from diagnostics.documents import DIAGNOSTIC_REPORT
 from diagnostics.models import (
@@ -800,6 +810,9 @@ def generate(*, structures: int) -> BenchData:
         for i, structure in enumerate(created[:40])
     )
 
+    # --- The selection committee: a meeting of 30 files, five members -----------------
+    meeting, invitations, member = _committee(coordinator, campaign, dossiers, sites)
+
     # --- What run.py times ----------------------------------------------------------
     data = BenchData()
     data.volumes.update(
@@ -847,6 +860,12 @@ def generate(*, structures: int) -> BenchData:
         ("séances d'un prestataire", provider_user, reverse("accompaniment:session-list")),
         ("actions d'un prestataire", provider_user, reverse("accompaniment:action-list")),
         ("tableau de bord prestataire", provider_user, dashboard("provider")),
+        ("séance du comité, 30 dossiers (coordination)", coordinator, meeting.get_absolute_url()),
+        (
+            "avis d'un membre sur 30 dossiers",
+            member,
+            reverse("committee:opinions", args=[meeting.pk]),
+        ),
     ]
 
     def first_ten(objects):
@@ -865,5 +884,63 @@ def generate(*, structures: int) -> BenchData:
             first_ten([d for d in diagnostics if d.status in FINISHED]),
         ),
         BenchDocument("PDF plan stratégique", DEVELOPMENT_PLAN, first_ten(plans)),
+        BenchDocument(
+            "PDF dossier de séance (30 dossiers)",
+            MEETING_PACK,
+            [(invitation, coordinator) for invitation in invitations[:3]],
+        ),
     ]
     return data
+
+
+COMMITTEE_FILES = 30
+
+
+def _committee(coordinator, campaign, dossiers, sites):
+    """A scheduled meeting whose agenda holds 30 complete dossiers, five invited members
+    (three gave their opinion on every file), and an instruction note per file."""
+    members = []
+    for n in range(5):
+        person = User.objects.create_user(f"comite{n}@bench.example", "bench")
+        person.first_name, person.last_name = "Membre", f"du comité {n}"
+        person.save(update_fields=["first_name", "last_name"])
+        members.append(person)
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(user=person, role=Role.COMMITTEE) for person in members
+    )
+    CommitteeMember.objects.bulk_create(
+        CommitteeMember(user=person, organisation=f"Partenaire {n}")
+        for n, person in enumerate(members)
+    )
+    meeting = Meeting.objects.create(
+        campaign=campaign,
+        starts_at=timezone.now() + datetime.timedelta(days=10),
+        place="Cité des Associations, Marseille",
+        quorum=3,
+        created_by=coordinator,
+    )
+    invitations = MeetingMember.objects.bulk_create(
+        MeetingMember(meeting=meeting, user=person) for person in members
+    )
+    files = [dossier for dossier in dossiers if dossier.status != S.DRAFT][:COMMITTEE_FILES]
+    items = AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, dossier=dossier, position=n, added_by=coordinator)
+        for n, dossier in enumerate(files)
+    )
+    InstructionNote.objects.bulk_create(
+        InstructionNote(
+            dossier=dossier,
+            opinion=OpinionValue.FAVOURABLE,
+            reasons="Projet solide, ancré dans le quartier ; trésorerie à surveiller.",
+            proposed_conditions="Suivre l'accompagnement de sécurisation avant l'installation.",
+            proposed_site=sites[0],
+            author=coordinator,
+        )
+        for dossier in files
+    )
+    Opinion.objects.bulk_create(
+        Opinion(item=item, member=person, value=OpinionValue.FAVOURABLE, comment="Bon projet.")
+        for item in items
+        for person in members[:3]
+    )
+    return meeting, invitations, members[0]

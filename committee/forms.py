@@ -236,6 +236,7 @@ class OpinionForm(forms.Form):
                 coerce=int,
                 empty_value=None,
                 required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
 
     @property
