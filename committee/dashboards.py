@@ -96,28 +96,33 @@ def _coordinator_committee(request) -> dict:
 
 def _dossier_committee(request, dossier) -> dict | None:
     """On the dossier page: for the coordination, its meetings, note and decision; for the
-    structure, the decision and its letter, never the opinions."""
+    structure, the decision and its letter, never the opinions. Two queries."""
     user = request.user
-    decision = (
-        Decision.objects.filter(
-            item__dossier=dossier,
-            status__in=(DecisionStatus.RECORDED, DecisionStatus.NOTIFIED),
+    recorded = (DecisionStatus.RECORDED, DecisionStatus.NOTIFIED)
+    if user.has_perm("committee.write_instruction_note", dossier):
+        items = list(
+            dossier.agenda_items.select_related("meeting", "decision__site").order_by(
+                "-meeting__starts_at"
+            )
         )
-        .select_related("item__meeting", "site")
-        .prefetch_related("recommendations")
-        .order_by("-item__meeting__starts_at")
-        .first()
-    )
-    coordinator = user.has_perm("committee.write_instruction_note", dossier)
-    if coordinator:
-        items = dossier.agenda_items.select_related("meeting").order_by("-meeting__starts_at")
+        decisions = [
+            item.decision
+            for item in items
+            if hasattr(item, "decision") and item.decision.status in recorded
+        ]
         return {
             "dossier": dossier,
             "coordinator": True,
             "items": items,
-            "decision": decision,
+            "decision": decisions[0] if decisions else None,
             "note": InstructionNote.objects.filter(dossier=dossier).first(),
         }
+    decision = (
+        Decision.objects.filter(item__dossier=dossier, status__in=recorded)
+        .select_related("item__meeting", "site")
+        .order_by("-item__meeting__starts_at")
+        .first()
+    )
     if decision is None or not user.has_perm("committee.view_decision", decision):
         return None
     letter = (
