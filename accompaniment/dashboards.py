@@ -79,7 +79,7 @@ def _structure_accompaniment(request, structure) -> dict | None:
     dossiers = [
         dossier
         for dossier in structure.dossiers.select_related("campaign")
-        if user.has_perm("accompaniment.record_committee_recommendation", dossier)
+        if user.has_perm("accompaniment.view_committee_recommendations", dossier)
     ]
     if not (plans or any(links.values()) or can_add or dossiers):
         return None
@@ -96,7 +96,7 @@ def _dossier_axes(request, dossier) -> dict | None:
     """The six axes' start rules for this dossier, and the committee's recommendations."""
     user = request.user
     if not (
-        user.has_perm("accompaniment.record_committee_recommendation", dossier)
+        user.has_perm("accompaniment.view_committee_recommendations", dossier)
         or user.has_perm("applicants.view_dossier", dossier)
     ):
         return None
@@ -107,8 +107,8 @@ def _dossier_axes(request, dossier) -> dict | None:
     return {
         "dossier": dossier,
         "rules": [(Axis(axis).label, rule(context)) for axis, rule in START_RULES.items()],
-        "recommendations": recommendations,
-        "can_record": user.has_perm("accompaniment.record_committee_recommendation", dossier),
+        "recommendations": dossier.committee_recommendations.select_related("action"),
+        "can_read_details": user.has_perm("accompaniment.view_committee_recommendations", dossier),
     }
 
 

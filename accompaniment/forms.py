@@ -291,13 +291,6 @@ class SatisfactionForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class CommitteeRecommendationForm(ServiceErrorsMixin, forms.Form):
-    axis = forms.ChoiceField(label="Axe recommandé", choices=Axis.choices, initial=Axis.SECURING)
-    note = forms.CharField(
-        label="Précisions du comité", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 # --- Sessions ---------------------------------------------------------------------
 
 

@@ -98,10 +98,13 @@ NEED_ITEMS = (
 
 
 class CommitteeRecommendation(models.Model):
-    """The selection committee recommends an axis for a dossier (securing after selection).
+    """An axis the selection committee recommends for a dossier, and the action it became.
 
-    Entered by a coordinator on behalf of the committee until the committee
-    records its decisions itself.
+    The accompaniment's own record of the committee's word, so that the start rules and
+    the plans read it without importing the committee: the committee's decisions write
+    these rows (``services.committee.committee_recommendation_apply``). The action is
+    created once, in the structure's plan if it has one, else when the plan is drafted;
+    ``pending_reason`` says why it is not in the plan yet.
     """
 
     dossier = models.ForeignKey(
@@ -109,6 +112,26 @@ class CommitteeRecommendation(models.Model):
     )
     axis = models.CharField("axe", max_length=30, choices=Axis.choices)
     note = models.TextField("précisions du comité", blank=True)
+    # A condition of the decision (securing before moving in, say), not only advice.
+    is_condition = models.BooleanField("condition de la décision", default=False)
+    planned_days = models.DecimalField(
+        "jours recommandés",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("2"),
+        validators=[validate_half_days, MaxValueValidator(Decimal("100"))],
+    )
+    # Where it comes from, in French: « Comité de sélection du 12 mars 2026 ».
+    origin = models.CharField("origine", max_length=200, blank=True)
+    action = models.OneToOneField(
+        "PlanAction",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="committee_recommendation",
+        verbose_name="action du plan",
+    )
+    pending_reason = models.TextField("en attente parce que", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -131,6 +154,10 @@ class CommitteeRecommendation(models.Model):
 
     def __str__(self):
         return f"{self.dossier} : {self.get_axis_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.action_id is None
 
 
 # --- The strategic development plan ---------------------------------------------

@@ -119,8 +119,8 @@ rules.add_perm(
     "accompaniment.view_provider_summary", is_coordinator | (is_provider & is_provider_member)
 )
 
-# The committee's recommendation, entered by the coordination on its behalf.
-rules.add_perm("accompaniment.record_committee_recommendation", is_coordinator)
+# The axes of a dossier and the committee's recommendations (written by its decisions).
+rules.add_perm("accompaniment.view_committee_recommendations", is_coordinator)
 
 # Plans: the coordination drafts and steers, the structure's editors agree.
 rules.add_perm("accompaniment.list_all_plans", is_coordinator)

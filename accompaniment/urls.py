@@ -108,15 +108,10 @@ urlpatterns = [
     ),
     path("qades/<int:pk>/modifier/", structures.QadesUpdateView.as_view(), name="qades-update"),
     path("qades/synthese/", structures.QadesSummaryView.as_view(), name="qades-summary"),
-    # The committee's recommendations on a dossier.
+    # The axes of a dossier and what the selection committee recommended (read only).
     path(
         "dossiers/<int:pk>/recommandations/",
         structures.CommitteeRecommendationView.as_view(),
         name="committee-recommendations",
-    ),
-    path(
-        "recommandations/<int:pk>/retirer/",
-        structures.CommitteeRecommendationWithdrawView.as_view(),
-        name="committee-recommendation-withdraw",
     ),
 ]

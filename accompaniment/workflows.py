@@ -15,7 +15,10 @@ PLAN_WORKFLOW = Workflow(
     notice=Notice(effects.status_notice),
     comment_missing="Expliquez les modifications que vous souhaitez.",
     lock_related=("structure", "campaign"),
-    events={"create": "Plan créé"},
+    events={
+        "create": "Plan créé",
+        "committee_action": "Action recommandée par le comité de sélection ajoutée",
+    },
     transitions=[
         Transition(
             "propose",

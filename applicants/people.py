@@ -149,9 +149,11 @@ def released_provider_consultants(obj) -> list[User]:
 
 
 def committee_members(obj=None) -> list[User]:
-    """The members of the selection committee: the object's invited members when it
-    has some (a meeting), else everyone holding the committee role."""
-    invited = getattr(obj, "members", None)
+    """The members of the selection committee: the invited members of the object's
+    meeting (the object itself, or the meeting of a decision or an agenda item) when it
+    has one, else everyone holding the committee role."""
+    meeting = getattr(obj, "meeting", None) or obj
+    invited = getattr(meeting, "members", None)
     if invited is not None:
         return list(invited.filter(is_active=True).order_by("pk"))
     return list(

@@ -71,6 +71,15 @@ from ccr_portal.axes import Axis
 from ccr_portal.users.demo import FUNDERS, PROVIDERS
 from ccr_portal.users.models import Funder, Provider, Role, RoleAssignment, User
 from ccr_portal.validators import luhn_completed
+from committee.models import (
+    AgendaItem,
+    CommitteeMember,
+    InstructionNote,
+    Meeting,
+    MeetingMember,
+    Opinion,
+    OpinionValue,
+)
 from diagnostics.demo import GRID_NOTES, STEPS
 from diagnostics.models import (
     THEMES_BY_KIND,
@@ -792,6 +801,9 @@ def generate(*, structures: int) -> BenchData:
         for i, structure in enumerate(created[:40])
     )
 
+    # --- The selection committee: a meeting of 30 files, five members -----------------
+    _committee(coordinator, campaign, dossiers, sites)
+
     # --- What run.py times ----------------------------------------------------------
     data = BenchData()
     data.volumes.update(
@@ -804,3 +816,56 @@ def generate(*, structures: int) -> BenchData:
         attendances=len(attendances),
     )
     return data
+
+
+COMMITTEE_FILES = 30
+
+
+def _committee(coordinator, campaign, dossiers, sites):
+    """A scheduled meeting whose agenda holds 30 complete dossiers, five invited members
+    (three gave their opinion on every file), and an instruction note per file."""
+    members = []
+    for n in range(5):
+        person = User.objects.create_user(f"comite{n}@bench.example", "bench")
+        person.first_name, person.last_name = "Membre", f"du comité {n}"
+        person.save(update_fields=["first_name", "last_name"])
+        members.append(person)
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(user=person, role=Role.COMMITTEE) for person in members
+    )
+    CommitteeMember.objects.bulk_create(
+        CommitteeMember(user=person, organisation=f"Partenaire {n}")
+        for n, person in enumerate(members)
+    )
+    meeting = Meeting.objects.create(
+        campaign=campaign,
+        starts_at=timezone.now() + datetime.timedelta(days=10),
+        place="Cité des Associations, Marseille",
+        quorum=3,
+        created_by=coordinator,
+    )
+    invitations = MeetingMember.objects.bulk_create(
+        MeetingMember(meeting=meeting, user=person) for person in members
+    )
+    files = [dossier for dossier in dossiers if dossier.status != S.DRAFT][:COMMITTEE_FILES]
+    items = AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, dossier=dossier, position=n, added_by=coordinator)
+        for n, dossier in enumerate(files)
+    )
+    InstructionNote.objects.bulk_create(
+        InstructionNote(
+            dossier=dossier,
+            opinion=OpinionValue.FAVOURABLE,
+            reasons="Projet solide, ancré dans le quartier ; trésorerie à surveiller.",
+            proposed_conditions="Suivre l'accompagnement de sécurisation avant l'installation.",
+            proposed_site=sites[0],
+            author=coordinator,
+        )
+        for dossier in files
+    )
+    Opinion.objects.bulk_create(
+        Opinion(item=item, member=person, value=OpinionValue.FAVOURABLE, comment="Bon projet.")
+        for item in items
+        for person in members[:3]
+    )
+    return meeting, invitations, members[0]

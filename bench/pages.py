@@ -16,6 +16,7 @@ PROVIDER = "ramsess1@bench.example"
 COMMITTEE = "comite@bench.example"
 FUNDER = "financeur@bench.example"
 ADMIN = "admin@bench.example"
+MEMBER = "comite0@bench.example"  # invited to the bench's meeting of 30 files
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,18 @@ def _plan_zero() -> str:
     return DevelopmentPlan.objects.filter(structure=_structure_zero()).get().get_absolute_url()
 
 
+def _meeting() -> str:
+    from committee.models import Meeting
+
+    return Meeting.objects.order_by("pk").first().get_absolute_url()
+
+
+def _opinions() -> str:
+    from committee.models import Meeting
+
+    return reverse("committee:opinions", args=[Meeting.objects.order_by("pk").first().pk])
+
+
 def _filtered_dossiers() -> str:
     from applicants.models import Site
 
@@ -106,8 +119,11 @@ PAGES = [
     Page("affectations d'un prestataire", PROVIDER, _url("diagnostics:assignments")),
     Page("séances d'un prestataire", PROVIDER, _url("accompaniment:session-list")),
     Page("actions d'un prestataire", PROVIDER, _url("accompaniment:action-list")),
-    # Committee and funders: their dashboards until their apps land.
+    # Committee.
     Page("tableau de bord comité", COMMITTEE, _dashboard("committee"), "dashboard"),
+    Page("séance du comité, 30 dossiers (coordination)", COORDINATOR, _meeting, "detail"),
+    Page("avis d'un membre sur 30 dossiers", MEMBER, _opinions, "detail"),
+    # Funders: their dashboard until their app lands.
     Page("tableau de bord financeur", FUNDER, _dashboard("funder"), "dashboard"),
 ]
 
@@ -160,5 +176,10 @@ DOCUMENTS = [
     ),
     Document(
         "PDF plan stratégique", "development_plan", _first_ten("accompaniment.DevelopmentPlan")
+    ),
+    Document(
+        "PDF dossier de séance (30 dossiers)",
+        "committee_pack",
+        lambda: _first_ten("committee.MeetingMember")()[:3],
     ),
 ]

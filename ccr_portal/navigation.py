@@ -25,6 +25,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Séances", "accompaniment:session-list"),
         ("Prestataires", "accompaniment:provider-list"),
         ("Événements", "accompaniment:event-list"),
+        ("Comité de sélection", "committee:meeting-list"),
         ("Équipe et rôles", "users:user-list"),
     ],
     Role.PROVIDER: [
@@ -33,7 +34,10 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Mes séances", "accompaniment:session-list"),
         ("Événements", "accompaniment:event-list"),
     ],
-    Role.COMMITTEE: [],
+    Role.COMMITTEE: [
+        ("Séances", "committee:meeting-list"),
+        ("Mes liens d'intérêts", "committee:conflict-list"),
+    ],
     Role.FUNDER: [],
 }
 

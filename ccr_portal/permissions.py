@@ -45,3 +45,26 @@ def provider_ids(user) -> frozenset[int]:
             user.provider_organisations.values_list("pk", flat=True)
         )
     return user.__dict__["_provider_ids"]
+
+
+# The structures a committee member may not read: their conflicts of interest, registered by
+# the committee app (it sits above every app that shows a structure's files to the committee).
+_committee_exclusions: list = []
+
+
+def register_committee_exclusion(excluded_structure_ids) -> None:
+    """``excluded_structure_ids(user) -> frozenset[int]``, asked once per request's user."""
+    if excluded_structure_ids not in _committee_exclusions:
+        _committee_exclusions.append(excluded_structure_ids)
+
+
+def committee_excluded_structure_ids(user) -> frozenset[int]:
+    """The structures whose files are closed to this committee member (cached on the user)."""
+    if not (user and user.is_authenticated and user.is_active and user.has_role(Role.COMMITTEE)):
+        return frozenset()
+    if "_committee_excluded" not in user.__dict__:
+        excluded = frozenset()
+        for source in _committee_exclusions:
+            excluded |= source(user)
+        user.__dict__["_committee_excluded"] = excluded
+    return user.__dict__["_committee_excluded"]

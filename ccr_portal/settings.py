@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "diagnostics",
     "accompaniment",
     "financing",
+    "committee",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,18 @@ CELERY_BEAT_SCHEDULE = {
     "accompaniment-follow-up-due": {
         "task": "accompaniment.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=9, minute=0),
+    },
+    "committee-opinions-due": {
+        "task": "committee.tasks.send_opinions_due_reminders",
+        "schedule": crontab(hour=9, minute=10),
+    },
+    "committee-pack-ready": {
+        "task": "committee.tasks.send_pack_ready_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    "committee-minutes-overdue": {
+        "task": "committee.tasks.send_minutes_overdue_reminders",
+        "schedule": crontab(hour=9, minute=20),
     },
 }
 

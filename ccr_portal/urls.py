@@ -24,6 +24,7 @@ urlpatterns = [
     path("securite/", include("ccr_portal.security.urls")),
     path("diagnostics/", include("diagnostics.urls")),
     path("accompagnement/", include("accompaniment.urls")),
+    path("comite/", include("committee.urls")),
     path("", include("applicants.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -13,6 +13,7 @@ from applicants.models import Dossier, Membership, Structure
 from ccr_portal.antivirus.models import ScannedFile
 from ccr_portal.axes import Axis
 from ccr_portal.history import TransitionRecord
+from ccr_portal.permissions import committee_excluded_structure_ids
 from ccr_portal.uploads import private_name
 from ccr_portal.users.models import Provider, Role
 
@@ -130,7 +131,9 @@ class DiagnosticQuerySet(models.QuerySet):
         if user.has_role(Role.PROVIDER):
             visible |= Q(provider__in=user.provider_organisations.values("pk"))
         if user.has_role(Role.COMMITTEE):
-            visible |= self.committee_readable_condition()
+            visible |= self.committee_readable_condition() & ~Q(
+                structure_id__in=committee_excluded_structure_ids(user)
+            )
         return self.filter(visible)
 
     def overdue(self) -> "DiagnosticQuerySet":

@@ -11,7 +11,8 @@ Reading a diagnostic:
   reads it only once validated (never the drafts nor the triage);
 - providers: the diagnostics assigned to their organisation;
 - committee members: an assessment diagnostic once validated, a support one
-  once delivered and only while the structure's consent is active;
+  once delivered and only while the structure's consent is active; never a
+  structure they declared a conflict of interest with (the committee app's rule);
 - funders: none.
 
 A request covered by an existing diagnostic counts as finished for reading
@@ -25,6 +26,7 @@ from applicants.access import register_structure_access
 from applicants.models import DossierStatus
 from applicants.rules import is_structure_editor, is_structure_member
 from ccr_portal.permissions import (
+    committee_excluded_structure_ids,
     is_applicant,
     is_committee,
     is_coordinator,
@@ -72,6 +74,9 @@ def is_assigned_provider(user, diagnostic) -> bool:
 @rules.predicate
 def committee_may_read(user, diagnostic) -> bool:
     if diagnostic is None:
+        return False
+    # A member's conflict of interest with the structure closes its diagnostics to them.
+    if diagnostic.structure_id in committee_excluded_structure_ids(user):
         return False
     if diagnostic.purpose == DiagnosticPurpose.ASSESSMENT:
         return diagnostic.is_published

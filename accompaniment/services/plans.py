@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..start_rules import start_decision
 from ..workflows import PLAN_WORKFLOW
+from .committee import committee_recommendations_place_pending
 
 FOLLOW_UP_MONTHS = 6
 
@@ -204,6 +205,8 @@ def plan_create(
         action.full_clean()
         action.save()
     PLAN_WORKFLOW.record_event(plan, actor=actor, event="create")
+    # What the selection committee recommended before the plan existed joins it now.
+    drafted.skipped += committee_recommendations_place_pending(plan=plan, actor=actor)
     return drafted
 
 

@@ -15,7 +15,6 @@ from ccr_portal.axes import Axis
 from ccr_portal.views import ServiceFormView
 
 from ..forms import (
-    CommitteeRecommendationForm,
     GpecForm,
     GpecJobFormSet,
     QadesGridForm,
@@ -23,7 +22,6 @@ from ..forms import (
     TrainingForm,
 )
 from ..models import (
-    CommitteeRecommendation,
     GpecSheet,
     QadesDimension,
     QadesGrid,
@@ -31,10 +29,6 @@ from ..models import (
     QualifyingTraining,
 )
 from ..selectors import qades_public_summary
-from ..services.committee import (
-    committee_recommendation_record,
-    committee_recommendation_withdraw,
-)
 from ..services.professionalisation import gpec_update, training_delete, training_save
 from ..services.responsibility import qades_grid_open, qades_grid_update
 from ..start_rules import START_RULES, start_context, start_decision
@@ -297,16 +291,14 @@ class QadesSummaryView(TemplateView):
         )
 
 
-# --- The committee's recommendation -------------------------------------------------------
+# --- The committee's recommendations -----------------------------------------------------
 
 
-class CommitteeRecommendationView(ServiceFormView):
-    """A coordinator records the committee's recommendations and reads the axes' start rules."""
+class CommitteeRecommendationView(PermissionRequiredMixin, TemplateView):
+    """The six axes' start rules for a dossier and what the committee's decisions recommended."""
 
-    permission_required = "accompaniment.record_committee_recommendation"
+    permission_required = "accompaniment.view_committee_recommendations"
     template_name = "accompaniment/committee_recommendations.html"
-    form_class = CommitteeRecommendationForm
-    success_message = "La recommandation du comité a été enregistrée."
 
     def dispatch(self, request, *args, **kwargs):
         self.dossier = get_object_or_404(
@@ -321,41 +313,9 @@ class CommitteeRecommendationView(ServiceFormView):
         context = start_context(self.dossier.structure, self.dossier.campaign)
         return super().get_context_data(
             dossier=self.dossier,
-            recommendations=self.dossier.committee_recommendations.select_related("recorded_by"),
+            recommendations=self.dossier.committee_recommendations.select_related(
+                "recorded_by", "action__plan"
+            ),
             rules=[(Axis(axis).label, rule(context)) for axis, rule in START_RULES.items()],
             **kwargs,
-        )
-
-    def perform(self, form):
-        committee_recommendation_record(
-            dossier=self.dossier, actor=self.request.user, **form.cleaned_data
-        )
-        return self.dossier
-
-    def get_result_url(self, result):
-        return reverse("accompaniment:committee-recommendations", kwargs={"pk": result.pk})
-
-
-class CommitteeRecommendationWithdrawView(ServiceActionView):
-    permission_required = "accompaniment.record_committee_recommendation"
-    success_message = "La recommandation a été retirée."
-
-    def dispatch(self, request, *args, **kwargs):
-        self.recommendation = get_object_or_404(
-            CommitteeRecommendation.objects.select_related("dossier"), pk=kwargs["pk"]
-        )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_permission_object(self):
-        return self.recommendation.dossier
-
-    def get_next_url(self):
-        return reverse(
-            "accompaniment:committee-recommendations",
-            kwargs={"pk": self.recommendation.dossier_id},
-        )
-
-    def perform(self):
-        committee_recommendation_withdraw(
-            recommendation=self.recommendation, actor=self.request.user
         )

@@ -20,6 +20,9 @@ class DocumentKind:
     get_filename: Callable[[models.Model], str]
     # French grammar of the label, for the buttons: « la fiche », « le plan ».
     feminine: bool = True
+    # Called with the document once its PDF is ready (outside any transaction): the owner
+    # app tells whoever waits for it (a committee member's meeting pack, say).
+    on_ready: Callable | None = None
 
     @property
     def the_label(self) -> str:

@@ -73,6 +73,9 @@ def document_render(*, document_id: int) -> GeneratedDocument:
         document.error = ""
         document.full_clean(exclude=["file", "source_html", "fingerprint"])
         document.save()
+    on_ready = get_kind(document.kind).on_ready
+    if on_ready is not None:
+        on_ready(document)
     return document
 
 

@@ -18,6 +18,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField("lue le", null=True, blank=True)
     email_template = models.CharField(max_length=100)
     email_context = models.JSONField(default=dict, blank=True)
+    # Small text files joined to the e-mail: [{"filename", "content", "mimetype"}].
+    email_attachments = models.JSONField(default=list, blank=True)
     emailed_at = models.DateTimeField("envoyée par e-mail le", null=True, blank=True)
 
     class Meta:

@@ -33,22 +33,39 @@ def notify(
     template: str,
     context: dict | None = None,
     url: str = "",
+    attachments: list[dict] | None = None,
 ) -> Notification:
     """Tell one person something: in the portal now, by e-mail in the background.
 
     ``template`` names ``templates/emails/<template>.txt`` and ``.html``. The e-mail is
     written in the outbox with the notification, in the caller's transaction, and sent
     by a task after the commit (``email_queue``): nothing is lost if the broker is away.
+    ``attachments`` are small text files joined to the e-mail (``filename``, ``content``,
+    ``mimetype``), such as a meeting's ``.ics`` invitation: kept on the notification, the
+    outbox joins them when it sends.
     """
     notification = _notification(
-        recipient=recipient, subject=subject, template=template, context=context, url=url
+        recipient=recipient,
+        subject=subject,
+        template=template,
+        context=context,
+        url=url,
+        attachments=attachments,
     )
     notification.save()
     email_queue(to=recipient.email, notification=notification, **_rendered_for(notification))
     return notification
 
 
-def _notification(*, recipient, subject: str, template: str, context: dict | None, url: str):
+def _notification(
+    *,
+    recipient,
+    subject: str,
+    template: str,
+    context: dict | None,
+    url: str,
+    attachments: list[dict] | None = None,
+):
     """The unsaved notification, its in-portal text rendered from the e-mail's."""
     context = dict(context or {})
     body = render_to_string(
@@ -62,6 +79,7 @@ def _notification(*, recipient, subject: str, template: str, context: dict | Non
         url=url,
         email_template=template,
         email_context=context,
+        email_attachments=list(attachments or []),
     )
 
 
@@ -133,7 +151,8 @@ def outgoing_email_send(
     """
     with transaction.atomic():
         email = (
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            OutgoingEmail.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("notification")
             .filter(pk=email_id, status=OutgoingEmail.Status.PENDING)
             .first()
         )
@@ -147,6 +166,7 @@ def outgoing_email_send(
                 subject=email.subject,
                 text=email.text,
                 html=email.html,
+                attachments=_attachments_of(email),
                 connection=connection,
             )
         except SMTP_ERRORS as error:
@@ -177,7 +197,8 @@ def outgoing_emails_send(*, email_ids: Iterable[int], now: datetime.datetime | N
     now = now or timezone.now()
     with transaction.atomic():
         emails = list(
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            OutgoingEmail.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("notification")
             .filter(pk__in=list(email_ids), status=OutgoingEmail.Status.PENDING)
             .order_by("pk")
         )
@@ -190,6 +211,7 @@ def outgoing_emails_send(*, email_ids: Iterable[int], now: datetime.datetime | N
                         subject=email.subject,
                         text=email.text,
                         html=email.html,
+                        attachments=_attachments_of(email),
                         connection=connection,
                     )
                 except SMTP_ERRORS as error:
@@ -213,6 +235,10 @@ def outgoing_emails_send(*, email_ids: Iterable[int], now: datetime.datetime | N
             email.save(update_fields=["attempts", "last_error", "next_attempt_at", "enqueued_at"])
             logger.warning("E-mail %s refused (attempt %s): %s", email.pk, email.attempts, error)
     return len(sent)
+
+
+def _attachments_of(email: OutgoingEmail) -> list[dict]:
+    return email.notification.email_attachments if email.notification_id else []
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
@@ -256,8 +282,18 @@ def rendered_email(
     }
 
 
-def send_templated_email(*, to: str, subject: str, text: str, html: str, connection=None) -> None:
+def send_templated_email(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    attachments: list[dict] | None = None,
+    connection=None,
+) -> None:
     message = _message(to=to, subject=subject, text=text, html=html)
+    for attachment in attachments or []:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     message.connection = connection
     message.send()
 

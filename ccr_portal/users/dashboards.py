@@ -25,4 +25,3 @@ def _my_organisations(request) -> dict:
 register_panel(Role.COORDINATOR, Panel("users/panels/team_counts.html", _team_counts, order=90))
 register_panel(Role.PROVIDER, Panel("users/panels/my_organisations.html", _my_organisations, 10))
 register_panel(Role.FUNDER, Panel("users/panels/my_organisations.html", _my_organisations, 10))
-register_panel(Role.COMMITTEE, Panel("users/panels/committee_welcome.html", order=10))

@@ -160,10 +160,12 @@ def drafted_plan(coordinator, provider, recommendations=None, *, campaign=None, 
     structure, editor, dossier = structure_with_dossier(
         DossierStatus.ACCEPTED, campaign=campaign, **fields
     )
-    CommitteeRecommendation.objects.create(dossier=dossier, axis=Axis.SECURING)
-    validated_diagnostic(
-        structure, provider, recommendations or {Axis.SECURING: 2}, dossier=dossier
-    )
+    recommendations = recommendations or {Axis.SECURING: 2}
+    if Axis.SECURING in recommendations:
+        # The committee recommended the securing the diagnostic recommends: the drafted
+        # plan's securing action is that recommendation's.
+        CommitteeRecommendation.objects.create(dossier=dossier, axis=Axis.SECURING)
+    validated_diagnostic(structure, provider, recommendations, dossier=dossier)
     plan = plan_create(structure=structure, campaign=dossier.campaign, actor=coordinator).plan
     balance_financing(plan, coordinator)
     if to is not None:

@@ -193,7 +193,6 @@ REFUSED = [
     ("consultant", "gpec-update", "structure", {"skills_to_build": "Piraté"}),
     ("consultant", "qades-open", "structure", {"year": "2012"}),
     ("editor", "committee-recommendations", "dossier", {"axis": Axis.COOPERATION}),
-    ("editor", "committee-recommendation-withdraw", "recommendation", {}),
     ("consultant", "provider-update", "ramsess", {"daily_rate": "1"}),
 ]
 
@@ -277,28 +276,6 @@ def test_an_editor_removes_a_training(client, world):
     )
     assert "La formation a été retirée." in page_text(response)
     assert not QualifyingTraining.objects.exists()
-
-
-def test_a_recommendation_the_shared_plan_relies_on_stays(client, world):
-    client.force_login(world["coordinator"])
-    url = reverse(
-        "accompaniment:committee-recommendation-withdraw", args=[world["recommendation"].pk]
-    )
-    response = client.post(url, follow=True)
-    assert (
-        "Le plan proposé à la structure comporte des actions sur cet axe : la recommandation "
-        "ne peut plus être retirée." in page_text(response)
-    )
-    assert CommitteeRecommendation.objects.filter(pk=world["recommendation"].pk).exists()
-
-    # The draft's recommendation is only the coordination's working hypothesis.
-    draft_recommendation = CommitteeRecommendation.objects.get(
-        dossier__structure=world["draft"].structure
-    )
-    url = reverse("accompaniment:committee-recommendation-withdraw", args=[draft_recommendation.pk])
-    response = client.post(url, follow=True)
-    assert "La recommandation a été retirée." in page_text(response)
-    assert not CommitteeRecommendation.objects.filter(pk=draft_recommendation.pk).exists()
 
 
 # --- Satisfaction: never one structure's answer to a provider ---------------------------

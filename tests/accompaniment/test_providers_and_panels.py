@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accompaniment.models import CommitteeRecommendation, PlanStatus
-from accompaniment.services.committee import committee_recommendation_record
+from accompaniment.services.committee import committee_recommendation_apply
 from accompaniment.services.providers import provider_update
 from accompaniment.start_rules import start_decision
 from applicants.models import Campaign, DossierStatus
@@ -120,26 +120,41 @@ def test_provider_list_query_count_is_bounded(client, count, django_assert_max_n
 
 
 def test_the_committee_recommendation_opens_securing_after_selection(client):
+    """The committee's decision writes the recommendation (``committee_recommendation_apply``);
+    the coordination reads it, with the axes' start rules, on a page of its own."""
     coordinator = UserFactory(coordinator=True)
     campaign = CampaignFactory(securing_timing=Campaign.SecuringTiming.AFTER_SELECTION)
     structure, editor, dossier = structure_with_dossier(DossierStatus.ACCEPTED, campaign=campaign)
     validated_diagnostic(structure, AccompanimentProviderFactory(), {})
     assert not start_decision(Axis.SECURING, structure=structure, campaign=campaign)
 
-    with pytest.raises(PermissionDenied):
-        committee_recommendation_record(dossier=dossier, axis=Axis.SECURING, actor=editor)
-    client.force_login(coordinator)
-    response = client.post(
-        reverse("accompaniment:committee-recommendations", args=[dossier.pk]),
-        {"axis": Axis.SECURING, "note": "Trois jours sur le modèle économique."},
+    committee_recommendation_apply(
+        dossier=dossier,
+        axis=Axis.SECURING,
+        actor=coordinator,
+        origin="Comité de sélection du 15 septembre 2011",
+        note="Trois jours sur le modèle économique.",
+        is_condition=True,
     )
-    assert response.status_code == 302
     recommendation = CommitteeRecommendation.objects.get()
-    assert (recommendation.recorded_by, recommendation.note) == (
+    assert (recommendation.recorded_by, recommendation.note, recommendation.action) == (
         coordinator,
         "Trois jours sur le modèle économique.",
+        None,
     )
+    assert recommendation.pending_reason.startswith("La structure n'a pas encore de plan")
     assert start_decision(Axis.SECURING, structure=structure, campaign=campaign)
+
+    client.force_login(editor)
+    url = reverse("accompaniment:committee-recommendations", args=[dossier.pk])
+    assert client.get(url).status_code == 403
+    client.force_login(coordinator)
+    text = page_text(client.get(url))
+    assert "Comité de sélection du 15 septembre 2011" in text
+    assert "Trois jours sur le modèle économique." in text
+    # Recommendations come from the committee's decisions: nothing is typed here any more.
+    assert client.post(url, {"axis": Axis.COOPERATION}).status_code == 405
+    assert CommitteeRecommendation.objects.count() == 1
 
 
 def _request(user):
@@ -162,16 +177,16 @@ def test_the_dossier_panel_shows_the_axes_start_rules():
     assert rules["C. Mutualisation et coopération économique"].reason.endswith(
         "le dossier de « Voyages Équitables Méditerranée » est « En instruction »."
     )
-    assert panel["context"]["can_record"] is True
+    assert panel["context"]["can_read_details"] is True
     html = unescape(render_to_string(panel["template_name"], {"panel": panel["context"]}))
-    assert "Saisir les recommandations du comité" in html
+    assert "Axes et recommandations du comité" in html
     assert "C. Mutualisation et coopération économique</span> : L'axe" in html
 
     member_panels = rendered_panels(DOSSIER_DETAIL, _request(editor), dossier=dossier)
     member_panel = next(
         p for p in member_panels if p["template_name"].endswith("dossier_axes.html")
     )
-    assert member_panel["context"]["can_record"] is False
+    assert member_panel["context"]["can_read_details"] is False
     stranger = UserFactory(applicant=True)
     assert not any(
         p["template_name"].endswith("dossier_axes.html")

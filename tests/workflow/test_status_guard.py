@@ -13,10 +13,17 @@ from django.conf import settings
 
 from accompaniment.workflows import PLAN_WORKFLOW
 from applicants.workflows import DOSSIER_WORKFLOW
+from committee.workflows import DECISION_WORKFLOW, MEETING_WORKFLOW
 from diagnostics.workflows import DIAGNOSTIC_WORKFLOW
 
 ROOT = Path(settings.BASE_DIR)
-WORKFLOWS = [DOSSIER_WORKFLOW, DIAGNOSTIC_WORKFLOW, PLAN_WORKFLOW]
+WORKFLOWS = [
+    DOSSIER_WORKFLOW,
+    DIAGNOSTIC_WORKFLOW,
+    PLAN_WORKFLOW,
+    MEETING_WORKFLOW,
+    DECISION_WORKFLOW,
+]
 ALLOWED = {"ccr_portal/workflow.py"}
 
 
@@ -47,7 +54,8 @@ def _status_enums() -> dict[str, set[str]]:
         enum = type(field.default) if field.has_default() else None
         if enum is not None and enum is not str:
             names.add(enum.__name__)
-    return {"names": names | {"DossierStatus", "DiagnosticStatus", "PlanStatus"}, "values": values}
+    known = {"DossierStatus", "DiagnosticStatus", "PlanStatus", "MeetingStatus", "DecisionStatus"}
+    return {"names": names | known, "values": values}
 
 
 def _aliases(tree: ast.Module, names: set[str]) -> set[str]:

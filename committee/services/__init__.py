@@ -1,0 +1,1 @@
+"""Services of the committee: every write goes through here (keyword-only, atomic)."""
