@@ -7,6 +7,7 @@ from django.utils import timezone
 from ccr_portal.formatting import format_date
 from ccr_portal.workflow import Notice, Speaker
 
+from .checks import decision_warnings
 from .completeness import dossier_completeness
 from .models import Campaign, Dossier, DossierStatus, DossierTransition, Message
 
@@ -35,6 +36,13 @@ def next_number(dossier: Dossier) -> str:
     )
     sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{sequence:04d}"
+
+
+def require_assessment_or_override(dossier: Dossier, *, actor, data) -> None:
+    """A committee step without the ordered assessment needs the coordinator's reason."""
+    warnings = decision_warnings(dossier)
+    if warnings and not data.get("assessment_override", "").strip():
+        raise ValidationError({"assessment_override": warnings})
 
 
 def stamp_submitted(dossier: Dossier, *, actor, record, data) -> None:

@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 
 from ccr_portal.axes import Axis
-from ccr_portal.forms import AmountField, ServiceErrorsMixin
+from ccr_portal.forms import AmountField, ServiceErrorsMixin, TransitionForm
 from ccr_portal.uploads import ACCEPT_ATTRIBUTE
 from ccr_portal.validators import normalise_siret
 
@@ -308,6 +308,22 @@ class PrivateNoteForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Visible uniquement par la coordination.",
     )
+
+
+class DossierTransitionForm(TransitionForm):
+    """A dossier's step; into or out of the committee without the ordered assessment
+    diagnostic, it asks why (the reason is kept in the dossier's history)."""
+
+    def __init__(self, *args, asks_override: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if asks_override:
+            self.fields["assessment_override"] = forms.CharField(
+                label="Pourquoi avancer sans le diagnostic d'instruction validé ?",
+                help_text="Ce motif est gardé dans l'historique du dossier.",
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={"required": "Écrivez pourquoi le dossier avance sans lui."},
+            )
 
 
 class InstructorForm(forms.Form):

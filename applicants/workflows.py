@@ -67,6 +67,7 @@ DOSSIER_WORKFLOW = Workflow(
             {S.UNDER_REVIEW},
             S.IN_COMMITTEE,
             permission=INSTRUCT,
+            guard=effects.require_assessment_or_override,
             label="Transmettre au comité de sélection",
             description="Le dossier est transmis au comité de sélection.",
             **BY_COORDINATION,
@@ -76,6 +77,7 @@ DOSSIER_WORKFLOW = Workflow(
             {S.IN_COMMITTEE, S.WAITLISTED},
             S.ACCEPTED,
             permission=DECIDE,
+            guard=effects.require_assessment_or_override,
             label="Enregistrer : retenu",
             description="Le comité de sélection a retenu la candidature.",
             style="success",
@@ -86,6 +88,7 @@ DOSSIER_WORKFLOW = Workflow(
             {S.IN_COMMITTEE},
             S.WAITLISTED,
             permission=DECIDE,
+            guard=effects.require_assessment_or_override,
             label="Enregistrer : liste d'attente",
             description="La candidature est placée sur liste d'attente.",
             style="secondary",
@@ -96,6 +99,7 @@ DOSSIER_WORKFLOW = Workflow(
             {S.IN_COMMITTEE, S.WAITLISTED},
             S.REJECTED,
             permission=DECIDE,
+            guard=effects.require_assessment_or_override,
             label="Enregistrer : non retenu",
             description="La candidature n'a pas été retenue.",
             style="danger",
@@ -127,6 +131,9 @@ DOSSIER_WORKFLOW = Workflow(
         ),
     ],
 )
+
+# The steps into and out of the selection committee: each asks the decision checks.
+COMMITTEE_ACTIONS = frozenset({"send_to_committee", "accept", "waitlist", "reject"})
 
 # What the structure should do next, in plain French, by status.
 NEXT_STEP = {

@@ -14,6 +14,7 @@ from ccr_portal.documents.services import document_request
 from ccr_portal.formatting import format_date
 from ccr_portal.users.models import User
 from diagnostics.models import AxisRecommendation, DiagnosticStatus
+from diagnostics.selectors import assessment_warning, unfinished_assessments
 
 from .calendar import calendar_attachment
 from .documents import DECISION_LETTER, MEETING_MINUTES
@@ -25,7 +26,6 @@ from .models import (
     MeetingStatus,
     Outcome,
 )
-from .selectors import assessment_warning, unfinished_assessments
 
 DEFAULT_RECOMMENDED_DAYS = Decimal("2")
 

@@ -8,7 +8,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from accompaniment.models import DevelopmentPlan, PlanAction, PlanStatus
 from applicants.models import (
@@ -18,13 +17,12 @@ from applicants.models import (
     SitePreference,
     Structure,
 )
-from ccr_portal.formatting import format_date
 from ccr_portal.users.models import Role, User
 from diagnostics.models import (
     Diagnostic,
-    DiagnosticPurpose,
     DiagnosticStatus,
 )
+from diagnostics.selectors import assessment_warning, unfinished_assessments
 
 from .models import (
     AgendaItem,
@@ -170,46 +168,6 @@ def organisation_links(user, structure_ids) -> dict[int, SuggestedLink]:
             ),
         )
     return links
-
-
-# --- The instruction diagnostic before the committee (issue 9, point 5) ----------------
-
-UNFINISHED_ASSESSMENT_STATUSES = (
-    DiagnosticStatus.REQUESTED,
-    DiagnosticStatus.ACCEPTED,
-    DiagnosticStatus.ASSIGNED,
-    DiagnosticStatus.IN_PROGRESS,
-    DiagnosticStatus.DELIVERED,
-)
-
-
-def unfinished_assessments(dossiers) -> dict[int, list[Diagnostic]]:
-    """The assessment diagnostics ordered on these dossiers and not validated (nor covered)
-    yet, by dossier id: deciding without them needs a recorded confirmation."""
-    found = defaultdict(list)
-    diagnostics = Diagnostic.objects.filter(
-        dossier__in=dossiers,
-        purpose=DiagnosticPurpose.ASSESSMENT,
-        status__in=UNFINISHED_ASSESSMENT_STATUSES,
-    ).order_by("requested_at", "pk")
-    for diagnostic in diagnostics:
-        found[diagnostic.dossier_id].append(diagnostic)
-    return found
-
-
-def assessment_warning(diagnostics: list[Diagnostic]) -> str:
-    """« Le diagnostic complet d'instruction commandé le 3 mars 2026 n'est pas validé… »."""
-    parts = [
-        f"{diagnostic.get_kind_display().lower()} commandé le "
-        f"{format_date(timezone.localtime(diagnostic.requested_at))} "
-        f"(« {diagnostic.get_status_display()} »)"
-        for diagnostic in diagnostics
-    ]
-    return (
-        "Le diagnostic d'instruction n'est pas encore validé : "
-        + " ; ".join(parts)
-        + ". Confirmez et expliquez pourquoi le comité se prononce sans lui."
-    )
 
 
 # --- Agendas ---------------------------------------------------------------------------

@@ -6,4 +6,9 @@ class DiagnosticsConfig(AppConfig):
     verbose_name = "Diagnostics"
 
     def ready(self):
+        from applicants.checks import register_decision_check
+
         from . import documents  # noqa: F401  (registers the diagnostic report)
+        from .selectors import pending_assessment_warning
+
+        register_decision_check(pending_assessment_warning)

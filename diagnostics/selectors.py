@@ -440,3 +440,49 @@ def assignment_preview(
         )
     planned = load if already else load + days
     return AssignmentPreview(str(provider), month, planned, Decimal(capacity))
+
+
+# --- The instruction diagnostic before the committee (issue 9, point 5) ----------------
+
+UNFINISHED_ASSESSMENT_STATUSES = (
+    DiagnosticStatus.REQUESTED,
+    DiagnosticStatus.ACCEPTED,
+    DiagnosticStatus.ASSIGNED,
+    DiagnosticStatus.IN_PROGRESS,
+    DiagnosticStatus.DELIVERED,
+)
+
+
+def unfinished_assessments(dossiers) -> dict[int, list[Diagnostic]]:
+    """The assessment diagnostics ordered on these dossiers and not validated (nor covered)
+    yet, by dossier id: deciding without them needs a recorded confirmation."""
+    found = defaultdict(list)
+    diagnostics = Diagnostic.objects.filter(
+        dossier__in=dossiers,
+        purpose=DiagnosticPurpose.ASSESSMENT,
+        status__in=UNFINISHED_ASSESSMENT_STATUSES,
+    ).order_by("requested_at", "pk")
+    for diagnostic in diagnostics:
+        found[diagnostic.dossier_id].append(diagnostic)
+    return found
+
+
+def assessment_warning(diagnostics: list[Diagnostic]) -> str:
+    """« Le diagnostic complet d'instruction commandé le 3 mars 2026 n'est pas validé… »."""
+    parts = [
+        f"{diagnostic.get_kind_display().lower()} commandé le "
+        f"{format_date(timezone.localtime(diagnostic.requested_at))} "
+        f"(« {diagnostic.get_status_display()} »)"
+        for diagnostic in diagnostics
+    ]
+    return (
+        "Le diagnostic d'instruction n'est pas encore validé : "
+        + " ; ".join(parts)
+        + ". Confirmez et expliquez pourquoi le comité se prononce sans lui."
+    )
+
+
+def pending_assessment_warning(dossier) -> str:
+    """The warning a committee step on this dossier carries, or ""."""
+    pending = unfinished_assessments([dossier]).get(dossier.pk)
+    return assessment_warning(pending) if pending else ""

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from applicants.checks import decision_warnings
 from applicants.models import (
     AxisWish,
     Campaign,
@@ -160,10 +161,22 @@ def dossier_transition(
     action: str,
     reason: str = "",
     message: str = "",
+    assessment_override: str = "",
 ) -> DossierTransition:
-    """Move the dossier along its workflow: the table's row says what else happens."""
+    """Move the dossier along its workflow: the table's row says what else happens. A
+    committee step taken without the ordered assessment keeps the coordinator's reason
+    in the step's comment."""
+    override = assessment_override.strip()
+    if override and decision_warnings(dossier):
+        note = f"Sans diagnostic d'instruction validé : {override}"
+        message = f"{message.strip()}\n{note}" if message.strip() else note
     return DOSSIER_WORKFLOW.perform(
-        dossier, actor=actor, action=action, reason=reason, comment=message
+        dossier,
+        actor=actor,
+        action=action,
+        reason=reason,
+        comment=message,
+        assessment_override=override,
     )
 
 

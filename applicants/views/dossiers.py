@@ -10,11 +10,13 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from applicants.checks import decision_warnings
 from applicants.completeness import dossier_completeness
 from applicants.documents import DOSSIER_SUMMARY
 from applicants.forms import (
     AttachmentForm,
     CharterForm,
+    DossierTransitionForm,
     EconomyForm,
     InstructorForm,
     NeedsForm,
@@ -41,7 +43,7 @@ from applicants.services.dossiers import (
     dossier_update_project,
 )
 from applicants.services.messages import private_note_add
-from applicants.workflows import DOSSIER_WORKFLOW, NEXT_STEP
+from applicants.workflows import COMMITTEE_ACTIONS, DOSSIER_WORKFLOW, NEXT_STEP
 from ccr_portal.documents.services import latest_document
 from ccr_portal.downloads import scanned_file_response
 from ccr_portal.formatting import with_preposition
@@ -365,12 +367,22 @@ class DossierTransitionView(TransitionView):
 
     workflow = DOSSIER_WORKFLOW
     template_name = "applicants/dossier_transition.html"
+    form_class = DossierTransitionForm
 
     def get_subject(self):
         return get_object_or_404(
             Dossier.objects.select_related("structure", "campaign", "instructor"),
             pk=self.kwargs["pk"],
         )
+
+    @cached_property
+    def assessment_warnings(self) -> list[str]:
+        if self.transition.action not in COMMITTEE_ACTIONS:
+            return []
+        return decision_warnings(self.subject)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "asks_override": bool(self.assessment_warnings)}
 
     def get_context_data(self, **kwargs):
         dossier = self.subject
@@ -380,6 +392,7 @@ class DossierTransitionView(TransitionView):
             completeness=completeness,
             missing=section_links(dossier, completeness) if completeness else [],
             changes_request=latest_changes_request(dossier),
+            assessment_warnings=self.assessment_warnings,
             **kwargs,
         )
 
@@ -390,6 +403,7 @@ class DossierTransitionView(TransitionView):
             action=self.transition.action,
             reason=form.reason,
             message=form.comment,
+            assessment_override=form.cleaned_data.get("assessment_override", ""),
         )
 
 

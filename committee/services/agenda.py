@@ -7,9 +7,10 @@ from applicants.models import Dossier, DossierStatus
 from applicants.workflows import DOSSIER_WORKFLOW
 from ccr_portal.users.models import User
 from ccr_portal.workflow import TransitionRefused
+from diagnostics.selectors import assessment_warning, unfinished_assessments
 
 from ..models import AgendaItem, Meeting, MeetingStatus
-from ..selectors import agenda_candidates, assessment_warning, unfinished_assessments
+from ..selectors import agenda_candidates
 from ..workflows import MEETING_WORKFLOW
 from .conflicts import conflicts_prefill
 

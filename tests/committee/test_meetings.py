@@ -47,7 +47,7 @@ def test_the_invitation_carries_an_ics_in_paris_time(django_capture_on_commit_ca
 
     assert sorted(message.to[0] for message in mail.outbox) == sorted([alice.email, bruno.email])
     message = next(m for m in mail.outbox if m.to == [alice.email])
-    assert message.subject == f"[Portail CCR] Invitation : {meeting}"
+    assert message.subject == f"[Portail CCR] Invitation\u00a0: {meeting}"
     assert "le 12 mars 2026 à 14 h 30" in message.body
     ((filename, content, mimetype),) = message.attachments
     assert filename == "invitation-comite.ics"
