@@ -24,6 +24,16 @@ from ccr_portal.celery import app as celery_app
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def child_environment(**values: str) -> dict[str, str]:
+    """The environment of a process the test starts (a worker, a server), with ``values``.
+
+    Without pytest-xdist's worker name: the settings move ``REDIS_URL`` to the test
+    worker's own Redis database, and the child's URL is already the moved one.
+    """
+    environment = {key: value for key, value in os.environ.items() if key != "PYTEST_XDIST_WORKER"}
+    return {**environment, **values}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -189,13 +199,12 @@ def celery_worker(
             "--without-gossip",
         ],
         cwd=ROOT,
-        env={
-            **os.environ,
-            "DATABASE_URL": test_database_url(),
-            "REDIS_URL": broker_url,
-            "CELERY_QUEUE": queue,
+        env=child_environment(
+            DATABASE_URL=test_database_url(),
+            REDIS_URL=broker_url,
+            CELERY_QUEUE=queue,
             **(env or {}),
-        },
+        ),
         stdout=log,
         stderr=subprocess.STDOUT,
     )

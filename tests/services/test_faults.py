@@ -34,6 +34,7 @@ from .faults import (
     RedisServer,
     broker,
     celery_worker,
+    child_environment,
     children_of,
     free_port,
     kill,
@@ -255,13 +256,12 @@ def test_the_portal_answers_again_by_itself_after_postgresql_restarts(tmp_path):
             "30",
         ],
         cwd=django_settings.BASE_DIR,
-        env={
-            **os.environ,
-            "DATABASE_URL": cluster.url,
-            "CONN_MAX_AGE": "600",
-            "REDIS_URL": "",
-            "DJANGO_SETTINGS_MODULE": "ccr_portal.settings",
-        },
+        env=child_environment(
+            DATABASE_URL=cluster.url,
+            CONN_MAX_AGE="600",
+            REDIS_URL="",
+            DJANGO_SETTINGS_MODULE="ccr_portal.settings",
+        ),
         stdout=log,
         stderr=log,
     )
