@@ -4,8 +4,8 @@ from django.utils import timezone
 from ccr_portal.panels import PUBLIC, Panel, register_panel
 from ccr_portal.users.models import Role
 
-from .models import Campaign, Dossier, DossierStatus, Membership, Structure
-from .selectors import dossier_status_counts, dossiers_of_member
+from .models import Campaign, DossierStatus, Membership, Structure
+from .selectors import all_dossier_status_counts, dossiers_of_member
 from .workflows import NEXT_STEP
 
 
@@ -37,7 +37,7 @@ def _my_structures(request) -> dict:
 
 
 def _dossier_counts(request) -> dict:
-    counts = dossier_status_counts(Dossier.objects.all())
+    counts = all_dossier_status_counts(request)
     return {
         "status_counts": [row for row in counts if row[2]],
         "to_review": next(

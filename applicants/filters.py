@@ -100,13 +100,13 @@ class DossierFilter(django_filters.FilterSet):
         label="Déposé à partir du",
         field_name="submitted_at",
         lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     submitted_before = django_filters.DateFilter(
         label="Déposé jusqu'au",
         field_name="submitted_at",
         lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     ordering = django_filters.OrderingFilter(
         label="Trier par",

@@ -62,6 +62,14 @@ def thread_for(*, dossier: Dossier, user) -> list[Message]:
     return thread
 
 
+def all_dossier_status_counts(request) -> list[tuple[str, str, int]]:
+    """``dossier_status_counts`` of every dossier, counted once per request (the
+    dashboard's panels of several apps read it)."""
+    if not hasattr(request, "_all_dossier_status_counts"):
+        request._all_dossier_status_counts = dossier_status_counts(Dossier.objects.all())
+    return request._all_dossier_status_counts
+
+
 def dossier_status_counts(queryset) -> list[tuple[str, str, int]]:
     """(code, label, count) for every status, zeros included, in workflow order."""
     totals = dict(queryset.order_by().values_list("status").annotate(total=Count("pk")))

@@ -2,7 +2,8 @@
 
 from django.db.models import Count, Q
 
-from applicants.models import Campaign, Dossier, DossierStatus
+from applicants.models import Campaign, DossierStatus
+from applicants.selectors import all_dossier_status_counts
 from ccr_portal.documents.services import latest_document
 from ccr_portal.panels import DOSSIER_DETAIL, Panel, register_panel
 from ccr_portal.users.models import Role
@@ -77,20 +78,21 @@ def _campaign_summaries(request) -> dict | None:
 
 
 def _coordinator_committee(request) -> dict:
-    upcoming = (
-        Meeting.objects.filter(status=MeetingStatus.SCHEDULED)
+    # The coming meetings and those held without minutes yet: one query, few rows.
+    meetings = list(
+        Meeting.objects.filter(status__in=[MeetingStatus.SCHEDULED, MeetingStatus.HELD])
         .select_related("campaign")
         .annotate(
             agenda_count=Count("agenda", distinct=True),
             opinion_count=Count("agenda__opinions", distinct=True),
         )
-        .order_by("starts_at")[:5]
+        .order_by("starts_at")
     )
-    awaiting_minutes = Meeting.objects.filter(status=MeetingStatus.HELD).order_by("starts_at")
+    counts = {code: total for code, _label, total in all_dossier_status_counts(request)}
     return {
-        "upcoming": upcoming,
-        "awaiting_minutes": awaiting_minutes,
-        "to_schedule": Dossier.objects.filter(status=DossierStatus.UNDER_REVIEW).count(),
+        "upcoming": [m for m in meetings if m.status == MeetingStatus.SCHEDULED][:5],
+        "awaiting_minutes": [m for m in meetings if m.status == MeetingStatus.HELD],
+        "to_schedule": counts[DossierStatus.UNDER_REVIEW],
     }
 
 

@@ -98,7 +98,8 @@ class CoverForm(ServiceErrorsMixin, forms.Form):
         help_text="Par exemple « DLA des Bouches-du-Rhône » ; obligatoire pour un autre organisme.",
     )
     covered_on = forms.DateField(
-        label="Date du diagnostic existant", widget=forms.DateInput(attrs={"type": "date"})
+        label="Date du diagnostic existant",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     document = forms.FileField(
         label="Document du diagnostic existant",
@@ -140,7 +141,9 @@ class AssignForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text="Un consultant de l'organisation choisie.",
     )
-    due_date = forms.DateField(label="Échéance", widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(
+        label="Échéance", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, reassigning: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,7 +177,7 @@ class DiagnosticMessageForm(ServiceErrorsMixin, forms.Form):
 
 class DueDateForm(ServiceErrorsMixin, forms.Form):
     due_date = forms.DateField(
-        label="Nouvelle échéance", widget=forms.DateInput(attrs={"type": "date"})
+        label="Nouvelle échéance", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     reason = forms.CharField(
         label="Motif (transmis au prestataire)",

@@ -1,3 +1,4 @@
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -88,8 +89,20 @@ def _changes(entry: LogEntry) -> list[tuple[str, str]]:
         changes = entry.changes_dict
     details = []
     for field, values in changes.items():
+        last = values[-1] if isinstance(values, list | tuple) and values else ""
+        if field == "ID" or _RELATED_MANAGER.match(str(last)):
+            continue  # the key, and django-auditlog's reprs of reverse relations on creation
         if isinstance(values, list | tuple) and len(values) == 2:
-            details.append((field, f"{values[0]} → {values[1]}"))
+            details.append((field, f"{_value(values[0])} → {_value(values[1])}"))
         else:
-            details.append((field, str(values)))
+            details.append((field, _value(values)))
     return details
+
+
+_RELATED_MANAGER = re.compile(r"^\w+\.\w+\.None$")
+
+
+def _value(value) -> str:
+    """A recorded value as a person reads it: no field value reads « (vide) », never « None »."""
+    text = "" if value is None else str(value)
+    return "(vide)" if text in ("", "None") else text
