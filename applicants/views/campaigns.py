@@ -18,6 +18,7 @@ from applicants.services.campaigns import (
     document_type_create,
 )
 from ccr_portal.downloads import scanned_file_response
+from ccr_portal.panels import CAMPAIGN_PUBLIC, rendered_panels
 from ccr_portal.views import posted
 
 
@@ -141,6 +142,7 @@ def campaign_public_view(request, pk: int):
             "is_open": campaign.is_open(),
             # The public sees a document once the antivirus lets it through.
             "published_documents": [d for d in campaign.documents.all() if d.is_downloadable],
+            "panels": rendered_panels(CAMPAIGN_PUBLIC, request, campaign=campaign),
         },
     )
 
