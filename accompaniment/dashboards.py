@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from ccr_portal.axes import Axis
 from ccr_portal.panels import (
+    CAMPAIGN_PUBLIC,
     DOSSIER_DETAIL,
     STRUCTURE_DETAIL,
     Panel,
@@ -16,6 +17,7 @@ from ccr_portal.users.models import Role
 from .models import (
     DevelopmentPlan,
     Event,
+    EventKind,
     FollowUp,
     PlanStatus,
     Session,
@@ -42,6 +44,16 @@ def _upcoming_events(request) -> dict:
     return {
         "events": Event.objects.filter(date__gte=timezone.localdate()).order_by("date", "title")[:5]
     }
+
+
+def _campaign_information_days(request, campaign) -> dict | None:
+    """The call's information days: anyone may register, with or without an account."""
+    days = list(
+        Event.objects.filter(
+            campaign=campaign, kind=EventKind.INFORMATION_DAY, date__gte=timezone.localdate()
+        ).order_by("date", "start_time", "title")
+    )
+    return {"events": days} if days else None
 
 
 def _provider_sessions(request) -> dict:
@@ -127,3 +139,7 @@ register_panel(
     Panel("accompaniment/panels/structure_accompaniment.html", _structure_accompaniment, 30),
 )
 register_panel(DOSSIER_DETAIL, Panel("accompaniment/panels/dossier_axes.html", _dossier_axes, 30))
+register_panel(
+    CAMPAIGN_PUBLIC,
+    Panel("accompaniment/panels/campaign_information_days.html", _campaign_information_days, 20),
+)

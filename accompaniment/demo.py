@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from applicants.demo import demo_dossier
+from applicants.demo import DECIDED, demo_dossier
 from applicants.models import (
     Campaign,
     Dossier,
@@ -30,6 +30,7 @@ from ccr_portal.axes import Axis
 from ccr_portal.notifications.models import Notification
 from ccr_portal.users.demo import demo_account
 from ccr_portal.users.models import Provider, Role, RoleAssignment, User
+from diagnostics.demo import demo_history
 from diagnostics.models import (
     AxisRecommendation,
     Diagnostic,
@@ -49,9 +50,12 @@ from .models import (
     EventKind,
     FinancingItem,
     Format,
+    PlanAction,
     PlanStatus,
+    PlanTransition,
     QadesGrid,
     QualifyingTraining,
+    SatisfactionAnswer,
 )
 from .services.actions import action_add, action_complete, action_update, satisfaction_record
 from .services.events import event_create, event_record_attendance, event_register
@@ -69,6 +73,8 @@ from .services.sessions import session_log
 
 CAMPAIGN = "Appel à candidatures CCR 2011"
 D = Decimal
+# The collective session that started the Comptoir's plan (days ago).
+COLLECTIVE_DAYS_AGO = 225
 
 # (short name, axes, daily rate, funding scheme, monthly capacity in days)
 PROVIDER_OFFER = {
@@ -197,8 +203,9 @@ def _build() -> None:
         if name in structures:
             _diagnostic(structures[name], campaign, providers["RAMSESS"], consultant, axes)
 
+    voyages = None
     if "Voyages Équitables Méditerranée" in structures:
-        _plan(
+        voyages = _plan(
             structures["Voyages Équitables Méditerranée"],
             campaign,
             coordinator,
@@ -221,11 +228,23 @@ def _build() -> None:
             to=status,
             editor=editors[name],
         )
-    _backdate(plans["Café Associatif de la Plaine"], proposed_days_ago=9)
     comptoir, ressourcerie = plans["Comptoir Équitable de Noailles"], plans["Ressourcerie du Canet"]
     if comptoir.created and ressourcerie.created:
         _sessions(comptoir.plan, ressourcerie.plan, providers, consultant, coordinator, today)
         _close(ressourcerie.plan, comptoir.plan, coordinator, consultant, editors, today)
+    # Each plan's history as it went, in days before today (the services wrote it now).
+    for built, story in [
+        (voyages, {"create": 8}),
+        (plans["Café Associatif de la Plaine"], {"create": 12, "propose": 9}),
+        (plans["Atelier Vélo Solidaire"], {"create": 20, "propose": 18, "agree": 15}),
+        (comptoir, {"create": 250, "propose": 248, "agree": 245, "start": COLLECTIVE_DAYS_AGO}),
+        (
+            ressourcerie,
+            {"create": 252, "propose": 249, "agree": 246, "start": 240, "complete": 200},
+        ),
+    ]:
+        if built is not None and built.created:
+            _date_history(built.plan, story)
 
     _information_day(campaign, providers["Regain"], coordinator, structures, today)
     _gpec(structures["Comptoir Équitable de Noailles"], editors["Comptoir Équitable de Noailles"])
@@ -351,7 +370,12 @@ def _diagnostic(structure, campaign, ramsess, consultant, recommendations) -> Di
         structure=structure, kind=DiagnosticKind.FULL, status=DiagnosticStatus.VALIDATED
     ).first()
     if diagnostic is None:
-        now = timezone.now()
+        # A resident's diagnostic came before the committee selected it, eight months ago;
+        # the others' lately.
+        days = (278, 275, 266, 262) if dossier and dossier.status in DECIDED else (64, 60, 40, 35)
+        requested, assigned, delivered, validated = (
+            timezone.now() - datetime.timedelta(days=n) for n in days
+        )
         diagnostic = Diagnostic.objects.create(
             structure=structure,
             dossier=dossier,
@@ -364,9 +388,15 @@ def _diagnostic(structure, campaign, ramsess, consultant, recommendations) -> Di
             weaknesses="Trésorerie tendue, pas de prévisionnel, fonds propres faibles.",
             overall_risk="medium",
             recommendation="ready_with_securing",
-            assigned_at=now - datetime.timedelta(days=60),
-            delivered_at=now - datetime.timedelta(days=40),
-            validated_at=now - datetime.timedelta(days=35),
+            requested_at=requested,
+            assigned_at=assigned,
+            delivered_at=delivered,
+            validated_at=validated,
+        )
+        demo_history(
+            diagnostic,
+            coordinator=User.objects.get(email="coordinator@example.org"),
+            consultant=consultant,
         )
         for theme, score, observations in [
             ("economic_model", 2, "Marge brute insuffisante pour absorber le loyer de la CCR."),
@@ -491,12 +521,30 @@ def _plan(structure, campaign, coordinator, providers, *, base, to=None, editor=
     return _Built(plan, True)
 
 
-def _backdate(built: _Built, *, proposed_days_ago: int) -> None:
-    if not built.created:
-        return
-    when = timezone.now() - datetime.timedelta(days=proposed_days_ago)
-    DevelopmentPlan.objects.filter(pk=built.plan.pk).update(proposed_at=when)
-    built.plan.transitions.filter(action="propose").update(created_at=when)
+PLAN_DATES = {
+    "propose": "proposed_at",
+    "agree": "agreed_at",
+    "start": "started_at",
+    "complete": "completed_at",
+}
+
+
+def _date_history(plan: DevelopmentPlan, story: dict[str, int]) -> None:
+    """Date the plan and its history from ``story`` (days ago per action); a line the
+    story does not date follows the one before it."""
+    now = timezone.now()
+    moments = {action: now - datetime.timedelta(days=days) for action, days in story.items()}
+    dates = {"created_at": moments["create"]}
+    last = None
+    for line in plan.transitions.order_by("pk"):
+        at = moments.get(line.action)
+        if at is None or (last is not None and at <= last):
+            at = last + datetime.timedelta(minutes=10)
+        PlanTransition.objects.filter(pk=line.pk).update(created_at=at)
+        if line.action in PLAN_DATES:
+            dates[PLAN_DATES[line.action]] = at
+        last = at
+    DevelopmentPlan.objects.filter(pk=plan.pk).update(**dates)
 
 
 def _securing(plan):
@@ -505,15 +553,20 @@ def _securing(plan):
 
 def _sessions(comptoir, ressourcerie, providers, consultant, coordinator, today) -> None:
     ramsess = providers["RAMSESS"]
-    for plan, topics in [
-        (comptoir, ["Stratégie marketing pour le site", "Gestion des stocks"]),
-        (ressourcerie, ["Organisation de la collecte et du tri", "Prix de vente en boutique"]),
+    # The Ressourcerie was accompanied before the move (its plan was completed 200 days
+    # ago); the Comptoir's accompaniment goes on.
+    for plan, dated_topics in [
+        (
+            ressourcerie,
+            [(240, "Organisation de la collecte et du tri"), (232, "Prix de vente en boutique")],
+        ),
+        (comptoir, [(42, "Stratégie marketing pour le site"), (28, "Gestion des stocks")]),
     ]:
-        for weeks_ago, topic in zip((6, 4), topics, strict=True):
+        for days_ago, topic in dated_topics:
             session_log(
                 actor=consultant,
                 provider=ramsess,
-                date=today - datetime.timedelta(weeks=weeks_ago),
+                date=today - datetime.timedelta(days=days_ago),
                 duration_hours=D("3.5"),
                 axis=Axis.SECURING,
                 theme=topic,
@@ -526,7 +579,7 @@ def _sessions(comptoir, ressourcerie, providers, consultant, coordinator, today)
     session_log(
         actor=consultant,
         provider=ramsess,
-        date=today - datetime.timedelta(weeks=3),
+        date=today - datetime.timedelta(days=COLLECTIVE_DAYS_AGO),
         duration_hours=D("7"),
         axis=Axis.SECURING,
         theme="Temps collectif : le plan de financement à trois ans",
@@ -566,7 +619,12 @@ def _sessions(comptoir, ressourcerie, providers, consultant, coordinator, today)
         )
         for plan in (comptoir, ressourcerie):
             event_register(event=training, structure=plan.structure, actor=coordinator)
-        Event.objects.filter(pk=training.pk).update(date=today - datetime.timedelta(weeks=2))
+        # Published and filled a month before it took place, two weeks ago.
+        published = timezone.now() - datetime.timedelta(weeks=6)
+        Event.objects.filter(pk=training.pk).update(
+            date=today - datetime.timedelta(weeks=2), created_at=published
+        )
+        training.registrations.update(created_at=published + datetime.timedelta(days=2))
         training.refresh_from_db()
         event_record_attendance(
             event=training,
@@ -587,8 +645,14 @@ def _close(ressourcerie, comptoir, coordinator, consultant, editors, today) -> N
             comment="Séances concrètes, utiles pour préparer l'installation.",
         )
     plan_transition(plan=ressourcerie, actor=coordinator, action="complete")
+    # Completed 200 days ago (``_date_history``): its actions just before, the answers after.
     completed = timezone.now() - datetime.timedelta(days=200)
-    DevelopmentPlan.objects.filter(pk=ressourcerie.pk).update(completed_at=completed)
+    PlanAction.objects.filter(plan=ressourcerie).update(
+        completed_at=completed - datetime.timedelta(days=1)
+    )
+    SatisfactionAnswer.objects.filter(action__plan=ressourcerie).update(
+        answered_at=completed + datetime.timedelta(days=3)
+    )
     ressourcerie.follow_up.due_on = today - datetime.timedelta(days=17)
     ressourcerie.follow_up.save(update_fields=["due_on"])
 

@@ -16,6 +16,7 @@ from ccr_portal.users.models import Provider, Role, User
 
 from .arithmetic import YEAR_LABELS, validate_half_days
 from .models import (
+    MAX_PERSONS_PER_REGISTRATION,
     Event,
     FollowUp,
     Format,
@@ -436,6 +437,14 @@ class RegisterForm(ServiceErrorsMixin, forms.Form):
     structure = forms.ModelChoiceField(
         label="Structure à inscrire", queryset=Structure.objects.none()
     )
+    persons = forms.IntegerField(
+        label="Nombre de personnes",
+        min_value=1,
+        max_value=MAX_PERSONS_PER_REGISTRATION,
+        initial=1,
+        required=False,
+        help_text="Chaque personne occupe une place (une, si vous ne précisez pas).",
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -446,6 +455,36 @@ class RegisterForm(ServiceErrorsMixin, forms.Form):
             ).distinct()
         self.fields["structure"].queryset = structures
 
+    def clean_persons(self) -> int:
+        return self.cleaned_data["persons"] or 1
+
+
+class GuestRegisterForm(ServiceErrorsMixin, forms.Form):
+    """An information day, for a visitor who has no account yet."""
+
+    name = forms.CharField(label="Vos prénom et nom", max_length=150)
+    email = forms.EmailField(
+        label="Votre adresse e-mail",
+        help_text="Un lien vous y sera envoyé pour confirmer l'inscription.",
+    )
+    structure_name = forms.CharField(label="Le nom de votre structure", max_length=200)
+    persons = forms.IntegerField(
+        label="Nombre de personnes",
+        min_value=1,
+        max_value=MAX_PERSONS_PER_REGISTRATION,
+        initial=1,
+        help_text="Chaque personne occupe une place.",
+    )
+    # A field no person sees (the template hides it): robots fill it in.
+    website = forms.CharField(
+        label="Site web (ne pas remplir)",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def is_robot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
 
 class AttendanceForm(ServiceErrorsMixin, forms.Form):
     present = forms.MultipleChoiceField(
@@ -454,16 +493,32 @@ class AttendanceForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args, registrations, **kwargs):
         kwargs["initial"] = {
-            "present": [str(r.structure_id) for r in registrations if r.attended],
+            "present": [self._value(r) for r in registrations if r.attended],
             **(kwargs.get("initial") or {}),
         }
         super().__init__(*args, **kwargs)
         self.fields["present"].choices = [
-            (str(r.structure_id), r.structure.name) for r in registrations
+            (
+                self._value(r),
+                f"{r.structure_name} ({r.guest_name}, sans compte)"
+                if r.is_guest
+                else r.structure_name,
+            )
+            for r in registrations
         ]
 
+    @staticmethod
+    def _value(registration) -> str:
+        # A guest has no structure in the portal: their registration is pointed.
+        return f"g{registration.pk}" if registration.is_guest else str(registration.structure_id)
+
     def present_ids(self) -> list[int]:
-        return [int(value) for value in self.cleaned_data.get("present", [])]
+        values = self.cleaned_data.get("present", [])
+        return [int(value) for value in values if not value.startswith("g")]
+
+    def present_guest_ids(self) -> list[int]:
+        values = self.cleaned_data.get("present", [])
+        return [int(value[1:]) for value in values if value.startswith("g")]
 
 
 # --- Professionalisation and responsibility ---------------------------------------------

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -730,8 +731,9 @@ class Event(models.Model):
         validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
     )
     place = models.CharField("lieu", max_length=200)
+    # Places are persons: a structure may register several people.
     capacity = models.PositiveSmallIntegerField(
-        "places (structures)", validators=[MinValueValidator(1)]
+        "places (personnes)", validators=[MinValueValidator(1)]
     )
     audience = models.CharField("public", max_length=10, choices=Audience.choices)
     axis = models.CharField("axe", max_length=30, choices=Axis.choices, default=Axis.SECURING)
@@ -763,22 +765,48 @@ class Event(models.Model):
 
 
 class RegistrationStatus(models.TextChoices):
+    # A visitor without an account has not confirmed their e-mail yet: no place taken.
+    PENDING = "pending", "À confirmer"
     REGISTERED = "registered", "Inscrite"
     WAITLISTED = "waitlisted", "Sur liste d'attente"
     CANCELLED = "cancelled", "Annulée"
 
 
+MAX_PERSONS_PER_REGISTRATION = 10
+
+
 class EventRegistration(models.Model):
+    """A structure's registration, or a visitor's who has no account yet (a guest).
+
+    A guest names themselves, their e-mail and their structure; the registration
+    takes a place (or a rank on the waitlist) only once the e-mail link is opened.
+    """
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     structure = models.ForeignKey(
-        Structure, on_delete=models.CASCADE, related_name="event_registrations"
+        Structure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+    )
+    guest_name = models.CharField("nom", max_length=150, blank=True)
+    guest_email = models.EmailField("adresse e-mail", blank=True)
+    guest_structure_name = models.CharField("structure", max_length=200, blank=True)
+    persons = models.PositiveSmallIntegerField(
+        "personnes",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PERSONS_PER_REGISTRATION)],
     )
     status = models.CharField("état", max_length=12, choices=RegistrationStatus.choices)
     attended = models.BooleanField("présente", null=True, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A guest's is the moment of the confirmation: the waitlist ranks places as claimed.
     created_at = models.DateTimeField("inscrite le", default=timezone.now)
+    requested_at = models.DateTimeField("demandée le", null=True, blank=True)
+    confirmed_at = models.DateTimeField("confirmée le", null=True, blank=True)
     promoted_at = models.DateTimeField("sortie de liste d'attente le", null=True, blank=True)
     cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
 
@@ -794,10 +822,37 @@ class EventRegistration(models.Model):
                 name="one_active_registration_per_structure",
                 violation_error_message="Cette structure est déjà inscrite à cet événement.",
             ),
+            models.UniqueConstraint(
+                Lower("guest_email"),
+                "event",
+                condition=Q(structure__isnull=True) & ~Q(status="cancelled"),
+                name="one_active_registration_per_guest_email",
+                violation_error_message="Cette adresse est déjà inscrite à cet événement.",
+            ),
+            models.CheckConstraint(
+                condition=Q(structure__isnull=False)
+                | (~Q(guest_name="") & ~Q(guest_email="") & ~Q(guest_structure_name="")),
+                name="registration_of_a_structure_or_a_named_guest",
+            ),
+            models.CheckConstraint(
+                condition=Q(persons__gte=1), name="registration_persons_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="pending") | Q(structure__isnull=True),
+                name="only_a_guest_registration_awaits_confirmation",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.structure} : {self.event} ({self.get_status_display()})"
+        return f"{self.structure_name} : {self.event} ({self.get_status_display()})"
+
+    @property
+    def is_guest(self) -> bool:
+        return self.structure_id is None
+
+    @property
+    def structure_name(self) -> str:
+        return self.guest_structure_name if self.is_guest else self.structure.name
 
 
 # --- Professionalisation (axis D) -------------------------------------------------

@@ -73,6 +73,18 @@ urlpatterns = [
         events.EventAttendanceView.as_view(),
         name="event-attendance",
     ),
+    # An information day, public: a visitor without an account registers by e-mail.
+    path("journees/<int:pk>/", events.EventPublicView.as_view(), name="event-public"),
+    path(
+        "journees/confirmer/<str:token>/",
+        events.GuestConfirmView.as_view(),
+        name="event-guest-confirm",
+    ),
+    path(
+        "journees/annuler/<str:token>/",
+        events.GuestCancelView.as_view(),
+        name="event-guest-cancel",
+    ),
     path(
         "inscriptions/<int:pk>/annuler/",
         events.RegistrationCancelView.as_view(),

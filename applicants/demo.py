@@ -151,6 +151,52 @@ STRUCTURES = [
         Decimal("64000"),
         [("applicant2@example.org", Membership.Role.EDITOR)],
     ),
+    # Decided by the past committee or withdrawn: seen by the coordination only.
+    (
+        "Les Petites Mains du Cours Julien",
+        Structure.LegalForm.ASSOCIATION,
+        "",
+        "W132005678",
+        "31 cours Julien",
+        "13006",
+        "Marseille",
+        Structure.Sector.TEXTILE,
+        2012,
+        Decimal("2"),
+        12,
+        Decimal("78000"),
+        [],
+    ),
+    (
+        "Torréfaction Paysanne de Noailles",
+        Structure.LegalForm.SCOP,
+        "81234567800019",
+        "",
+        "7 rue Longue des Capucins",
+        "13001",
+        "Marseille",
+        Structure.Sector.FOOD,
+        2015,
+        Decimal("3"),
+        0,
+        Decimal("230000"),
+        [],
+    ),
+    (
+        "Savonnerie du Vieux Moulin",
+        Structure.LegalForm.ESS_COMPANY,
+        "79876543200027",
+        "",
+        "14 rue Sainte",
+        "13001",
+        "Marseille",
+        Structure.Sector.HOME,
+        2013,
+        Decimal("4"),
+        0,
+        Decimal("310000"),
+        [],
+    ),
 ]
 
 # The usual path of a dossier through the workflow (see workflows.py).
@@ -162,6 +208,37 @@ USUAL_PATH = [
     ("mark_installed", DossierStatus.INSTALLED),
 ]
 CHANGES_MESSAGE = "Le budget prévisionnel manque : pouvez-vous l'ajouter ?"
+WITHDRAW_MESSAGE = "Nous préférons attendre d'avoir stabilisé notre modèle économique."
+
+# The demo's calendar, in days before today. The call opened ten months ago and stays
+# open; a first committee met eight months ago and decided on the residents (they moved
+# in five months ago); the other dossiers came in lately and are on their way.
+CALL_OPENED_DAYS_AGO = 300
+DECIDED_DAYS_AGO = 255
+DECIDED = (
+    DossierStatus.ACCEPTED,
+    DossierStatus.WAITLISTED,
+    DossierStatus.REJECTED,
+    DossierStatus.INSTALLED,
+)
+# When each step happened (days ago): for a dossier the past committee decided on, and
+# for one still on its way.
+DECIDED_STEPS = {
+    "submit": 285,
+    "start_review": 280,
+    "send_to_committee": 265,
+    "accept": DECIDED_DAYS_AGO,
+    "waitlist": DECIDED_DAYS_AGO,
+    "reject": DECIDED_DAYS_AGO,
+    "mark_installed": 150,
+}
+RECENT_STEPS = {
+    "submit": 20,
+    "request_changes": 15,
+    "start_review": 17,
+    "send_to_committee": 12,
+    "withdraw": 4,
+}
 
 # Where each demo dossier of this app stands.
 DOSSIER_TARGETS = {
@@ -170,6 +247,9 @@ DOSSIER_TARGETS = {
     "Voyages Équitables Méditerranée": DossierStatus.CHANGES_REQUESTED,
     "Le Passe-Plat": DossierStatus.IN_COMMITTEE,
     "Atelier Vélo Solidaire": DossierStatus.ACCEPTED,
+    "Les Petites Mains du Cours Julien": DossierStatus.WAITLISTED,
+    "Torréfaction Paysanne de Noailles": DossierStatus.REJECTED,
+    "Savonnerie du Vieux Moulin": DossierStatus.WITHDRAWN,
 }
 
 
@@ -192,7 +272,7 @@ def load(stdout) -> None:
     campaign, _ = Campaign.objects.update_or_create(
         title="Appel à candidatures CCR 2011",
         defaults={
-            "opens_on": today - datetime.timedelta(days=30),
+            "opens_on": today - datetime.timedelta(days=CALL_OPENED_DAYS_AGO),
             "closes_on": today + datetime.timedelta(days=60),
             "description": (
                 "Appel à candidatures des futurs résidents de la Cité de la Consommation "
@@ -254,7 +334,10 @@ def demo_dossier(structure: Structure, campaign: Campaign, status: str) -> Dossi
     )
     author = editor.user if editor else None
     dossier, created = Dossier.objects.get_or_create(
-        structure=structure, campaign=campaign, defaults={"created_by": author}
+        structure=structure,
+        campaign=campaign,
+        # Started a few days ago; a dossier with a history is dated before its first step.
+        defaults={"created_by": author, "created_at": timezone.now() - datetime.timedelta(days=6)},
     )
     if created:
         _fill(dossier, complete=status != DossierStatus.DRAFT)
@@ -317,31 +400,50 @@ def _fill(dossier: Dossier, *, complete: bool) -> None:
         _demo_attachment(dossier, document_type, author)
 
 
+def _path_to(status: str) -> list[tuple[str, str]]:
+    if status == DossierStatus.CHANGES_REQUESTED:
+        return [USUAL_PATH[0], ("request_changes", DossierStatus.CHANGES_REQUESTED)]
+    if status == DossierStatus.WAITLISTED:
+        return [*USUAL_PATH[:3], ("waitlist", DossierStatus.WAITLISTED)]
+    if status == DossierStatus.REJECTED:
+        return [*USUAL_PATH[:3], ("reject", DossierStatus.REJECTED)]
+    if status == DossierStatus.WITHDRAWN:
+        return [*USUAL_PATH[:2], ("withdraw", DossierStatus.WITHDRAWN)]
+    return USUAL_PATH
+
+
 def _walk(dossier: Dossier, status: str, author) -> None:
-    """Record the transitions from where the dossier stands to ``status``."""
+    """Record the transitions from where the dossier stands to ``status``, dated in order.
+
+    A dossier the past committee decided on went through the committee eight months ago;
+    any other came in lately. A later step never predates the one before it.
+    """
     if dossier.status == status:
         return
     coordinator = User.objects.get(email="coordinator@example.org")
-    steps = list(USUAL_PATH)
-    if status == DossierStatus.CHANGES_REQUESTED:
-        steps = [USUAL_PATH[0], ("request_changes", DossierStatus.CHANGES_REQUESTED)]
+    steps = _path_to(status)
     targets = [target for _action, target in steps]
     if status not in targets:
         raise ValueError(f"No demo path to {status}")
     done = targets.index(dossier.status) + 1 if dossier.status in targets else 0
     first_steps = not dossier.transitions.exists()
-    for step, (action, target) in enumerate(steps[done : targets.index(status) + 1], start=done):
-        actor = author if action == "submit" else coordinator
-        at = timezone.now() - datetime.timedelta(days=20 - 3 * step)
-        changes = action == "request_changes"
-        message = CHANGES_MESSAGE if changes else ""
+    calendar = DECIDED_STEPS if status in DECIDED else RECENT_STEPS
+    now = timezone.now()
+    last = dossier.transitions.order_by("-created_at").values_list("created_at", flat=True).first()
+    for action, target in steps[done : targets.index(status) + 1]:
+        actor = author if action in ("submit", "withdraw") else coordinator
+        at = now - datetime.timedelta(days=calendar[action])
+        if last is not None:
+            at = min(max(at, last + datetime.timedelta(hours=2)), now)
+        last = at
+        message = {"request_changes": CHANGES_MESSAGE, "withdraw": WITHDRAW_MESSAGE}.get(action, "")
         DossierTransition.objects.create(
             dossier=dossier,
             action=action,
             from_status=dossier.status,
             to_status=target,
             actor=actor,
-            reason="incomplete" if changes else "",
+            reason="incomplete" if action == "request_changes" else "",
             comment=message,
             created_at=at,
         )
@@ -358,6 +460,8 @@ def _walk(dossier: Dossier, status: str, author) -> None:
         )
         if action == "submit":
             dossier.submitted_at = at
+            # Filled in over the days before it was submitted.
+            dossier.created_at = min(dossier.created_at, at - datetime.timedelta(days=5))
         dossier.status = target
     dossier.instructor = coordinator
     dossier.save()
@@ -366,6 +470,7 @@ def _walk(dossier: Dossier, status: str, author) -> None:
             dossier=dossier,
             author=author,
             body="Bonjour, nous restons disponibles pour toute précision sur notre projet.",
+            created_at=dossier.submitted_at + datetime.timedelta(hours=1),
         )
         PrivateNote.objects.create(
             dossier=dossier,

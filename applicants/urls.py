@@ -80,28 +80,28 @@ urlpatterns = [
     ),
     path("dossiers/<int:pk>/zip/", workspace.DossierZipView.as_view(), name="dossier-zip"),
     # Calls for applications.
-    path("appels/", campaigns.campaign_list_view, name="campaign-list"),
-    path("appels/nouveau/", campaigns.campaign_edit_view, name="campaign-create"),
-    path("appels/<int:pk>/", campaigns.campaign_public_view, name="campaign-public"),
-    path("appels/<int:pk>/modifier/", campaigns.campaign_edit_view, name="campaign-update"),
+    path("appels/", campaigns.CampaignListView.as_view(), name="campaign-list"),
+    path("appels/nouveau/", campaigns.CampaignEditView.as_view(), name="campaign-create"),
+    path("appels/<int:pk>/", campaigns.CampaignPublicView.as_view(), name="campaign-public"),
+    path("appels/<int:pk>/modifier/", campaigns.CampaignEditView.as_view(), name="campaign-update"),
     path(
         "appels/<int:pk>/documents/",
-        campaigns.campaign_document_add_view,
+        campaigns.CampaignDocumentAddView.as_view(),
         name="campaign-document-add",
     ),
     path(
         "porte-documents/<int:pk>/",
-        campaigns.campaign_document_download_view,
+        campaigns.CampaignDocumentDownloadView.as_view(),
         name="campaign-document",
     ),
     path(
         "porte-documents/<int:pk>/retirer/",
-        campaigns.campaign_document_delete_view,
+        campaigns.CampaignDocumentDeleteView.as_view(),
         name="campaign-document-delete",
     ),
     path(
         "types-de-pieces/nouveau/",
-        campaigns.document_type_create_view,
+        campaigns.DocumentTypeCreateView.as_view(),
         name="document-type-create",
     ),
 ]

@@ -17,6 +17,8 @@ PUBLIC = "public"
 # (``get_context(request, structure=...)`` / ``get_context(request, dossier=...)``).
 STRUCTURE_DETAIL = "structure-detail"
 DOSSIER_DETAIL = "dossier-detail"
+# The public page of a call for applications (``get_context(request, campaign=...)``).
+CAMPAIGN_PUBLIC = "campaign-public"
 
 
 @dataclass(frozen=True)

@@ -279,6 +279,15 @@ MFA_TOTP_ISSUER = "Portail CCR"
 # on the embedded default so that the demo logins work with the password alone.
 MFA_STRICT_ROLES = ["coordinator", "committee", "funder", "admin"]
 
+# --- Registering to an information day without an account --------------------
+# The e-mail link confirming a visitor's registration expires after this long.
+EVENT_GUEST_CONFIRMATION_MAX_AGE = datetime.timedelta(
+    hours=env.int("EVENT_GUEST_CONFIRMATION_HOURS", default=72)
+)
+# allauth's rate limits guard the anonymous form too: per address of the client
+# and per e-mail registered (the key), so that nobody floods an inbox.
+ACCOUNT_RATE_LIMITS = {"event_guest_register": "10/h/ip", "event_guest_email": "3/h/key"}
+
 # --- Login throttling (django-axes, on top of allauth's rate limits) ---------
 AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)

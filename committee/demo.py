@@ -19,6 +19,7 @@ from ccr_portal.documents.services import document_request
 from ccr_portal.notifications.models import Notification
 from ccr_portal.users.demo import demo_account
 from ccr_portal.users.models import Provider, Role, RoleAssignment, User
+from diagnostics.demo import demo_history
 from diagnostics.models import (
     AxisRecommendation,
     Diagnostic,
@@ -30,6 +31,7 @@ from diagnostics.models import (
 
 from .documents import DECISION_LETTER, MEETING_MINUTES
 from .models import (
+    ACCEPTING_OUTCOMES,
     AgendaItem,
     CommitteeMember,
     ConflictKind,
@@ -77,6 +79,28 @@ IN_INSTRUCTION = [
      "epices@example.org", "Nadia", "Bensaïd", False),
 ]  # fmt: skip
 COMING_AGENDA = ["Le Passe-Plat", "Bio Coop de la Belle de Mai", "La Table Solidaire"]
+
+# The outcome the past meeting gave each dossier it decided on, by the dossier's status.
+PAST_OUTCOMES = {
+    DossierStatus.ACCEPTED: Outcome.ACCEPTED,
+    DossierStatus.INSTALLED: Outcome.ACCEPTED,
+    DossierStatus.WAITLISTED: Outcome.WAITLISTED,
+    DossierStatus.REJECTED: Outcome.REJECTED,
+}
+PAST_MOTIVATIONS = {
+    Outcome.ACCEPTED: (
+        "Un projet solide et ancré dans le quartier, en accord avec la charte ; "
+        "le comité salue la qualité du dossier."
+    ),
+    Outcome.WAITLISTED: (
+        "Un projet en accord avec la charte ; les places de l'atelier sont attribuées, "
+        "le comité le retiendra si une place se libère."
+    ),
+    Outcome.REJECTED: (
+        "Le modèle économique ne permet pas encore de couvrir le loyer de la CCR ; "
+        "le comité encourage la structure à candidater de nouveau."
+    ),
+}
 
 PAST_CONDITIONS = {
     "Café Associatif de la Plaine": (
@@ -172,6 +196,7 @@ def _ramsess_diagnostic(dossier, ramsess) -> None:
     if Diagnostic.objects.filter(structure=dossier.structure, provider=ramsess).exists():
         return
     now = timezone.now()
+    # Ordered once the instruction started (17 days ago, ``applicants.demo``).
     diagnostic = Diagnostic.objects.create(
         structure=dossier.structure,
         dossier=dossier,
@@ -184,10 +209,15 @@ def _ramsess_diagnostic(dossier, ramsess) -> None:
         weaknesses="Fonds propres faibles, trésorerie tendue à l'ouverture d'un second lieu.",
         overall_risk="medium",
         recommendation="ready_with_securing",
-        requested_at=now - datetime.timedelta(days=30),
-        assigned_at=now - datetime.timedelta(days=28),
-        delivered_at=now - datetime.timedelta(days=12),
-        validated_at=now - datetime.timedelta(days=10),
+        requested_at=now - datetime.timedelta(days=16),
+        assigned_at=now - datetime.timedelta(days=15),
+        delivered_at=now - datetime.timedelta(days=6),
+        validated_at=now - datetime.timedelta(days=4),
+    )
+    demo_history(
+        diagnostic,
+        coordinator=User.objects.get(email="coordinator@example.org"),
+        consultant=diagnostic.consultant,
     )
     for theme, score in [("economic_model", 2), ("finances", 2), ("marketing", 3)]:
         ThemeScore.objects.create(
@@ -202,11 +232,13 @@ def _ramsess_diagnostic(dossier, ramsess) -> None:
 
 
 def _past_meeting(campaign, coordinator, members) -> None:
-    """The meeting that selected the demo's residents, as it was recorded then."""
+    """The meeting that selected the demo's residents, as it was recorded then.
+
+    It decided on every dossier the earlier demos brought to a decision: accepted (and
+    since installed), waitlisted or rejected, at the moment their history says.
+    """
     accepted = list(
-        Dossier.objects.filter(
-            campaign=campaign, status__in=(DossierStatus.ACCEPTED, DossierStatus.INSTALLED)
-        )
+        Dossier.objects.filter(campaign=campaign, status__in=PAST_OUTCOMES)
         .select_related("structure")
         .order_by("structure__name")
     )
@@ -215,7 +247,7 @@ def _past_meeting(campaign, coordinator, members) -> None:
     accept_times = [
         step.created_at
         for dossier in accepted
-        for step in dossier.transitions.filter(action="accept")
+        for step in dossier.transitions.filter(action__in=("accept", "waitlist", "reject"))
     ]
     decided_at = min(accept_times) if accept_times else timezone.now() - datetime.timedelta(days=12)
     starts = timezone.localtime(decided_at - datetime.timedelta(hours=2)).replace(
@@ -267,14 +299,14 @@ def _past_meeting(campaign, coordinator, members) -> None:
             added_at=meeting.created_at,
         )
         conditions = PAST_CONDITIONS.get(dossier.structure.name, "")
+        outcome = PAST_OUTCOMES[dossier.status]
+        if outcome == Outcome.ACCEPTED and conditions:
+            outcome = Outcome.ACCEPTED_WITH_CONDITIONS
         decision = Decision.objects.create(
             item=item,
-            outcome=Outcome.ACCEPTED_WITH_CONDITIONS if conditions else Outcome.ACCEPTED,
-            motivation=(
-                "Un projet solide et ancré dans le quartier, en accord avec la charte ; "
-                "le comité salue la qualité du dossier."
-            ),
-            site=sites[position % len(sites)],
+            outcome=outcome,
+            motivation=PAST_MOTIVATIONS.get(outcome, PAST_MOTIVATIONS[Outcome.ACCEPTED]),
+            site=sites[position % len(sites)] if outcome in ACCEPTING_OUTCOMES else None,
             conditions=conditions,
             financing_referral=bool(conditions),
             financing_note="Besoin en fonds de roulement à l'ouverture." if conditions else "",

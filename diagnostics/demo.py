@@ -132,12 +132,13 @@ def load(stdout) -> None:
             DiagnosticStatus.VALIDATED,
             "Savoir si la CCR convient à une SCOP textile.",
             {
+                # Before it applied: the committee selected it eight months ago.
                 "provider": apeas,
-                "due_date": today - datetime.timedelta(days=30),
-                "assigned_at": days_ago(60),
-                "delivered_at": days_ago(35),
-                "validated_at": days_ago(32),
-                "signed_off_at": days_ago(30),
+                "due_date": today - datetime.timedelta(days=292),
+                "assigned_at": days_ago(300),
+                "delivered_at": days_ago(293),
+                "validated_at": days_ago(291),
+                "signed_off_at": days_ago(290),
                 "structure_comment": "Conclusions partagées ; le site de la Friche nous inquiète.",
             },
         ),
@@ -164,10 +165,12 @@ def load(stdout) -> None:
             {
                 "provider": apeas,
                 "dossier": restaurant_dossier,
-                "due_date": today - datetime.timedelta(days=10),
-                "assigned_at": days_ago(30),
-                "delivered_at": days_ago(12),
-                "validated_at": days_ago(8),
+                "due_date": today - datetime.timedelta(days=4),
+                # Ordered once its instruction started, 17 days ago.
+                "requested_at": days_ago(16),
+                "assigned_at": days_ago(15),
+                "delivered_at": days_ago(6),
+                "validated_at": days_ago(3),
                 "requested_by": coordinator,
             },
         ),
@@ -177,7 +180,12 @@ def load(stdout) -> None:
             DiagnosticPurpose.SUPPORT,
             DiagnosticStatus.DECLINED,
             "Un premier avis sur notre projet.",
-            {"decline_reason": "Le diagnostic complet d'instruction répond déjà à cette demande."},
+            {
+                "requested_at": days_ago(14),
+                "decline_reason": (
+                    "Le diagnostic complet d'instruction répond déjà à cette demande."
+                ),
+            },
         ),
         (
             structures["Atelier Vélo Solidaire"],
@@ -187,7 +195,9 @@ def load(stdout) -> None:
             "Diagnostic complet pour préparer notre installation.",
             {
                 "covered_source": CoverSource.RAMSESS,
-                "covered_on": today - datetime.timedelta(days=150),
+                "covered_on": today - datetime.timedelta(days=330),
+                # Before it applied: the committee selected it eight months ago.
+                "requested_at": days_ago(290),
             },
         ),
         (
@@ -195,7 +205,7 @@ def load(stdout) -> None:
             DiagnosticKind.LIGHT,
             DiagnosticPurpose.SUPPORT,
             DiagnosticStatus.REQUESTED,
-            "Faut-il candidater dès cet appel ?",
+            "Un regard extérieur sur l'organisation de l'atelier avant le déménagement.",
             {},
         ),
         (
@@ -239,7 +249,13 @@ def load(stdout) -> None:
                 "purpose": purpose,
                 "status": status,
                 "requested_by": extra.pop("requested_by", None),
-                "requested_at": days_ago(70),
+                # Asked a few days before it was assigned, or lately if it waits.
+                "requested_at": extra.pop(
+                    "requested_at",
+                    extra["assigned_at"] - datetime.timedelta(days=4)
+                    if "assigned_at" in extra
+                    else days_ago(5),
+                ),
                 **extra,
             },
         )
@@ -254,7 +270,7 @@ def load(stdout) -> None:
             if editor is not None:
                 diagnostic.signed_off_by = editor.user
                 diagnostic.save(update_fields=["signed_off_by"])
-        _history(diagnostic, coordinator=coordinator, consultant=consultant)
+        demo_history(diagnostic, coordinator=coordinator, consultant=consultant)
 
     # Fil Rouge Textile shares its light diagnostic with the committee.
     fil_rouge = Diagnostic.objects.get(
@@ -262,7 +278,7 @@ def load(stdout) -> None:
     )
     if not fil_rouge.consents.filter(revoked_at__isnull=True).exists():
         CommitteeConsent.objects.create(
-            diagnostic=fil_rouge, granted_by=fil_rouge.signed_off_by, granted_at=days_ago(29)
+            diagnostic=fil_rouge, granted_by=fil_rouge.signed_off_by, granted_at=days_ago(289)
         )
     stdout.write(
         f"{Diagnostic.objects.count()} diagnostics de démonstration ; capacité des prestataires "
@@ -350,11 +366,37 @@ STEPS = {
 }
 
 
-def _history(diagnostic: Diagnostic, *, coordinator: User, consultant: User) -> None:
+def demo_history(diagnostic: Diagnostic, *, coordinator: User, consultant: User) -> None:
+    """The diagnostic's history, recorded once, each line at the moment its dates say.
+
+    Shared with the other apps' demos: a diagnostic made there gets the same history.
+    The triage follows the request by a day; the assignment, the delivery and the
+    validation are the diagnostic's own dates; the consultant accepts the day after
+    being assigned (or half-way to the delivery, if sooner).
+    """
     if diagnostic.transitions.exists():
         return
-    start = diagnostic.requested_at
-    for index, (action, source, target) in enumerate(STEPS[diagnostic.status], start=1):
+    requested = diagnostic.requested_at
+    assigned, delivered = diagnostic.assigned_at, diagnostic.delivered_at
+    triaged = requested + datetime.timedelta(days=1)
+    if assigned is not None:
+        triaged = requested + (assigned - requested) / 2
+    started = None
+    if assigned is not None:
+        started = assigned + datetime.timedelta(days=1)
+        if delivered is not None:
+            started = min(started, assigned + (delivered - assigned) / 2)
+    moments = {
+        "accept": triaged,
+        "decline": triaged,
+        "cover": triaged,
+        "assign": assigned,
+        "accept_assignment": started,
+        "deliver": delivered,
+        "validate": diagnostic.validated_at,
+    }
+    now = timezone.now()
+    for action, source, target in STEPS[diagnostic.status]:
         by_provider = action in ("accept_assignment", "deliver")
         DiagnosticTransition.objects.create(
             diagnostic=diagnostic,
@@ -363,5 +405,5 @@ def _history(diagnostic: Diagnostic, *, coordinator: User, consultant: User) -> 
             to_status=target,
             actor=(diagnostic.consultant or consultant) if by_provider else coordinator,
             comment=diagnostic.decline_reason if action == "decline" else "",
-            created_at=start + datetime.timedelta(days=index),
+            created_at=min(moments[action], now),
         )

@@ -4,14 +4,16 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from applicants.models import Campaign, Dossier, Structure
 from applicants.people import structure_editors
-from ccr_portal.notifications.services import notify_many
+from ccr_portal.notifications.services import email_address, notify_many
 from ccr_portal.users.models import Provider, User
 from ccr_portal.workflow import TransitionRefused
 
@@ -27,6 +29,7 @@ from ..models import (
     SessionAttendance,
     SessionStatus,
 )
+from .guest_tokens import guest_cancel_url
 from .plans import plan_start_on_first_session
 from .sessions import OPEN_PLAN_STATUSES
 
@@ -98,17 +101,21 @@ def event_update(*, event: Event, actor: User, **fields) -> Event:
         if name not in EVENT_FIELDS:
             raise TypeError(f"Unknown event field {name}")
         setattr(event, name, value.strip() if isinstance(value, str) else value)
-    registered = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+    registered = persons_registered(event)
     if event.capacity is not None and event.capacity < registered:
         raise ValidationError(
             {
-                "capacity": f"{registered} structures sont déjà inscrites : la capacité ne peut "
-                "pas descendre en dessous."
+                "capacity": (
+                    f"{registered} personnes sont déjà inscrites"
+                    if registered > 1
+                    else "1 personne est déjà inscrite"
+                )
+                + " : la capacité ne peut pas descendre en dessous."
             }
         )
     event.full_clean()
     event.save()
-    _promote_waitlist(event)
+    waitlist_promote(event)
     return event
 
 
@@ -125,9 +132,29 @@ def _check_audience(event: Event, structure: Structure) -> None:
         )
 
 
+def persons_registered(event: Event) -> int:
+    """The places taken: the persons of the confirmed registrations off the waitlist."""
+    return (
+        event.registrations.filter(status=RegistrationStatus.REGISTERED).aggregate(
+            total=Sum("persons")
+        )["total"]
+        or 0
+    )
+
+
+def status_on_arrival(event: Event, persons: int) -> str:
+    """A place if the persons fit and nobody waits before them; the waitlist otherwise."""
+    someone_waits = event.registrations.filter(status=RegistrationStatus.WAITLISTED).exists()
+    if not someone_waits and persons_registered(event) + persons <= event.capacity:
+        return RegistrationStatus.REGISTERED
+    return RegistrationStatus.WAITLISTED
+
+
 @transaction.atomic
-def event_register(*, event: Event, structure: Structure, actor: User) -> EventRegistration:
-    """Register the structure; beyond capacity it goes on the waitlist, in arrival order."""
+def event_register(
+    *, event: Event, structure: Structure, actor: User, persons: int = 1
+) -> EventRegistration:
+    """Register the structure's persons; beyond capacity they wait, in arrival order."""
     if not actor.has_perm("accompaniment.register_structure", structure):
         raise PermissionDenied("Seul un éditeur de la structure peut l'inscrire.")
     # The lock serialises registrations: two structures cannot take the last place.
@@ -141,15 +168,11 @@ def event_register(*, event: Event, structure: Structure, actor: User) -> EventR
         .exists()
     ):
         raise ValidationError(f"« {structure} » est déjà inscrite à « {event.title} ».")
-    registered = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
     registration = EventRegistration(
         event=event,
         structure=structure,
-        status=(
-            RegistrationStatus.REGISTERED
-            if registered < event.capacity
-            else RegistrationStatus.WAITLISTED
-        ),
+        persons=persons,
+        status=status_on_arrival(event, persons),
         registered_by=actor,
     )
     registration.full_clean()
@@ -171,33 +194,55 @@ def registration_cancel(*, registration: EventRegistration, actor: User) -> Even
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
-    _promote_waitlist(event)
+    waitlist_promote(event)
     return registration
 
 
-def _promote_waitlist(event: Event) -> list[EventRegistration]:
-    registered = event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
-    free = max(event.capacity - registered, 0)
-    promoted = list(
+def waitlist_promote(event: Event) -> list[EventRegistration]:
+    """Freed places go to the waitlist in its order; a group is never split, nor overtaken."""
+    free = max(event.capacity - persons_registered(event), 0)
+    promoted = []
+    waitlist = (
         event.registrations.filter(status=RegistrationStatus.WAITLISTED)
         .select_related("structure")
-        .order_by("created_at", "pk")[:free]
+        .order_by("created_at", "pk")
     )
+    for registration in waitlist:
+        if registration.persons > free:
+            break
+        free -= registration.persons
+        promoted.append(registration)
     now = timezone.now()
     for registration in promoted:
         registration.status = RegistrationStatus.REGISTERED
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
+        subject = f"Une place s'est libérée : « {event.title} »"
+        context = {
+            "structure": registration.structure_name,
+            "event": event.title,
+            "date": event.date.isoformat(),
+            "place": event.place,
+            "persons": registration.persons,
+        }
+        if registration.is_guest:
+            email_address(
+                to=registration.guest_email,
+                subject=subject,
+                template="accompaniment_registration_promoted",
+                context={
+                    **context,
+                    "guest": True,
+                    "cancel_url": f"{settings.SITE_URL}{guest_cancel_url(registration)}",
+                },
+                url=reverse("accompaniment:event-public", kwargs={"pk": event.pk}),
+            )
+            continue
         notify_many(
             recipients=structure_editors(registration),
-            subject=f"Une place s'est libérée : « {event.title} »",
+            subject=subject,
             template="accompaniment_registration_promoted",
-            context={
-                "structure": registration.structure.name,
-                "event": event.title,
-                "date": event.date.isoformat(),
-                "place": event.place,
-            },
+            context=context,
             url=reverse("accompaniment:event-detail", kwargs={"pk": event.pk}),
         )
     return promoted
@@ -221,23 +266,36 @@ def _open_action_for(event: Event, structure_id: int) -> PlanAction | None:
 
 @transaction.atomic
 def event_record_attendance(
-    *, event: Event, actor: User, present_structure_ids: Iterable[int]
+    *,
+    event: Event,
+    actor: User,
+    present_structure_ids: Iterable[int],
+    present_guest_ids: Iterable[int] = (),
 ) -> Session:
-    """Record who came; attendance becomes a held collective session for each structure present."""
+    """Record who came; attendance becomes a held collective session for each structure present.
+
+    Visitors registered without an account (``present_guest_ids``: their registrations)
+    are pointed too, but have no structure in the portal to count a session for.
+    """
     if not actor.has_perm("accompaniment.record_attendance", event):
         raise PermissionDenied("Seuls l'organisateur et la coordination relèvent les présences.")
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.date > timezone.localdate():
         raise TransitionRefused("Les présences se relèvent le jour de l'événement ou après.")
-    present = set(present_structure_ids)
+    present, guests_present = set(present_structure_ids), set(present_guest_ids)
     registrations = list(
         event.registrations.filter(status=RegistrationStatus.REGISTERED).select_related("structure")
     )
-    unknown = present - {registration.structure_id for registration in registrations}
-    if unknown:
+    unknown = present - {r.structure_id for r in registrations if not r.is_guest}
+    unknown_guests = guests_present - {r.pk for r in registrations if r.is_guest}
+    if unknown or unknown_guests:
         raise ValidationError({"present": "Seules les structures inscrites peuvent être pointées."})
     for registration in registrations:
-        registration.attended = registration.structure_id in present
+        registration.attended = (
+            registration.pk in guests_present
+            if registration.is_guest
+            else registration.structure_id in present
+        )
         registration.save(update_fields=["attended"])
     event.attendance_recorded_at = timezone.now()
     event.save(update_fields=["attendance_recorded_at"])
@@ -260,7 +318,7 @@ def event_record_attendance(
         },
     )
     session.attendances.all().delete()
-    for registration in attended:
+    for registration in (r for r in attended if not r.is_guest):
         action = _open_action_for(event, registration.structure_id)
         SessionAttendance.objects.create(
             session=session, structure=registration.structure, action=action

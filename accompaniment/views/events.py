@@ -1,19 +1,30 @@
 """Events: the coordination publishes them, structures register, the organiser takes attendance."""
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.models import Membership
 from ccr_portal.collation import french
 from ccr_portal.views import ServiceFormView
+from ccr_portal.workflow import TransitionRefused
 
-from ..forms import AttendanceForm, EventForm, RegisterForm
-from ..models import Event, EventRegistration, RegistrationStatus
+from ..forms import AttendanceForm, EventForm, GuestRegisterForm, RegisterForm
+from ..models import (
+    MAX_PERSONS_PER_REGISTRATION,
+    Event,
+    EventKind,
+    EventRegistration,
+    RegistrationStatus,
+)
 from ..services.events import (
     event_create,
     event_record_attendance,
@@ -21,10 +32,24 @@ from ..services.events import (
     event_update,
     registration_cancel,
 )
+from ..services.guest_tokens import (
+    GuestLinkExpired,
+    GuestLinkInvalid,
+    registration_to_cancel,
+    registration_to_confirm,
+)
+from ..services.guests import (
+    event_guest_confirm,
+    event_guest_register,
+    event_is_open_to_guests,
+    guest_registration_cancel,
+)
 from .base import ServiceActionView
 
 REGISTERED = Q(registrations__status=RegistrationStatus.REGISTERED)
 WAITLISTED = Q(registrations__status=RegistrationStatus.WAITLISTED)
+# A visitor's unconfirmed request takes no place and is listed nowhere.
+SHOWN = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)
 
 
 class EventListView(PermissionRequiredMixin, ListView):
@@ -37,7 +62,7 @@ class EventListView(PermissionRequiredMixin, ListView):
         return (
             Event.objects.select_related("organiser", "campaign")
             .annotate(
-                registered=Count("registrations", filter=REGISTERED),
+                registered=Coalesce(Sum("registrations__persons", filter=REGISTERED), 0),
                 waitlisted=Count("registrations", filter=WAITLISTED),
             )
             .order_by("-date", "title")
@@ -60,9 +85,7 @@ class EventDetailView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         event, user = self.object, self.request.user
         registrations = list(
-            event.registrations.exclude(status=RegistrationStatus.CANCELLED).select_related(
-                "structure"
-            )
+            event.registrations.filter(status__in=SHOWN).select_related("structure")
         )
         waitlist = [r for r in registrations if r.status == RegistrationStatus.WAITLISTED]
         for position, registration in enumerate(waitlist, start=1):
@@ -79,7 +102,9 @@ class EventDetailView(PermissionRequiredMixin, DetailView):
             registration.can_cancel = is_upcoming and user.has_perm(
                 "accompaniment.cancel_registration", registration
             )
-        registered = sum(1 for r in registrations if r.status == RegistrationStatus.REGISTERED)
+        registered = sum(
+            r.persons for r in registrations if r.status == RegistrationStatus.REGISTERED
+        )
         register_form = RegisterForm(user=user)
         session = getattr(event, "session", None)  # the collective session, once recorded
         return super().get_context_data(
@@ -92,6 +117,7 @@ class EventDetailView(PermissionRequiredMixin, DetailView):
             if is_upcoming and register_form.fields["structure"].queryset.exists()
             else None,
             can_manage=user.has_perm("accompaniment.manage_events"),
+            is_public=event_is_open_to_guests(event),
             # The collective session is linked only to those who may read it.
             can_view_session=session is not None
             and user.has_perm("accompaniment.view_session", session),
@@ -147,13 +173,23 @@ class EventRegisterView(ServiceActionView):
     def perform(self):
         form = RegisterForm(self.request.POST, user=self.request.user)
         if not form.is_valid():
-            raise ValidationError("Choisissez une structure dont vous êtes éditeur.")
+            if "structure" in form.errors:
+                raise ValidationError("Choisissez une structure dont vous êtes éditeur.")
+            raise ValidationError(
+                f"Indiquez un nombre de personnes entre 1 et {MAX_PERSONS_PER_REGISTRATION}."
+            )
         registration = event_register(
-            event=self.event, structure=form.cleaned_data["structure"], actor=self.request.user
+            event=self.event,
+            structure=form.cleaned_data["structure"],
+            actor=self.request.user,
+            persons=form.cleaned_data["persons"],
         )
         if registration.status == RegistrationStatus.REGISTERED:
+            persons = registration.persons
             messages.success(
-                self.request, f"« {registration.structure} » est inscrite à « {self.event} »."
+                self.request,
+                f"« {registration.structure} » est inscrite à « {self.event} » "
+                f"({persons} personne{'s' if persons > 1 else ''}).",
             )
         else:
             position = self.event.registrations.filter(
@@ -215,6 +251,163 @@ class EventAttendanceView(ServiceFormView):
 
     def perform(self, form):
         event_record_attendance(
-            event=self.event, actor=self.request.user, present_structure_ids=form.present_ids()
+            event=self.event,
+            actor=self.request.user,
+            present_structure_ids=form.present_ids(),
+            present_guest_ids=form.present_guest_ids(),
         )
         return self.event
+
+
+# --- The public page of an information day, for visitors without an account ---------
+
+GUEST_SENT = (
+    "Merci. Un e-mail va être envoyé à l'adresse indiquée : ouvrez le lien qu'il contient pour "
+    "confirmer l'inscription. Tant qu'elle n'est pas confirmée, aucune place n'est réservée."
+)
+
+
+class EventPublicView(FormView):
+    """An information day as the public reads it; a visitor registers with a name and an e-mail.
+
+    Guarded against robots by a field no person sees and by allauth's rate limits
+    (per client address, per e-mail). Whatever the address, the answer is the same.
+    """
+
+    template_name = "accompaniment/event_public.html"
+    form_class = GuestRegisterForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.event = get_object_or_404(
+            Event.objects.select_related("organiser", "campaign"),
+            pk=kwargs["pk"],
+            kind=EventKind.INFORMATION_DAY,
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        event = self.event
+        registered = (
+            event.registrations.filter(status=RegistrationStatus.REGISTERED).aggregate(
+                total=Sum("persons")
+            )["total"]
+            or 0
+        )
+        return super().get_context_data(
+            event=event,
+            free=max(event.capacity - registered, 0),
+            is_past=event.date < timezone.localdate(),
+            is_open=event_is_open_to_guests(event),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated or not event_is_open_to_guests(self.event):
+            return redirect("accompaniment:event-public", pk=self.event.pk)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        done = HttpResponseRedirect(reverse("accompaniment:event-public", args=[self.event.pk]))
+        if form.is_robot():
+            messages.success(self.request, GUEST_SENT)
+            return done
+        if not ratelimit.consume(self.request, action="event_guest_register"):
+            form.add_error(
+                None,
+                "Trop d'inscriptions ont été envoyées depuis votre connexion : réessayez dans "
+                "une heure.",
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        email = form.cleaned_data["email"].strip().lower()
+        # Past the limit for one address, nothing more is sent to it, and nothing says so.
+        if ratelimit.consume(self.request, action="event_guest_email", key=email):
+            try:
+                event_guest_register(
+                    event=self.event,
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    structure_name=form.cleaned_data["structure_name"],
+                    persons=form.cleaned_data["persons"],
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+                return self.form_invalid(form)
+            except TransitionRefused as refused:
+                form.add_error(None, refused.message)
+                return self.form_invalid(form)
+        messages.success(self.request, GUEST_SENT)
+        return done
+
+
+class GuestLinkView(TemplateView):
+    """A link e-mailed to a visitor: GET shows the step, the button POSTs it.
+
+    A mail client's link preview (a GET) never confirms nor cancels anything.
+    """
+
+    template_name = "accompaniment/event_guest_link.html"
+    load = None
+    perform = None
+    step = ""
+    title = ""
+    button = ""
+    done_message = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.registration = self.load(kwargs["token"])
+        except GuestLinkExpired:
+            return self._refused(
+                "Ce lien a expiré. Inscrivez-vous à nouveau : un nouveau lien vous sera envoyé."
+            )
+        except GuestLinkInvalid:
+            return self._refused("Ce lien n'est pas valide. Vérifiez qu'il est complet.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _refused(self, text):
+        response = self.render_to_response({"view": self, "refusal": text})
+        response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(registration=self.registration, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            registration = self.perform(registration=self.registration)
+        except TransitionRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, self.message_for(registration))
+        return redirect("accompaniment:event-public", pk=self.registration.event_id)
+
+    def message_for(self, registration) -> str:
+        return self.done_message
+
+
+class GuestConfirmView(GuestLinkView):
+    load = staticmethod(registration_to_confirm)
+    perform = staticmethod(event_guest_confirm)
+    step = "confirm"
+    title = "Confirmer l'inscription"
+    button = "Confirmer l'inscription"
+
+    def message_for(self, registration) -> str:
+        if registration.status == RegistrationStatus.WAITLISTED:
+            return (
+                f"L'inscription de « {registration.structure_name} » est confirmée : l'événement "
+                "est complet, elle est sur liste d'attente. Nous vous écrirons si une place se "
+                "libère."
+            )
+        return f"L'inscription de « {registration.structure_name} » est confirmée."
+
+
+class GuestCancelView(GuestLinkView):
+    load = staticmethod(registration_to_cancel)
+    perform = staticmethod(guest_registration_cancel)
+    step = "cancel"
+    title = "Annuler l'inscription"
+    button = "Annuler l'inscription"
+    done_message = "L'inscription est annulée : merci d'avoir laissé la place."

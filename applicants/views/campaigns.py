@@ -1,12 +1,13 @@
 """Calls for applications: the coordinators' pages and the public page."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views import View
+from django.views.generic import DetailView, ListView
+from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.forms import CampaignDocumentForm, CampaignForm, DocumentTypeForm
 from applicants.models import Campaign, CampaignDocument
@@ -18,142 +19,170 @@ from applicants.services.campaigns import (
     document_type_create,
 )
 from ccr_portal.downloads import scanned_file_response
-from ccr_portal.views import posted
+from ccr_portal.panels import CAMPAIGN_PUBLIC, rendered_panels
+from ccr_portal.views import ServiceActionView, ServiceFormView
+
+MANAGE = "applicants.manage_campaigns"
 
 
-def _manager(request) -> None:
-    if not request.user.has_perm("applicants.manage_campaigns"):
-        raise PermissionDenied("Réservé à la coordination.")
+class CampaignListView(PermissionRequiredMixin, ListView):
+    permission_required = MANAGE
+    template_name = "applicants/campaign_list.html"
+    context_object_name = "campaigns"
+
+    def get_queryset(self):
+        return Campaign.objects.prefetch_related("sites").order_by("-opens_on")
 
 
-@login_required
-def campaign_list_view(request):
-    _manager(request)
-    campaigns = Campaign.objects.prefetch_related("sites").order_by("-opens_on")
-    return render(request, "applicants/campaign_list.html", {"campaigns": campaigns})
+class CampaignEditView(ServiceFormView):
+    """A new call (no ``pk``) or an existing one, with its charter and porte-documents."""
 
+    permission_required = MANAGE
+    template_name = "applicants/campaign_form.html"
+    form_class = CampaignForm
 
-@login_required
-def campaign_edit_view(request, pk: int | None = None):
-    _manager(request)
-    campaign = get_object_or_404(Campaign, pk=pk) if pk else None
-    form = CampaignForm(*posted(request), instance=campaign)
-    type_form = DocumentTypeForm(prefix="type")
-    if request.method == "POST" and form.is_valid():
+    def dispatch(self, request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        self.campaign = get_object_or_404(Campaign, pk=pk) if pk else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.campaign}
+
+    def get_context_data(self, **kwargs):
+        context = {"campaign": self.campaign, "type_form": DocumentTypeForm(prefix="type")}
+        if self.campaign:
+            context["documents"] = self.campaign.documents.all()
+            context["document_form"] = CampaignDocumentForm(prefix="doc")
+        return super().get_context_data(**context, **kwargs)
+
+    def get_result_url(self, result) -> str:
+        return reverse("applicants:campaign-update", kwargs={"pk": result.pk})
+
+    def perform(self, form):
         data = dict(form.cleaned_data)
         sites = data.pop("sites")
         document_types = data.pop("required_document_types")
         charter = data.pop("charter")
-        try:
-            with transaction.atomic():
-                saved = campaign_save(
-                    actor=request.user,
-                    campaign=campaign,
-                    sites=sites,
-                    required_document_types=document_types,
-                    **data,
-                )
-                charter_set(actor=request.user, campaign=saved, texts=charter.splitlines())
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, f"L'appel « {saved} » est enregistré.")
-            return redirect("applicants:campaign-update", pk=saved.pk)
-    context = {"form": form, "campaign": campaign, "type_form": type_form}
-    if campaign:
-        context["documents"] = campaign.documents.all()
-        context["document_form"] = CampaignDocumentForm(prefix="doc")
-    return render(request, "applicants/campaign_form.html", context)
-
-
-@login_required
-@require_POST
-def document_type_create_view(request):
-    _manager(request)
-    form = DocumentTypeForm(request.POST, prefix="type")
-    if form.is_valid():
-        try:
-            document_type = document_type_create(
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
+        # The call and its charter are saved together, or not at all.
+        with transaction.atomic():
+            saved = campaign_save(
+                actor=self.request.user,
+                campaign=self.campaign,
+                sites=sites,
+                required_document_types=document_types,
+                **data,
             )
-        except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
-        else:
-            messages.success(
-                request, f"Type de pièce « {document_type} » créé : cochez-le dans l'appel."
-            )
-    else:
-        messages.error(request, "Donnez un nom au nouveau type de pièce.")
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("applicants:campaign-list")
+            charter_set(actor=self.request.user, campaign=saved, texts=charter.splitlines())
+        messages.success(self.request, f"L'appel « {saved} » est enregistré.")
+        return saved
 
 
-@login_required
-@require_POST
-def campaign_document_add_view(request, pk: int):
-    _manager(request)
-    campaign = get_object_or_404(Campaign, pk=pk)
-    form = CampaignDocumentForm(request.POST, request.FILES, prefix="doc")
-    if form.is_valid():
-        try:
-            document = campaign_document_add(
-                actor=request.user,
-                campaign=campaign,
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["upload"],
-            )
-        except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
-        else:
-            messages.success(request, f"« {document.title} » ajouté au porte-documents.")
-    else:
-        messages.error(request, "Indiquez un titre et choisissez un fichier PDF.")
-    return redirect("applicants:campaign-update", pk=campaign.pk)
+class DocumentTypeCreateView(ServiceActionView):
+    """A new type of document, from the campaign form; back to the page it came from."""
+
+    permission_required = MANAGE
+    form_class = DocumentTypeForm
+    invalid_message = "Donnez un nom au nouveau type de pièce."
+
+    def get_form_kwargs(self) -> dict:
+        return {"prefix": "type"}
+
+    def get_permission_object(self):
+        return None
+
+    def get_next_url(self) -> str:
+        next_url = self.request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(next_url, allowed_hosts={self.request.get_host()}):
+            return next_url
+        return reverse("applicants:campaign-list")
+
+    def perform(self, form=None):
+        document_type = document_type_create(
+            actor=self.request.user,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+        )
+        messages.success(
+            self.request, f"Type de pièce « {document_type} » créé : cochez-le dans l'appel."
+        )
 
 
-@login_required
-@require_POST
-def campaign_document_delete_view(request, pk: int):
-    _manager(request)
-    document = get_object_or_404(CampaignDocument, pk=pk)
-    campaign_pk = document.campaign_id
-    campaign_document_delete(actor=request.user, document=document)
-    messages.success(request, "Document retiré du porte-documents.")
-    return redirect("applicants:campaign-update", pk=campaign_pk)
+class CampaignDocumentAddView(ServiceActionView):
+    permission_required = MANAGE
+    form_class = CampaignDocumentForm
+    invalid_message = "Indiquez un titre et choisissez un fichier PDF."
+
+    def dispatch(self, request, *args, **kwargs):
+        self.campaign = get_object_or_404(Campaign, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict:
+        return {"prefix": "doc"}
+
+    def get_permission_object(self):
+        return None
+
+    def get_next_url(self) -> str:
+        return reverse("applicants:campaign-update", kwargs={"pk": self.campaign.pk})
+
+    def perform(self, form=None):
+        document = campaign_document_add(
+            actor=self.request.user,
+            campaign=self.campaign,
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["upload"],
+        )
+        messages.success(self.request, f"« {document.title} » ajouté au porte-documents.")
 
 
-def campaign_public_view(request, pk: int):
+class CampaignDocumentDeleteView(ServiceActionView):
+    permission_required = MANAGE
+    success_message = "Document retiré du porte-documents."
+
+    def dispatch(self, request, *args, **kwargs):
+        self.document = get_object_or_404(CampaignDocument, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        return None
+
+    def get_next_url(self) -> str:
+        return reverse("applicants:campaign-update", kwargs={"pk": self.document.campaign_id})
+
+    def perform(self, form=None):
+        campaign_document_delete(actor=self.request.user, document=self.document)
+
+
+class CampaignPublicView(DetailView):
     """Public page of a call: what the CCR is, the sites, the calendar, the charter."""
-    campaign = get_object_or_404(
-        Campaign.objects.prefetch_related("sites", "charter_commitments", "documents"), pk=pk
-    )
-    return render(
-        request,
-        "applicants/campaign_public.html",
-        {
-            "campaign": campaign,
-            "is_open": campaign.is_open(),
+
+    template_name = "applicants/campaign_public.html"
+    context_object_name = "campaign"
+    queryset = Campaign.objects.prefetch_related("sites", "charter_commitments", "documents")
+
+    def get_context_data(self, **kwargs):
+        campaign = self.object
+        return super().get_context_data(
+            is_open=campaign.is_open(),
             # The public sees a document once the antivirus lets it through.
-            "published_documents": [d for d in campaign.documents.all() if d.is_downloadable],
-        },
-    )
+            published_documents=[d for d in campaign.documents.all() if d.is_downloadable],
+            panels=rendered_panels(CAMPAIGN_PUBLIC, self.request, campaign=campaign),
+            **kwargs,
+        )
 
 
-def campaign_document_download_view(request, pk: int):
+class CampaignDocumentDownloadView(View):
     """The porte-documents is public: these PDFs are the working groups' minutes.
 
     Public, yet never rendered in the portal's origin: an attachment like every file.
     """
-    document = get_object_or_404(CampaignDocument.objects.select_related("campaign"), pk=pk)
-    return scanned_file_response(
-        request,
-        document,
-        content_type="application/pdf",
-        back_url=document.campaign.get_absolute_url(),
-    )
+
+    def get(self, request, pk: int):
+        document = get_object_or_404(CampaignDocument.objects.select_related("campaign"), pk=pk)
+        return scanned_file_response(
+            request,
+            document,
+            content_type="application/pdf",
+            back_url=document.campaign.get_absolute_url(),
+        )

@@ -115,7 +115,13 @@ def notification_email_adopt(*, notification_id: int) -> bool:
 
 
 def email_address(
-    *, to: str, subject: str, template: str, context: dict | None = None, url: str = ""
+    *,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict | None = None,
+    url: str = "",
+    recipient_name: str = "",
 ) -> None:
     """E-mail someone who has no account yet (an invitation): no in-app notification.
 
@@ -124,7 +130,11 @@ def email_address(
     email_queue(
         to=to,
         **rendered_email(
-            recipient_name=to, subject=subject, template=template, context=context or {}, url=url
+            recipient_name=recipient_name or to,
+            subject=subject,
+            template=template,
+            context=context or {},
+            url=url,
         ),
     )
 

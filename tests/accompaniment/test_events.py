@@ -106,7 +106,7 @@ def test_more_places_move_the_waitlist_up():
         event_update(event=event, actor=coordinator, capacity=1)
     assert error.value.message_dict == {
         "capacity": [
-            "2 structures sont déjà inscrites : la capacité ne peut pas descendre en dessous."
+            "2 personnes sont déjà inscrites : la capacité ne peut pas descendre en dessous."
         ]
     }
     event.refresh_from_db()

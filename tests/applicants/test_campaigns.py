@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applicants.models import Campaign, CampaignDocument, CharterCommitment
+from applicants.models import Campaign, CampaignDocument, CharterCommitment, DocumentType
 from applicants.services.campaigns import charter_set
 from tests import files
 from tests.conftest import page_text
@@ -156,3 +156,47 @@ def test_public_page_shows_sites_calendar_charter_and_information_day(client):
     assert "15 septembre : comité de sélection" in text
     assert "Commerce équitable" in text
     assert "Créer un compte pour candidater" in text
+
+
+def test_a_coordinator_adds_a_document_type_from_the_campaign_form(client):
+    campaign = CampaignFactory()
+    client.force_login(UserFactory(coordinator=True))
+    url = reverse("applicants:document-type-create")
+    back = reverse("applicants:campaign-update", args=[campaign.pk])
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"type-name": "", "next": back}, follow=True)
+    assert "Donnez un nom au nouveau type de pièce." in page_text(response)
+    assert not DocumentType.objects.exists()
+    response = client.post(url, {"type-name": "Attestation URSSAF", "next": "https://evil.example"})
+    assert response.url == reverse("applicants:campaign-list")
+    response = client.post(url, {"type-name": "Bilan social", "next": back}, follow=True)
+    assert response.redirect_chain[-1][0] == back
+    assert "Type de pièce « Bilan social » créé : cochez-le dans l'appel." in page_text(response)
+    assert sorted(DocumentType.objects.values_list("name", flat=True)) == [
+        "Attestation URSSAF",
+        "Bilan social",
+    ]
+    client.force_login(UserFactory(applicant=True))
+    assert client.post(url, {"type-name": "Refusé"}).status_code == 403
+    assert not DocumentType.objects.filter(name="Refusé").exists()
+
+
+def test_a_coordinator_removes_a_document_of_the_porte_documents(client):
+    campaign = CampaignFactory()
+    client.force_login(UserFactory(coordinator=True))
+    client.post(
+        reverse("applicants:campaign-document-add", args=[campaign.pk]),
+        {"doc-title": "Compte rendu", "doc-upload": files.upload("cr.pdf", files.pdf())},
+    )
+    document = CampaignDocument.objects.get()
+    delete = reverse("applicants:campaign-document-delete", args=[document.pk])
+    client.force_login(UserFactory(applicant=True))
+    assert client.post(delete).status_code == 403
+    assert CampaignDocument.objects.exists()
+    client.force_login(UserFactory(coordinator=True))
+    response = client.post(delete, follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "applicants:campaign-update", args=[campaign.pk]
+    )
+    assert "Document retiré du porte-documents." in page_text(response)
+    assert not CampaignDocument.objects.exists()
