@@ -1,7 +1,9 @@
-"""Beat tasks of the accompaniment: one per reminder rule, idempotent through ``remind_once``."""
+"""Beat tasks of the accompaniment: one per reminder rule, idempotent through ``remind_once``,
+and the purge of the visitors' requests never confirmed."""
 
 from celery import shared_task
 
+from .services.guests import guest_requests_purge
 from .services.reminders import remind_follow_up_due, remind_plan_agreement, remind_session_notes
 
 
@@ -18,3 +20,8 @@ def send_plan_agreement_reminders() -> int:
 @shared_task(soft_time_limit=300, time_limit=360)
 def send_follow_up_reminders() -> int:
     return remind_follow_up_due()
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def purge_unconfirmed_guest_requests() -> int:
+    return guest_requests_purge()

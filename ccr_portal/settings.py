@@ -210,6 +210,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accompaniment.tasks.send_follow_up_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    "accompaniment-unconfirmed-guests": {
+        "task": "accompaniment.tasks.purge_unconfirmed_guest_requests",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "committee-opinions-due": {
         "task": "committee.tasks.send_opinions_due_reminders",
         "schedule": crontab(hour=9, minute=10),

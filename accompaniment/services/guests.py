@@ -141,3 +141,15 @@ def guest_registration_cancel(*, registration: EventRegistration) -> EventRegist
     registration.save(update_fields=["status", "cancelled_at"])
     waitlist_promote(event)
     return registration
+
+
+def guest_requests_purge(*, now=None) -> int:
+    """Forget the visitors who never confirmed: their request is deleted once its link
+    has expired (their name and e-mail are kept for nothing else). Idempotent."""
+    now = now or timezone.now()
+    expired = EventRegistration.objects.filter(
+        status=RegistrationStatus.PENDING,
+        requested_at__lt=now - settings.EVENT_GUEST_CONFIRMATION_MAX_AGE,
+    )
+    count, _ = expired.delete()
+    return count

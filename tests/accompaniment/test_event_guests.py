@@ -340,3 +340,28 @@ def test_visitors_present_are_pointed_without_a_session_of_their_own(client):
     assert guest.attended is True
     session = event.session
     assert list(session.attendances.values_list("structure_id", flat=True)) == [member.structure.pk]
+
+
+def test_requests_never_confirmed_are_forgotten_once_their_link_expired(client, settings):
+    from accompaniment.services.guests import guest_requests_purge
+
+    event = EventFactory()
+    _register_guest(client, event)
+    _register_guest(client, event, email="confirmee@exemple.fr")
+    client.post(
+        _link(
+            OutgoingEmail.objects.get(to="confirmee@exemple.fr"),
+            "/accompagnement/journees/confirmer/",
+        )
+    )
+    assert guest_requests_purge() == 0
+    later = (
+        timezone.now() + settings.EVENT_GUEST_CONFIRMATION_MAX_AGE + datetime.timedelta(minutes=1)
+    )
+    assert guest_requests_purge(now=later) == 1
+    assert list(EventRegistration.objects.values_list("guest_email", "status")) == [
+        ("confirmee@exemple.fr", "registered")
+    ]
+    assert guest_requests_purge(now=later) == 0
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "accompaniment.tasks.purge_unconfirmed_guest_requests" in tasks
