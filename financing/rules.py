@@ -88,6 +88,7 @@ rules.add_perm("financing.view_products", is_coordinator | is_applicant | is_fun
 rules.add_perm("financing.manage_products", is_coordinator)
 
 # Needs and the response (subject: the structure, or its response).
+rules.add_perm("financing.list_responses", is_coordinator | is_applicant)
 rules.add_perm("financing.view_response", is_coordinator | structure_member)
 rules.add_perm("financing.edit_response", is_coordinator | structure_editor)
 

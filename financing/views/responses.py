@@ -40,7 +40,7 @@ OPEN_DOSSIER_STATUSES = (
 class ResponseListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     """The responses, and the residents who have none yet."""
 
-    permission_required = "financing.list_requests"
+    permission_required = "financing.list_responses"
     template_name = "financing/response_list.html"
 
     def get_context_data(self, **kwargs):
