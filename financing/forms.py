@@ -20,6 +20,8 @@ class MonthField(forms.DateField):
 
 
 class FunderForm(forms.ModelForm):
+    website = forms.URLField(label="Site web", required=False, assume_scheme="https")
+
     class Meta:
         model = Funder
         fields = ["name", "short_name", "website", "description"]
