@@ -113,6 +113,15 @@ def decline(request: FinancingRequest, *, actor, record, data) -> None:
     request.decided_at = timezone.now()
 
 
+def release_line(request: FinancingRequest, *, actor, record, data) -> None:
+    """A withdrawn request leaves the response: its line is freed to be split again."""
+    line = request.response_line
+    if line is not None:
+        request.response_line = None
+        FinancingRequest.objects.filter(pk=request.pk).update(response_line=None)
+        line.delete()
+
+
 def announce(request: FinancingRequest, record: RequestTransition, transition) -> None:
     """The automatic message of the request's thread."""
     body = transition.description

@@ -97,7 +97,9 @@ REQUEST_WORKFLOW = Workflow(
             label="Retirer la demande",
             description="La structure a retiré sa demande.",
             style="secondary",
-            confirm="Une demande retirée ne peut plus être déposée : il faudra en créer une autre.",
+            confirm="Une demande retirée ne peut plus être déposée : sa ligne quitte la "
+            "réponse financière, il faudra en créer une autre.",
+            effect=effects.release_line,
             audience=(people.instructors, fund_officers),
         ),
     ],
