@@ -155,6 +155,10 @@ def request_problems(request: FinancingRequest) -> list[str]:
         mismatch = arithmetic.uses_mismatch(request.amount, [use.amount for use in uses])
         if mismatch:
             problems.append(mismatch)
+    provided = {doc.document_type_id for doc in request.documents.all()}
+    for document_type in request.product.required_documents.all():
+        if document_type.pk not in provided:
+            problems.append(f"Pièce manquante : {document_type.name}.")
     other = ZERO
     response = getattr(request.response_line, "response", None)
     if response is not None:
