@@ -135,7 +135,7 @@ class RequestDetailView(RequestMixin, LoginRequiredMixin, PermissionRequiredMixi
             history=REQUEST_WORKFLOW.history_of(request),
             transitions=transitions,
             schedule=schedule,
-            schedule_years=repayments_by_year(schedule) if schedule else {},
+            schedule_years=_plan_years(request, repayments_by_year(schedule) if schedule else {}),
             schedule_interest=sum(line.interest for line in schedule),
             disbursements=disbursements,
             disbursed=sum(d.amount for d in disbursements),
@@ -150,6 +150,24 @@ class RequestDetailView(RequestMixin, LoginRequiredMixin, PermissionRequiredMixi
             disbursement_form=DisbursementForm(),
             **kwargs,
         )
+
+
+def _plan_years(request: FinancingRequest, by_year: dict) -> list[tuple[str, int, object]]:
+    """The principal repaid each year, named as the plan's years (N, N+1, N+2) where the
+    structure's plan covers them."""
+    from accompaniment.models import DevelopmentPlan
+
+    first = (
+        DevelopmentPlan.objects.filter(
+            structure_id=request.structure_id, campaign_id=request.campaign_id
+        )
+        .values_list("first_year", flat=True)
+        .first()
+    )
+    labels = {}
+    if first:
+        labels = {first: "N", first + 1: "N+1", first + 2: "N+2"}
+    return [(labels.get(year, ""), year, amount) for year, amount in by_year.items()]
 
 
 class RequestUpdateView(RequestMixin, ServiceFormView):
