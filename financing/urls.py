@@ -42,6 +42,11 @@ urlpatterns = [
     path("reponses/<int:pk>/bfr/", responses.WorkingCapitalView.as_view(), name="bfr"),
     path("reponses/<int:pk>/lignes/", responses.ResponseSaveView.as_view(), name="response-save"),
     path(
+        "reponses/<int:pk>/verifier/",
+        responses.ResponseCheckView.as_view(),
+        name="response-check",
+    ),
+    path(
         "reponses/<int:pk>/demandes/",
         responses.RequestsCreateView.as_view(),
         name="requests-create",

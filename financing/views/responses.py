@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -13,7 +14,7 @@ from ccr_portal.users.models import Role
 from ccr_portal.views import ServiceActionView
 
 from ..forms import NeedsForm, ResponseForm, ResponseLineForm, WorkingCapitalForm
-from ..models import FinancingResponse, NeedSource
+from ..models import FinancingResponse, NeedSource, ResponseLine
 from ..selectors import needs_of, plan_figures, response_check
 from ..services.responses import (
     LineEntry,
@@ -250,6 +251,51 @@ class ResponseSaveView(ResponseMixin, ServiceActionView):
             guaranteed_share=data["guaranteed_share"],
             line=line,
             delete=data["delete"],
+        )
+
+
+class ResponseCheckView(ResponseMixin, LoginRequiredMixin, PermissionRequiredMixin, View):
+    """The split as it is being typed, checked against the products' rules (htmx): nothing
+    is saved; the explanations replace the verification block of the page."""
+
+    permission_required = "financing.edit_response"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        post = request.POST
+        head = ResponseForm(post)
+        other = head.cleaned_data["other_resources"] if head.is_valid() else None
+        self.response.other_resources = other or 0
+        lines, incomplete = [], []
+        saved = list(self.response.lines.select_related("product").order_by("pk"))
+        rows = [(f"line-{index}", line) for index, line in enumerate(saved)] + [("new", None)]
+        for number, (prefix, line) in enumerate(rows, start=1):
+            if f"{prefix}-product" not in post or (prefix == "new" and not post["new-product"]):
+                if line is not None:
+                    lines.append(line)  # a line whose request left the draft stays as it is
+                continue
+            form = ResponseLineForm(post, prefix=prefix)
+            if not form.is_valid():
+                incomplete.append(number)
+                continue
+            data = form.cleaned_data
+            if data["delete"]:
+                continue
+            lines.append(
+                ResponseLine(
+                    response=self.response,
+                    product=data["product"],
+                    category=data["category"],
+                    amount=data["amount"],
+                    duration_months=data["duration_months"],
+                    guaranteed_share=data["guaranteed_share"],
+                )
+            )
+        checked, general = response_check(self.response, lines)
+        return render(
+            request,
+            "financing/includes/response_check.html",
+            {"checked": checked, "general": general, "incomplete": incomplete},
         )
 
 

@@ -205,3 +205,27 @@ def test_the_pdfs_render(world, kind):
     document = document_render(document_id=document.pk)
     assert document.status == GeneratedDocument.Status.READY
     assert document.file.open("rb").read(4) == b"%PDF"
+
+
+def test_the_split_is_checked_as_it_is_typed_without_saving(client, world):
+    from financing.services.responses import response_for
+
+    response = response_for(structure=world.scop, campaign=world.campaign)
+    client.force_login(world.scop_editor)
+    page = client.post(
+        reverse("financing:response-check", args=[response.pk]),
+        {
+            "new-product": world.products["contrat-apport-associatif"].pk,
+            "new-category": "moving",
+            "new-amount": "10000",
+            "new-duration_months": "36",
+            "other_resources": "20000",
+        },
+    )
+    assert "Contrat d'apport associatif n'est pas ouvert à la forme juridique « SCOP »" in (
+        page_text(page)
+    )
+    assert not response.lines.exists()
+    client.force_login(world.association_editor)
+    refused = client.post(reverse("financing:response-check", args=[response.pk]), {})
+    assert refused.status_code == 403
