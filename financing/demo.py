@@ -4,7 +4,7 @@ and a repayment schedule, and ESIA's credit line near its limit.
 
 Everything goes through the services and the workflow (so the history, the messages and
 the financing files exist); only the dates of past steps are moved back afterwards.
-Idempotent: a resident whose response has lines is left as it is.
+Idempotent: a resident who has requests is left as it is.
 """
 
 import datetime
@@ -181,9 +181,9 @@ def _build() -> None:
         if membership is None:
             continue
         editor = membership.user
-        response = response_for(structure=structure, campaign=campaign)
-        if response.lines.exists():
+        if FinancingRequest.objects.filter(structure=structure, campaign=campaign).exists():
             continue
+        response = response_for(structure=structure, campaign=campaign)
         needs_prefill(structure=structure, campaign=campaign, actor=coordinator)
         if needs:
             needs_save(

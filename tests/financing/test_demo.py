@@ -69,3 +69,13 @@ def test_the_global_response_adds_up_the_demo(demo):
     assert result.total_disbursed == Disbursement.objects.aggregate(total=Sum("amount"))["total"]
     officer = User.objects.get(email="urscop@example.org")
     assert list(global_response(officer).by_funder) == ["URSCOP"]
+
+
+def test_the_demo_loads_twice_without_duplicates(demo):
+    import io
+
+    from django.core.management import call_command
+
+    before = (FinancingRequest.objects.count(), FinancingNeed.objects.count())
+    call_command("load_demo", stdout=io.StringIO())
+    assert (FinancingRequest.objects.count(), FinancingNeed.objects.count()) == before
