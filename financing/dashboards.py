@@ -38,18 +38,19 @@ def _funder_panel(request) -> dict | None:
 
 
 def _coordinator_panel(request) -> dict:
-    requests = FinancingRequest.objects.all()
-    counts = _counts(requests)
-    waiting = list(
-        requests_for_list(requests.filter(status=RequestStatus.SUBMITTED)).order_by(
-            "submitted_at", "pk"
-        )[:5]
-    )
+    """The requests by state, each a link to the filtered list: one query (the
+    coordination's dashboard gathers many panels)."""
+    counts = _counts(FinancingRequest.objects.all())
     return {
-        "title": "Demandes de financement à pré-instruire",
-        "rows": waiting,
-        "empty": "Aucune demande à pré-instruire.",
+        "title": "Demandes de financement",
+        "rows": None,
+        "empty": "",
         "counts": [(label, counts.get(code, 0)) for code, label in RequestStatus.choices],
+        "linked": [
+            (code, label, counts.get(code, 0))
+            for code, label in RequestStatus.choices
+            if counts.get(code)
+        ],
     }
 
 
