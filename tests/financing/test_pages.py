@@ -229,3 +229,57 @@ def test_the_split_is_checked_as_it_is_typed_without_saving(client, world):
     client.force_login(world.association_editor)
     refused = client.post(reverse("financing:response-check", args=[response.pk]), {})
     assert refused.status_code == 403
+
+
+def test_documents_and_messages_on_a_request(client, world, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ccr_portal.notifications.models import Notification
+    from tests.files import pdf
+
+    request = make_request(
+        world,
+        structure=world.association,
+        product="fris",
+        amount=D("20000"),
+        category="shop_fitout",
+        months=60,
+    )
+    client.force_login(world.association_editor)
+    client.post(
+        reverse("financing:request-document-add", args=[request.pk]),
+        {"file": SimpleUploadedFile("devis.pdf", pdf("Devis"), content_type="application/pdf")},
+    )
+    assert list(request.documents.values_list("original_name", "file_kind")) == [
+        ("devis.pdf", "pdf")
+    ]
+    # A file that is not what it says is refused, and nothing is written.
+    client.post(
+        reverse("financing:request-document-add", args=[request.pk]),
+        {"file": SimpleUploadedFile("faux.pdf", b"MZ\x90\x00 pas un pdf")},
+    )
+    assert request.documents.count() == 1
+
+    from financing.services.requests import request_transition
+
+    request_transition(request=request, actor=world.association_editor, action="submit")
+    request_transition(request=request, actor=world.coordinator, action="forward")
+    # Once forwarded, the file the fund reads is closed: no more documents.
+    response = client.post(
+        reverse("financing:request-document-add", args=[request.pk]),
+        {"file": SimpleUploadedFile("autre.pdf", pdf("Autre"), content_type="application/pdf")},
+    )
+    assert response.status_code == 403
+    assert request.documents.count() == 1
+
+    Notification.objects.all().delete()
+    client.force_login(world.esia_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("financing:request-message", args=[request.pk]),
+            {"body": "Pouvez-vous préciser le calendrier des travaux ?"},
+        )
+    message = request.messages.get(is_automatic=False)
+    assert (message.speaker, message.author) == ("funder", world.esia_officer)
+    told = set(Notification.objects.values_list("recipient", flat=True))
+    assert told == {world.association_editor.pk, world.coordinator.pk}
