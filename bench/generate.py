@@ -804,6 +804,9 @@ def generate(*, structures: int) -> BenchData:
     # --- The selection committee: a meeting of 30 files, five members -----------------
     _committee(coordinator, campaign, dossiers, sites)
 
+    # --- Financing: two requests per structure, needs, an ESIA credit line ---------------
+    financing_requests = _financing(campaign, created)
+
     # --- What run.py times ----------------------------------------------------------
     data = BenchData()
     data.volumes.update(
@@ -814,8 +817,71 @@ def generate(*, structures: int) -> BenchData:
         actions=len(actions),
         sessions=len(sessions),
         attendances=len(attendances),
+        financing_requests=financing_requests,
     )
     return data
+
+
+def _financing(campaign, structures) -> int:
+    """Needs in five categories for each structure, a FRIS request (forwarded, or granted
+    with a disbursement every third) and a PARGEST one (forwarded), ESIA's credit line."""
+    from financing.catalogue import ensure_products
+    from financing.models import (
+        CreditLine,
+        Disbursement,
+        FinancingNeed,
+        FinancingRequest,
+        RequestUse,
+    )
+
+    products = ensure_products({funder.short_name: funder for funder in Funder.objects.all()})
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    categories = ["moving", "shop_fitout", "initial_stock", "working_capital"]
+    FinancingNeed.objects.bulk_create(
+        FinancingNeed(
+            structure=structure,
+            campaign=campaign,
+            category=category,
+            amount=Decimal(2000 + 1000 * index),
+            needed_on=(first + datetime.timedelta(days=32 * (1 + index % 3))).replace(day=1),
+        )
+        for structure in structures
+        for index, category in enumerate(categories)
+    )
+    now = timezone.now()
+    requests = FinancingRequest.objects.bulk_create(
+        FinancingRequest(
+            structure=structure,
+            campaign=campaign,
+            product=products[code],
+            amount=Decimal("20000"),
+            duration_months=60,
+            status="granted" if code == "fris" and i % 3 == 0 else "forwarded",
+            granted_amount=Decimal("15000") if code == "fris" and i % 3 == 0 else None,
+            forwarded_at=now,
+        )
+        for i, structure in enumerate(structures)
+        for code in ("fris", "pargest")
+    )
+    RequestUse.objects.bulk_create(
+        RequestUse(request=request, category="shop_fitout", amount=request.amount)
+        for request in requests
+    )
+    Disbursement.objects.bulk_create(
+        Disbursement(request=request, day=today, amount=Decimal("5000"))
+        for request in requests
+        if request.status == "granted"
+    )
+    line = CreditLine.objects.create(
+        funder=products["fris"].funder,
+        name="Ligne de crédit dédiée (banc d'essai)",
+        amount=Decimal("1000000"),
+        starts_on=today - datetime.timedelta(days=30),
+        ends_on=today + datetime.timedelta(days=365),
+    )
+    line.products.set([products["fris"]])
+    return len(requests)
 
 
 COMMITTEE_FILES = 30

@@ -123,8 +123,13 @@ PAGES = [
     Page("tableau de bord comité", COMMITTEE, _dashboard("committee"), "dashboard"),
     Page("séance du comité, 30 dossiers (coordination)", COORDINATOR, _meeting, "detail"),
     Page("avis d'un membre sur 30 dossiers", MEMBER, _opinions, "detail"),
-    # Funders: their dashboard until their app lands.
+    # Funders and the financial accompaniment.
     Page("tableau de bord financeur", FUNDER, _dashboard("funder"), "dashboard"),
+    Page("demandes transmises (financeur)", FUNDER, _url("financing:request-list")),
+    Page("réponse globale (financeur)", FUNDER, _url("financing:global-response")),
+    Page("demandes de financement (coordination)", COORDINATOR, _url("financing:request-list")),
+    Page("réponse globale (coordination)", COORDINATOR, _url("financing:global-response")),
+    Page("lignes de crédit (coordination)", COORDINATOR, _url("financing:credit-line-list")),
 ]
 
 # Exports: measured for time and peak memory at each size (not under load).
@@ -139,6 +144,12 @@ EXPORTS = [
         "export XLSX des dossiers",
         COORDINATOR,
         _url("applicants:dossier-export", file_format="xlsx"),
+        "export",
+    ),
+    Page(
+        "export XLSX des demandes de financement (financeur)",
+        FUNDER,
+        _url("financing:request-export"),
         "export",
     ),
 ]

@@ -14,6 +14,8 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Mes diagnostics", "diagnostics:mine"),
         ("Mon accompagnement", "accompaniment:plan-list"),
         ("Événements", "accompaniment:event-list"),
+        ("Mon financement", "financing:response-list"),
+        ("Mes demandes de financement", "financing:request-list"),
     ],
     Role.COORDINATOR: [
         ("Dossiers", "applicants:dossier-list"),
@@ -26,6 +28,11 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Prestataires", "accompaniment:provider-list"),
         ("Événements", "accompaniment:event-list"),
         ("Comité de sélection", "committee:meeting-list"),
+        ("Financement", "financing:response-list"),
+        ("Demandes de financement", "financing:request-list"),
+        ("Réponse globale", "financing:global-response"),
+        ("Fonds et produits", "financing:product-list"),
+        ("Lignes de crédit", "financing:credit-line-list"),
         ("Équipe et rôles", "users:user-list"),
     ],
     Role.PROVIDER: [
@@ -38,7 +45,12 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Séances", "committee:meeting-list"),
         ("Mes liens d'intérêts", "committee:conflict-list"),
     ],
-    Role.FUNDER: [],
+    Role.FUNDER: [
+        ("Demandes transmises", "financing:request-list"),
+        ("Réponse globale", "financing:global-response"),
+        ("Ligne de crédit", "financing:credit-line-list"),
+        ("Produits", "financing:product-list"),
+    ],
 }
 
 

@@ -226,6 +226,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "committee.tasks.send_minutes_overdue_reminders",
         "schedule": crontab(hour=9, minute=20),
     },
+    "financing-decision-overdue": {
+        "task": "financing.tasks.send_decision_overdue_reminders",
+        "schedule": crontab(hour=9, minute=30),
+    },
+    "financing-changes-pending": {
+        "task": "financing.tasks.send_changes_pending_reminders",
+        "schedule": crontab(hour=9, minute=40),
+    },
 }
 
 # --- Accounts --------------------------------------------------------------

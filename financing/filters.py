@@ -1,0 +1,58 @@
+"""The filters of the request lists (the funder's workspace and the coordination's)."""
+
+import django_filters
+from django.db.models import Q
+
+from applicants.models import Campaign, Structure
+from ccr_portal.users.models import Funder
+
+from .models import FinancingRequest, FundingProduct, RequestStatus
+
+
+class RequestFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Structure", method="search")
+    status = django_filters.ChoiceFilter(
+        label="État", choices=RequestStatus.choices, empty_label="Tous les états"
+    )
+    product = django_filters.ModelChoiceFilter(
+        label="Produit",
+        queryset=FundingProduct.objects.select_related("funder"),
+        empty_label="Tous les produits",
+    )
+    funder = django_filters.ModelChoiceFilter(
+        label="Financeur",
+        field_name="product__funder",
+        queryset=Funder.objects.all(),
+        empty_label="Tous les financeurs",
+    )
+    campaign = django_filters.ModelChoiceFilter(
+        label="Appel", queryset=Campaign.objects.all(), empty_label="Tous les appels"
+    )
+    legal_form = django_filters.ChoiceFilter(
+        label="Forme juridique",
+        field_name="structure__legal_form",
+        choices=Structure.LegalForm.choices,
+        empty_label="Toutes les formes",
+    )
+    over_envelope = django_filters.BooleanFilter(label="Au-delà de l'enveloppe")
+
+    class Meta:
+        model = FinancingRequest
+        fields = []
+
+    def __init__(self, *args, funder_ids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if funder_ids is not None:
+            # A fund's officer filters among their fund's products, and sees no other fund.
+            self.filters["product"].queryset = FundingProduct.objects.filter(
+                funder_id__in=funder_ids
+            ).select_related("funder")
+            self.filters.pop("funder")
+            self.filters["status"].extra["choices"] = [
+                (code, label)
+                for code, label in RequestStatus.choices
+                if code in ("forwarded", "granted", "declined")
+            ]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(structure__name__icontains=value))

@@ -1,0 +1,401 @@
+"""Reads of the financial accompaniment: the rules applied to what is filled, the credit
+lines' positions, the funders' lists and the global response, in fixed query counts."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accompaniment.models import NEED_ITEMS, DevelopmentPlan, FinancingItem
+from applicants.models import FinancingCategory, Structure
+from ccr_portal.formatting import format_date, format_euros
+
+from . import arithmetic, eligibility
+from .models import (
+    CreditLine,
+    Disbursement,
+    FinancingNeed,
+    FinancingRequest,
+    FinancingResponse,
+    FundingProduct,
+    RequestStatus,
+    RequestUse,
+)
+
+ZERO = Decimal("0")
+CATEGORY_LABELS = dict(FinancingCategory.choices)
+LEGAL_FORM_LABELS = dict(Structure.LegalForm.choices)
+# The plan's resources that come from outside (what the funds' money counts as).
+EXTERNAL_ITEMS = (FinancingItem.EQUITY, FinancingItem.GRANTS, FinancingItem.LOANS)
+RESOURCE_ITEMS = (*EXTERNAL_ITEMS, FinancingItem.SELF_FINANCING)
+
+
+def _applicant(structure) -> eligibility.Applicant:
+    return eligibility.Applicant.of(structure, year=timezone.localdate().year)
+
+
+def line_problems(
+    product: FundingProduct, structure, line: eligibility.Line, other_resources=ZERO
+) -> list[str]:
+    return eligibility.check_line(
+        eligibility.ProductRules.of(product),
+        _applicant(structure),
+        line,
+        other_resources=other_resources,
+        legal_form_labels=LEGAL_FORM_LABELS,
+        category_labels=CATEGORY_LABELS,
+    )
+
+
+# --- The plan's financing plan -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    plan: DevelopmentPlan
+    resources: Decimal
+    needs: Decimal
+    external: Decimal
+
+
+def plan_figures(structure_id: int, campaign_id: int) -> PlanFigures | None:
+    """Year N of the plan's 3-year financing plan, or None without a plan or its lines."""
+    plan = (
+        DevelopmentPlan.objects.filter(structure_id=structure_id, campaign_id=campaign_id)
+        .prefetch_related("financing_lines")
+        .first()
+    )
+    if plan is None:
+        return None
+    lines = list(plan.financing_lines.all())
+    if not lines:
+        return None
+    resources = sum((line.year_n for line in lines if line.item in RESOURCE_ITEMS), ZERO)
+    needs = sum((line.year_n for line in lines if line.item in NEED_ITEMS), ZERO)
+    external = sum((line.year_n for line in lines if line.item in EXTERNAL_ITEMS), ZERO)
+    return PlanFigures(plan, resources, needs, external)
+
+
+# --- The response --------------------------------------------------------------------
+
+
+@dataclass
+class CheckedLine:
+    line: object
+    problems: list[str]
+
+
+def response_check(response: FinancingResponse, lines=None) -> tuple[list[CheckedLine], list[str]]:
+    """Each line with what fails against its product's rules, then the response's own
+    problems (the plan's balance)."""
+    lines = list(
+        lines
+        if lines is not None
+        else response.lines.select_related("product__funder").prefetch_related("request")
+    )
+    structure = response.structure
+    amounts = [line.amount or ZERO for line in lines]
+    guarantees = [line.product.is_guarantee for line in lines]
+    checked = []
+    for index, line in enumerate(lines):
+        other = eligibility.other_resources_for(
+            index, amounts, guarantees, response.other_resources
+        )
+        problems = line_problems(
+            line.product,
+            structure,
+            eligibility.Line(
+                amount=line.amount or ZERO,
+                category=line.category,
+                category_label=CATEGORY_LABELS.get(line.category, ""),
+                months=line.duration_months,
+                guaranteed_share=line.guaranteed_share,
+            ),
+            other,
+        )
+        checked.append(CheckedLine(line, problems))
+    figures = plan_figures(response.structure_id, response.campaign_id)
+    funded = sum(
+        (amount for amount, guarantee in zip(amounts, guarantees, strict=True) if not guarantee),
+        ZERO,
+    )
+    general = []
+    if figures is not None:
+        general = eligibility.check_plan(
+            response_total=funded,
+            year_n_resources=figures.resources,
+            year_n_needs=figures.needs,
+            year_n_external=figures.external,
+        )
+    return checked, general
+
+
+def needs_of(structure_id: int, campaign_id: int) -> list[FinancingNeed]:
+    return list(
+        FinancingNeed.objects.filter(structure_id=structure_id, campaign_id=campaign_id).order_by(
+            "category"
+        )
+    )
+
+
+# --- A request -----------------------------------------------------------------------
+
+
+def request_problems(request: FinancingRequest) -> list[str]:
+    """What stops a request from being deposited: its uses and its product's rules."""
+    uses = list(request.uses.all())
+    problems = []
+    if not uses:
+        problems.append("Indiquez à quoi servira l'argent (au moins un usage).")
+    else:
+        mismatch = arithmetic.uses_mismatch(request.amount, [use.amount for use in uses])
+        if mismatch:
+            problems.append(mismatch)
+    provided = {doc.document_type_id for doc in request.documents.all()}
+    for document_type in request.product.required_documents.all():
+        if document_type.pk not in provided:
+            problems.append(f"Pièce manquante : {document_type.name}.")
+    other = ZERO
+    response = getattr(request.response_line, "response", None)
+    if response is not None:
+        other = response.other_resources + sum(
+            (
+                line.amount
+                for line in response.lines.select_related("product")
+                if line.pk != request.response_line_id and not line.product.is_guarantee
+            ),
+            ZERO,
+        )
+    categories = {use.category for use in uses} or {""}
+    for category in sorted(categories):
+        problems.extend(
+            line_problems(
+                request.product,
+                request.structure,
+                eligibility.Line(
+                    amount=request.amount,
+                    category=category or (request.product.allowed_uses or [""])[0],
+                    category_label=CATEGORY_LABELS.get(category, ""),
+                    months=request.duration_months,
+                    guaranteed_share=request.guaranteed_share,
+                ),
+                other,
+            )
+        )
+    return list(dict.fromkeys(problems))
+
+
+def schedule_of(request: FinancingRequest) -> list[arithmetic.Instalment]:
+    """The repayment schedule of a granted loan, or [] for what is not repaid."""
+    if (
+        request.status != RequestStatus.GRANTED
+        or not request.product.is_repaid
+        or not request.granted_months
+        or not request.first_due_on
+    ):
+        return []
+    return arithmetic.repayment_schedule(
+        request.granted_amount,
+        request.granted_rate or ZERO,
+        request.granted_months,
+        deferral_months=request.granted_deferral_months or 0,
+        first_due_on=request.first_due_on,
+    )
+
+
+# --- The credit line -----------------------------------------------------------------
+
+
+def credit_line_requests(line: CreditLine):
+    """The requests the line covers: its products, forwarded within its period."""
+    return FinancingRequest.objects.filter(
+        product__in=line.products.all(),
+        forwarded_at__date__gte=line.starts_on,
+        forwarded_at__date__lte=line.ends_on,
+        status__in=(RequestStatus.FORWARDED, RequestStatus.GRANTED),
+    )
+
+
+def credit_line_position(line: CreditLine) -> arithmetic.EnvelopePosition:
+    rows = credit_line_requests(line).values_list("status", "amount", "granted_amount")
+    return arithmetic.envelope_position(line.amount, rows)
+
+
+def credit_line_for(request: FinancingRequest, day: datetime.date | None = None):
+    day = day or timezone.localdate()
+    return (
+        CreditLine.objects.filter(products=request.product, starts_on__lte=day, ends_on__gte=day)
+        .order_by("pk")
+        .first()
+    )
+
+
+def envelope_warning(request: FinancingRequest) -> str:
+    """What forwarding this request would exceed: the line's remainder, or the cap per
+    resident. "" when it fits (or no credit line covers the product)."""
+    line = credit_line_for(request)
+    if line is None:
+        return ""
+    position = credit_line_position(line)
+    already = credit_line_requests(line).filter(pk=request.pk).exists()
+    amount = ZERO if already else request.amount
+    message = position.over_message(amount) if amount else ""
+    if line.cap_per_resident is not None:
+        of_resident = (
+            credit_line_requests(line)
+            .filter(structure_id=request.structure_id)
+            .exclude(pk=request.pk)
+            .aggregate(total=Sum("amount"))["total"]
+            or ZERO
+        )
+        if of_resident + request.amount > line.cap_per_resident:
+            message = " ".join(
+                filter(
+                    None,
+                    [
+                        message,
+                        "Le plafond par résident de l'enveloppe "
+                        f"({format_euros(line.cap_per_resident)}) serait dépassé.",
+                    ],
+                )
+            )
+    return message
+
+
+@dataclass
+class CreditLineView:
+    line: CreditLine
+    position: arithmetic.EnvelopePosition
+    by_product: list[tuple[str, Decimal, Decimal]]
+    by_category: list[tuple[str, Decimal, Decimal]]
+
+
+def credit_line_overview(line: CreditLine) -> CreditLineView:
+    """Envelope, granted, committed and remaining, by product and by need category."""
+    requests = list(
+        credit_line_requests(line)
+        .select_related("product")
+        .prefetch_related("uses")
+        .order_by("product__name", "pk")
+    )
+    rows = [(r.status, r.amount, r.granted_amount) for r in requests]
+    by_product: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    by_category: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for request in requests:
+        granted = request.status == RequestStatus.GRANTED
+        slot = 0 if granted else 1
+        value = request.granted_amount if granted else request.amount
+        by_product[request.product.name][slot] += value
+        for use in request.uses.all():
+            share = arithmetic.cents(value * use.amount / request.amount) if request.amount else 0
+            by_category[use.category][slot] += share
+    return CreditLineView(
+        line,
+        arithmetic.envelope_position(line.amount, rows),
+        [(name, *values) for name, values in by_product.items()],
+        [
+            (CATEGORY_LABELS[code], *by_category[code])
+            for code in FinancingCategory.values
+            if code in by_category
+        ],
+    )
+
+
+# --- Lists and the global response ----------------------------------------------------
+
+
+def requests_for_list(queryset):
+    """The rows of a request list and its export, in a fixed number of queries."""
+    disbursed = (
+        Disbursement.objects.filter(request=OuterRef("pk"))
+        .order_by()
+        .values("request")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return queryset.select_related("structure", "campaign", "product__funder").annotate(
+        disbursed=Coalesce(
+            Subquery(disbursed, output_field=DecimalField(max_digits=12, decimal_places=2)),
+            Value(ZERO),
+            output_field=DecimalField(max_digits=12, decimal_places=2),
+        )
+    )
+
+
+def global_response(viewer, *, funder_id: int | None = None) -> arithmetic.Consolidation:
+    """The consolidated needs of all residents, by category and month, against what was
+    requested, granted and disbursed per fund: four queries whatever the number of
+    requests. A fund's officer sees their own fund's requests only."""
+    requests = FinancingRequest.objects.all()
+    if viewer is not None:  # None: a document whose permission the pipeline checked
+        requests = requests.visible_to(viewer)
+    if funder_id is not None:
+        requests = requests.filter(product__funder_id=funder_id)
+    requests = list(
+        requests_for_list(requests).prefetch_related(
+            Prefetch("uses", queryset=RequestUse.objects.order_by("pk"))
+        )
+    )
+    needs = FinancingNeed.objects.values_list("category", "needed_on", "amount")
+    return arithmetic.consolidate(
+        needs,
+        [
+            (
+                str(r.product.funder),
+                r.status,
+                r.amount,
+                r.granted_amount,
+                r.disbursed,
+                [(use.category, use.amount) for use in r.uses.all()],
+            )
+            for r in requests
+        ],
+    )
+
+
+def month_label(day: datetime.date) -> str:
+    return format_date(day).split(" ", 1)[1]
+
+
+def chart_bars(consolidation: arithmetic.Consolidation) -> dict:
+    """The geometry of the SVG chart of needs by month (drawn on the server)."""
+    months = consolidation.months
+    peak = max([consolidation.needs_by_month[m] for m in months] or [ZERO]) or Decimal(1)
+    width, height, gap = 48, 180, 12
+    bars = []
+    for index, month in enumerate(months):
+        value = consolidation.needs_by_month[month]
+        bar_height = int(value * height / peak)
+        bars.append(
+            {
+                "x": 60 + index * (width + gap),
+                "y": 20 + height - bar_height,
+                "height": bar_height,
+                "width": width,
+                "value": value,
+                "label": month.strftime("%m/%Y"),
+                "title": month_label(month),
+            }
+        )
+    return {
+        "bars": bars,
+        "width": 80 + len(months) * (width + gap),
+        "height": height + 60,
+        "base": 20 + height,
+        "peak": peak,
+    }
+
+
+def funder_scope(user):
+    """The funds a person may see in the global response: all for a coordinator."""
+    from ccr_portal.users.models import Funder, Role
+
+    from .models import funder_ids
+
+    if user.has_role(Role.COORDINATOR):
+        return Funder.objects.all()
+    return Funder.objects.filter(pk__in=funder_ids(user))
