@@ -1,0 +1,1 @@
+"""The scheme PDFs (registered once their templates exist)."""
