@@ -26,6 +26,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Prestataires", "accompaniment:provider-list"),
         ("Événements", "accompaniment:event-list"),
         ("Comité de sélection", "committee:meeting-list"),
+        ("Besoins et offre", "scheme:quantification"),
         ("Équipe et rôles", "users:user-list"),
     ],
     Role.PROVIDER: [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("diagnostics/", include("diagnostics.urls")),
     path("accompagnement/", include("accompaniment.urls")),
     path("comite/", include("committee.urls")),
+    path("besoins-et-offre/", include("scheme.urls")),
     path("", include("applicants.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

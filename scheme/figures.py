@@ -323,6 +323,14 @@ class Quantification:
                 total[payer] += amount
         return dict(total)
 
+    def payers(self) -> list[tuple[str, Decimal, Decimal]]:
+        """Each funding scheme with the offer it pays (days) and its share of the gap (€)."""
+        offer, gap = self.offer_by_payer(), self.gap_by_payer()
+        return [
+            (payer, offer.get(payer, ZERO), gap.get(payer, ZERO))
+            for payer in sorted(set(offer) | set(gap), key=lambda code: (code == UNPAID, code))
+        ]
+
     def offer_by_payer(self) -> dict[str, Decimal]:
         total: dict[str, Decimal] = defaultdict(lambda: ZERO)
         for row in self.rows:

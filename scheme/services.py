@@ -1,0 +1,40 @@
+"""The scheme's only writes: a saved scenario, a PDF's request. Nothing of other apps."""
+
+from django.db import transaction
+
+from .figures import ScenarioParameters
+from .models import Scenario, SchemeReport
+
+
+@transaction.atomic
+def scenario_save(*, name: str, note: str, parameters: ScenarioParameters, saved_by) -> Scenario:
+    scenario = Scenario(name=name, note=note, parameters=parameters.as_dict(), created_by=saved_by)
+    scenario.full_clean()
+    scenario.save()
+    return scenario
+
+
+@transaction.atomic
+def scheme_report_request(
+    *,
+    kind: str,
+    period_start,
+    period_end,
+    requested_by,
+    months: int = 6,
+    payer: str = "",
+    scenario_ids=(),
+) -> SchemeReport:
+    """The row a brief or a report's PDF is rendered from (the documents pipeline's subject)."""
+    report = SchemeReport(
+        kind=kind,
+        period_start=period_start,
+        period_end=period_end,
+        months=months,
+        payer=payer,
+        requested_by=requested_by,
+    )
+    report.full_clean()
+    report.save()
+    report.scenarios.set(Scenario.objects.filter(pk__in=list(scenario_ids)))
+    return report
