@@ -212,7 +212,7 @@ class ReportForm(forms.Form):
     )
     payer = forms.ChoiceField(
         label="Financeur du dispositif",
-        choices=[("", "Tous")] + list(Provider.FundingScheme.choices),
+        choices=[("", "Tous"), *list(Provider.FundingScheme.choices)],
         required=False,
     )
 

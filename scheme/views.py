@@ -245,7 +245,7 @@ class ScenarioDetailView(ScenarioMixin, TemplateView):
 
 class ScenarioExportView(ScenarioDetailView):
     def get(self, request, *args, **kwargs):
-        period, other, columns = self.columns()
+        period, _other, columns = self.columns()
         return xlsx_workbook_response(
             filename=f"scenario-{self.scenario.pk}-{period.start:%Y-%m}.xlsx",
             sheets=exports.comparison_sheets(columns),
