@@ -375,6 +375,8 @@ SCHEME_DEFAULT_DAYS = {
     "financing": 1.0,
 }
 SCHEME_DEFAULT_DAILY_RATE = env.float("SCHEME_DEFAULT_DAILY_RATE", default=1000.0)
+# The months the page looks ahead by default (the minutes' « quelques mois »).
+SCHEME_PERIOD_MONTHS = 4
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Forms -----------------------------------------------------------------

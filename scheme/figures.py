@@ -33,14 +33,15 @@ month, else its usual monthly days, shared equally between the axes it covers. A
 existing scheme (DLA, RAMSESS, a collective DLA's places) gives its places × days per
 place, spread equally over the months it runs (counted in the period only).
 
-**Gap.** In each month and axis, the need the offer cannot meet:
-``max(need - offer, 0)``; spare days of one month do not make up for another (a
-structure waiting in month 1 is not helped by a consultant free in month 5). The gap
-of an axis is the sum of its months. In euros: gap days × the axis' rate, the mean
-daily rate of the providers covering the axis (those with a rate), else the default
-rate. **Who pays** the gap: it is split between the funding schemes of the providers
-covering the axis in proportion to their days over the period; with none, it is
-« à trouver ».
+**Gap.** Need the offer cannot meet in its month waits for the next one: in each month
+and axis, what still waits at the month's end is ``max(waiting before + need - offer,
+0)`` (spare days serve what waits, never a later month's need). A month with something
+waiting is a bottleneck: the structures are served late. The gap of an axis is what
+still waits at the end of the period: days the offer cannot give in time. In euros:
+gap days × the axis' rate, the mean daily rate of the providers covering the axis
+(those with a rate), else the default rate. **Who pays** the gap: it is split between
+the funding schemes of the providers covering the axis in proportion to their days
+over the period; with none, it is « à trouver ».
 
 **Scenarios** replace phases 1 and 2 by a model of the expected residents (see
 ``scenario_needs``) and change the providers' capacity; axes C to F keep today's need.
@@ -223,10 +224,8 @@ class Cell:
     need: Decimal = ZERO
     offer: Decimal = ZERO
     structures: int = 0
-
-    @property
-    def gap(self) -> Decimal:
-        return max(self.need - self.offer, ZERO)
+    # What waits at the month's end (carried over from earlier months included).
+    gap: Decimal = ZERO
 
 
 @dataclass
@@ -262,7 +261,8 @@ class AxisRow:
 
     @property
     def gap(self) -> Decimal:
-        return sum((cell.gap for cell in self.months.values()), ZERO)
+        """What still waits at the end of the period."""
+        return list(self.months.values())[-1].gap if self.months else ZERO
 
     @property
     def gap_euros(self) -> Decimal:
@@ -533,6 +533,11 @@ def quantify(
             if line.axis == axis:
                 row.months[line.month].offer += line.days
                 offer_by_payer[line.payer] += line.days
+        waiting = ZERO
+        for month in period.months:
+            cell = row.months[month]
+            waiting = max(waiting + cell.need - cell.offer, ZERO)
+            cell.gap = waiting
         row.offer_by_payer = {payer: euros(days) for payer, days in offer_by_payer.items()}
         row.gap_by_payer = split_gap(row.gap_euros, axis, providers, period)
         rows.append(row)
@@ -608,7 +613,7 @@ class ScenarioParameters:
     friche_share: int = 50
     # La Friche's residents must hold out longer (slow ramp-up): extra securing days each.
     friche_extra_days: Decimal = Decimal("1")
-    selection_month: int = 3  # the committee's month, 1 = the period's first month
+    selection_month: int = 2  # the committee's month, 1 = the period's first month
     capacities: Mapping[int, Decimal] = field(default_factory=dict)  # provider id -> days/month
     added_provider: AddedProvider | None = None
 

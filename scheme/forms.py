@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from ccr_portal.axes import Axis
@@ -25,10 +26,13 @@ class PeriodForm(forms.Form):
     months = forms.IntegerField(label="Nombre de mois", min_value=1, max_value=24, required=False)
 
     def period(self) -> Period:
-        """The chosen period; this month and six months when nothing (or nonsense) is given."""
+        """The chosen period; from this month, ``SCHEME_PERIOD_MONTHS`` long, when nothing
+        (or nonsense) is given."""
         data = self.cleaned_data if self.is_valid() else {}
         start = data.get("start") or timezone.localdate()
-        return Period(start=month_of(start), length=data.get("months") or 6)
+        return Period(
+            start=month_of(start), length=data.get("months") or settings.SCHEME_PERIOD_MONTHS
+        )
 
 
 class ScenarioForm(PeriodForm):
