@@ -685,6 +685,7 @@ def scenario_needs(
     fulls = full_count(parameters)
     lights = parameters.residents - fulls
     lines = [line for line in today if phase_of(line.axis) == 3]
+    # Every resident needs a diagnostic: the lines of axis A stand for all of them.
     for kind, count, days in (
         ("full", fulls, parameters.full_days),
         ("light", lights, parameters.light_days),
@@ -693,7 +694,12 @@ def scenario_needs(
             if part > 0:
                 lines.append(
                     NeedLine(
-                        Axis.DIAGNOSTIC, part, month, Source.SCENARIO, kind=kind, residents=count
+                        Axis.DIAGNOSTIC,
+                        part,
+                        month,
+                        Source.SCENARIO,
+                        kind=kind,
+                        residents=parameters.residents,
                     )
                 )
     if parameters.securing_before_selection:
