@@ -104,9 +104,8 @@ class StructuresBehindView(SchemeMixin, TemplateView):
         source = self.request.GET.get("source", "")
         kind = self.request.GET.get("kind", "")
         month_form = PeriodForm({"start": self.request.GET.get("month", "")})
-        month = month_of(month_form.cleaned_data["start"]) if month_form.is_valid() else None
-        if month_form.is_valid() and month_form.cleaned_data["start"] is None:
-            month = None
+        chosen = month_form.cleaned_data["start"] if month_form.is_valid() else None
+        month = month_of(chosen) if chosen else None
         rows = lines_behind(figures.needs, axis=axis, month=month, source=source, kind=kind)
         return super().get_context_data(
             period=period,
