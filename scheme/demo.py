@@ -30,7 +30,7 @@ from .figures import (
     month_of,
     scenario_figures,
 )
-from .models import OfferScheme, Scenario
+from .models import OfferScheme, Scenario, SchemeReport
 from .selectors import NOT_COUNTED, load_facts
 
 RENFORT = "Renfort de capacité (consultants DLA)"
@@ -96,7 +96,7 @@ def load(stdout) -> None:
         if scenario_figures(facts, period, parameters).gap == 0:
             break
         days += 1
-    Scenario.objects.update_or_create(
+    renfort, _ = Scenario.objects.update_or_create(
         name=RENFORT,
         defaults={
             "note": (
@@ -107,6 +107,24 @@ def load(stdout) -> None:
             "parameters": parameters.as_dict(),
             "created_by": User.objects.filter(email="coordinator@example.org").first(),
         },
+    )
+    # What the brief and the report were asked for (their PDFs render on demand).
+    coordinator = User.objects.filter(email="coordinator@example.org").first()
+    brief, _ = SchemeReport.objects.get_or_create(
+        kind=SchemeReport.Kind.BRIEF,
+        period_start=period.start,
+        period_end=period.last_day,
+        months=period.length,
+        defaults={"requested_by": coordinator},
+    )
+    brief.scenarios.add(renfort)
+    today = timezone.localdate()
+    SchemeReport.objects.get_or_create(
+        kind=SchemeReport.Kind.ACTIVITY,
+        period_start=today.replace(month=1, day=1),
+        period_end=today,
+        payer="",
+        defaults={"requested_by": coordinator},
     )
     stdout.write(
         f"Besoins et offre : {OfferScheme.objects.count()} dispositifs existants, "
