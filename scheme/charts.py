@@ -13,7 +13,7 @@ from ccr_portal.formatting import format_number
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 48
 # Colours with a contrast of at least 3:1 against white (WCAG 1.4.11).
-PALETTE = ("#0b3d91", "#b45309", "#047857", "#9d174d", "#4338ca")
+PALETTE = ("#0b3d91", "#047857", "#b45309", "#9d174d", "#4338ca")
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def nice_ceiling(value: Decimal) -> Decimal:
     step = Decimal(1)
     while step * 10 <= value:
         step *= 10
-    while step > value * 10:
+    while step > value:
         step /= 10
     for factor in (1, 2, 5, 10):
         if step * factor >= value:
