@@ -8,10 +8,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from ccr_portal.axes import Axis
+from ccr_portal.forms import ServiceErrorsMixin
 from ccr_portal.users.models import Provider
 
 from .figures import AddedProvider, Period, ScenarioParameters, month_of
-from .models import Scenario
+from .models import OfferScheme, Scenario
 
 DEFAULTS = ScenarioParameters()
 
@@ -229,3 +230,17 @@ class ReportForm(forms.Form):
         if end < start:
             start, end = end, start
         return start, end, data.get("payer") or ""
+
+
+class OfferSchemeForm(ServiceErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = OfferScheme
+        fields = [
+            "name", "kind", "axis", "payer", "places", "days_per_place", "starts_on", "ends_on",
+            "note",
+        ]  # fmt: skip
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from .figures import ScenarioParameters
-from .models import Scenario, SchemeReport
+from .models import OfferScheme, Scenario, SchemeReport
 
 
 @transaction.atomic
@@ -38,3 +38,25 @@ def scheme_report_request(
     report.save()
     report.scenarios.set(Scenario.objects.filter(pk__in=list(scenario_ids)))
     return report
+
+
+_OFFER_FIELDS = (
+    "name", "kind", "axis", "payer", "places", "days_per_place", "starts_on", "ends_on", "note",
+)  # fmt: skip
+
+
+@transaction.atomic
+def offer_scheme_save(*, scheme: OfferScheme | None = None, **fields) -> OfferScheme:
+    """Record an existing scheme as offer, or correct one."""
+    scheme = scheme or OfferScheme()
+    for name in _OFFER_FIELDS:
+        if name in fields:
+            setattr(scheme, name, fields[name])
+    scheme.full_clean()
+    scheme.save()
+    return scheme
+
+
+@transaction.atomic
+def offer_scheme_delete(*, scheme: OfferScheme) -> None:
+    scheme.delete()

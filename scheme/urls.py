@@ -16,6 +16,18 @@ urlpatterns = [
         views.ScenarioExportView.as_view(),
         name="scenario-export",
     ),
+    path("offre-existante/", views.OfferSchemeListView.as_view(), name="offer-list"),
+    path("offre-existante/ajouter/", views.OfferSchemeCreateView.as_view(), name="offer-create"),
+    path(
+        "offre-existante/<int:pk>/modifier/",
+        views.OfferSchemeUpdateView.as_view(),
+        name="offer-update",
+    ),
+    path(
+        "offre-existante/<int:pk>/retirer/",
+        views.OfferSchemeDeleteView.as_view(),
+        name="offer-delete",
+    ),
     path("note-de-calibrage/", views.BriefView.as_view(), name="brief"),
     path("note-de-calibrage/export.xlsx", views.BriefExportView.as_view(), name="brief-export"),
     path("bilan/", views.ReportView.as_view(), name="report"),

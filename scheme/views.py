@@ -17,6 +17,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from ccr_portal.documents.services import document_request
 from ccr_portal.exports import xlsx_workbook_response
+from ccr_portal.views import ServiceFormView
 
 from . import exports
 from .charts import bar_chart
@@ -29,12 +30,24 @@ from .figures import (
     scenario_figures,
     today_figures,
 )
-from .forms import PeriodForm, ReportForm, ScenarioForm, ScenarioSaveForm, scenario_query
-from .models import Scenario, SchemeReport
+from .forms import (
+    OfferSchemeForm,
+    PeriodForm,
+    ReportForm,
+    ScenarioForm,
+    ScenarioSaveForm,
+    scenario_query,
+)
+from .models import OfferScheme, Scenario, SchemeReport
 from .presentation import month_label
 from .report import activity_report
 from .selectors import load_facts
-from .services import scenario_save, scheme_report_request
+from .services import (
+    offer_scheme_delete,
+    offer_scheme_save,
+    scenario_save,
+    scheme_report_request,
+)
 
 
 class SchemeMixin(PermissionRequiredMixin):
@@ -361,3 +374,48 @@ class SchemeDocumentView(SchemeMixin, TemplateView):
         report = get_object_or_404(SchemeReport, pk=self.kwargs["pk"])
         kind = CALIBRATION_BRIEF if report.kind == SchemeReport.Kind.BRIEF else ACTIVITY_REPORT
         return super().get_context_data(report=report, document_kind=kind, **kwargs)
+
+
+# --- Existing schemes recorded as offer ----------------------------------------------
+
+
+class OfferSchemeListView(SchemeMixin, TemplateView):
+    template_name = "scheme/offer_scheme_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(schemes=OfferScheme.objects.order_by("starts_on", "name"))
+
+
+class OfferSchemeCreateView(SchemeMixin, ServiceFormView):
+    template_name = "scheme/offer_scheme_form.html"
+    form_class = OfferSchemeForm
+    success_message = "Le dispositif existant a été enregistré."
+
+    def perform(self, form):
+        return offer_scheme_save(**form.cleaned_data)
+
+    def get_result_url(self, result):
+        return reverse("scheme:offer-list")
+
+
+class OfferSchemeUpdateView(OfferSchemeCreateView):
+    def dispatch(self, request, *args, **kwargs):
+        self.scheme = get_object_or_404(OfferScheme, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.scheme}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(scheme=self.scheme, **kwargs)
+
+    def perform(self, form):
+        return offer_scheme_save(scheme=self.scheme, **form.cleaned_data)
+
+
+class OfferSchemeDeleteView(SchemeMixin, View):
+    def post(self, request, pk):
+        scheme = get_object_or_404(OfferScheme, pk=pk)
+        offer_scheme_delete(scheme=scheme)
+        messages.success(request, f"Le dispositif « {scheme.name} » a été retiré de l'offre.")
+        return redirect("scheme:offer-list")
