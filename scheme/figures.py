@@ -765,3 +765,89 @@ def scenario_figures(
     providers = scenario_providers(parameters, facts.providers)
     offers = offer_lines(providers, facts.schemes, period)
     return quantify(needs, offers, providers, period, facts.assumptions.default_rate)
+
+
+# --- The money side -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MoneyNeed:
+    """A dossier's financing need by category, due the month the structure moves in."""
+
+    structure_id: int
+    structure_name: str
+    category: str
+    amount: Decimal
+    due_on: datetime.date | None
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What a fund's product can give in a month, for a category ("" for any)."""
+
+    fund: str
+    category: str
+    amount: Decimal
+    month: datetime.date
+
+
+@dataclass
+class MoneyRow:
+    category: str
+    months: dict[datetime.date, Cell]
+    structures: int = 0
+
+    @property
+    def need(self) -> Decimal:
+        return sum((cell.need for cell in self.months.values()), ZERO)
+
+    @property
+    def envelope(self) -> Decimal:
+        return sum((cell.offer for cell in self.months.values()), ZERO)
+
+    @property
+    def uncovered(self) -> Decimal:
+        """What is still not covered at the end of the period (the same waiting rule as
+        the days: an envelope left unused in a month serves what waits)."""
+        return list(self.months.values())[-1].gap if self.months else ZERO
+
+
+def money_figures(
+    needs: Iterable[MoneyNeed],
+    envelopes: Iterable[Envelope],
+    period: Period,
+    categories: Iterable[str],
+) -> list[MoneyRow]:
+    """Financing needs by category and month against the funds' envelopes.
+
+    A need counts in the month its structure moves in (now if earlier or unknown, left
+    out if after the period); an envelope for « any » category serves every category,
+    in the categories' order, after the envelopes of their own.
+    """
+    rows = {c: MoneyRow(c, {m: Cell() for m in period.months}) for c in categories}
+    members: dict[str, set] = defaultdict(set)
+    for need in needs:
+        month = period.place(need.due_on)
+        if month is None or need.category not in rows:
+            continue
+        rows[need.category].months[month].need += need.amount
+        members[need.category].add(need.structure_id)
+    general: dict[datetime.date, Decimal] = defaultdict(lambda: ZERO)
+    for envelope in envelopes:
+        if not period.start <= envelope.month <= period.end:
+            continue
+        if envelope.category in rows:
+            rows[envelope.category].months[envelope.month].offer += envelope.amount
+        elif envelope.category == "":
+            general[envelope.month] += envelope.amount
+    for row in rows.values():
+        row.structures = len(members[row.category])
+        waiting = ZERO
+        for month in period.months:
+            cell = row.months[month]
+            share = min(general[month], max(waiting + cell.need - cell.offer, ZERO))
+            general[month] -= share
+            cell.offer += share
+            waiting = max(waiting + cell.need - cell.offer, ZERO)
+            cell.gap = waiting
+    return list(rows.values())

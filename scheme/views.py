@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from applicants.models import FinancingCategory
 from ccr_portal.documents.services import document_request
 from ccr_portal.exports import xlsx_workbook_response
 from ccr_portal.views import ServiceFormView
@@ -26,6 +27,7 @@ from .figures import (
     PHASE_LABELS,
     Source,
     lines_behind,
+    money_figures,
     month_of,
     scenario_figures,
     today_figures,
@@ -41,7 +43,7 @@ from .forms import (
 from .models import OfferScheme, Scenario, SchemeReport
 from .presentation import month_label
 from .report import activity_report
-from .selectors import load_facts
+from .selectors import load_envelopes, load_facts, load_money_needs
 from .services import (
     offer_scheme_delete,
     offer_scheme_save,
@@ -96,6 +98,10 @@ class QuantificationView(SchemeMixin, TemplateView):
             months=period.months,
             totals=figures.month_totals(),
             payers=figures.payers(),
+            money=money_figures(
+                load_money_needs(), load_envelopes(period), period, FinancingCategory.values
+            ),
+            money_labels=dict(FinancingCategory.choices),
             chart=month_chart(figures, "Besoin, offre et écart par mois, tous axes (jours)"),
             query=period_query(period),
             source_labels=Source.LABELS,

@@ -41,6 +41,18 @@ def test_securing_gap_is_priced_in_euros(demo, period):
     assert b.gap_euros > 0
 
 
+def test_working_capital_is_not_covered(demo, period):
+    from applicants.models import FinancingCategory
+    from scheme.figures import money_figures
+    from scheme.selectors import load_envelopes, load_money_needs
+
+    rows = money_figures(
+        load_money_needs(), load_envelopes(period), period, FinancingCategory.values
+    )
+    working_capital = next(row for row in rows if row.category == "working_capital")
+    assert working_capital.uncovered > 0
+
+
 def test_saved_scenario_closes_the_gap_by_adding_capacity(demo, period):
     facts = load_facts(period)
     parameters = parameters_of(Scenario.objects.get(name=RENFORT))

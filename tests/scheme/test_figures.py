@@ -274,3 +274,35 @@ def test_scenario_parameters_round_trip():
         added_provider=AddedProvider("Renfort", ("diagnostic", "securing"), D("8"), None, "dla"),
     )
     assert ScenarioParameters.from_dict(parameters.as_dict()) == parameters
+
+
+def test_money_side_by_category_and_month():
+    from scheme.figures import Envelope, MoneyNeed, money_figures
+
+    needs = [
+        MoneyNeed(1, "Alpha", "working_capital", D("10000"), datetime.date(2027, 1, 20)),
+        MoneyNeed(2, "Bravo", "working_capital", D("6000"), datetime.date(2026, 11, 2)),
+        MoneyNeed(3, "Charlie", "shop_fitout", D("5000"), datetime.date(2027, 2, 1)),
+        MoneyNeed(4, "Delta", "moving", D("1000"), datetime.date(2027, 7, 1)),
+    ]
+    envelopes = [
+        Envelope("ESIA", "working_capital", D("8000"), JAN),
+        Envelope("ESIA", "", D("4000"), FEB),
+        Envelope("PARGEST", "working_capital", D("2000"), MAR),
+    ]
+    rows = {
+        row.category: row
+        for row in money_figures(
+            needs, envelopes, PERIOD, ["moving", "shop_fitout", "working_capital"]
+        )
+    }
+    wc, fitout, moving = rows["working_capital"], rows["shop_fitout"], rows["moving"]
+    # Working capital: Alpha's 10 000 and Bravo's 6 000 (moved in before: now) in January
+    # against 8 000: 8 000 wait; February's general envelope went to the shop fit-out
+    # (first in order); March's 2 000: 6 000 still uncovered.
+    assert [wc.months[m].gap for m in PERIOD.months] == [8000, 8000, 6000]
+    assert (wc.need, wc.envelope, wc.uncovered, wc.structures) == (16000, 10000, 6000, 2)
+    # Shop fit-out: 5 000 in February, 4 000 of the general envelope: 1 000 uncovered.
+    assert (fitout.need, fitout.envelope, fitout.uncovered) == (5000, 4000, 1000)
+    # Delta moves in after the period.
+    assert (moving.need, moving.uncovered) == (0, 0)
