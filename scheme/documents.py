@@ -27,7 +27,9 @@ def brief_context(period: Period, scenarios) -> dict:
         parameters = parameters_of(scenario)
         figures = scenario_figures(facts, period, parameters)
         columns.append((scenario.name, figures))
-        described.append({"scenario": scenario, "parameters": parameter_rows(parameters, [])})
+        described.append(
+            {"scenario": scenario, "parameters": parameter_rows(parameters, facts.providers)}
+        )
     totals = today.month_totals()
     return {
         "period": period,

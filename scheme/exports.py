@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from ccr_portal.axes import Axis
 from ccr_portal.exports import Column
+from ccr_portal.formatting import with_preposition
 
 from .figures import KIND_LABELS, PHASE_LABELS, ScenarioParameters, Source
 from .presentation import month_label, payer_label
@@ -52,11 +53,10 @@ def comparison_rows(columns) -> list[dict]:
     return rows
 
 
-def parameter_rows(parameters: ScenarioParameters, columns) -> list[tuple[str, str]]:
-    """The scenario's parameters in French, for its page and the brief."""
-    names = {}
-    for _, figures in columns:
-        names.update({line.structure_id: line.structure_name for line in figures.needs})
+def parameter_rows(parameters: ScenarioParameters, providers=()) -> list[tuple[str, str]]:
+    """The scenario's parameters in French, for its page and the brief; ``providers``
+    (``figures.ProviderFact``) name the providers whose capacity it changes."""
+    names = {provider.id: provider.name for provider in providers}
     rows = [
         ("Résidents attendus", str(parameters.residents)),
         ("Part ayant besoin d'un diagnostic complet", f"{parameters.full_share} %"),
@@ -72,7 +72,8 @@ def parameter_rows(parameters: ScenarioParameters, columns) -> list[tuple[str, s
         ("Jours de sécurisation en plus à la Friche", _days(parameters.friche_extra_days)),
     ]
     for provider_id, days in parameters.capacities.items():
-        rows.append((f"Capacité du prestataire n° {provider_id}", f"{_days(days)} par mois"))
+        name = names.get(provider_id, f"prestataire n° {provider_id}")
+        rows.append((f"Capacité {with_preposition('de', name)}", f"{_days(days)} par mois"))
     added = parameters.added_provider
     if added is not None:
         axes = ", ".join(Axis(axis).label for axis in added.axes)

@@ -231,7 +231,7 @@ class ScenarioDetailView(ScenarioMixin, TemplateView):
     def columns(self):
         self.scenario = get_object_or_404(Scenario, pk=self.kwargs["pk"])
         period = PeriodForm(self.request.GET or None).period()
-        facts = load_facts(period)
+        facts = self.facts = load_facts(period)
         other = None
         other_pk = self.request.GET.get("avec", "")
         if other_pk.isdigit():
@@ -251,7 +251,9 @@ class ScenarioDetailView(ScenarioMixin, TemplateView):
             period=period,
             columns=columns,
             comparison=exports.comparison_rows(columns),
-            parameters=exports.parameter_rows(exports.parameters_of(self.scenario), columns),
+            parameters=exports.parameter_rows(
+                exports.parameters_of(self.scenario), self.facts.providers
+            ),
             chart=month_chart(
                 columns[1][1], f"{self.scenario.name} : besoin, offre et écart par mois (jours)"
             ),
