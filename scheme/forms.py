@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ccr_portal.axes import Axis
+from ccr_portal.formatting import format_number, with_preposition
 from ccr_portal.forms import ServiceErrorsMixin
 from ccr_portal.users.models import Provider
 
@@ -126,12 +127,15 @@ class ScenarioForm(PeriodForm):
         self.providers = list(providers)
         for provider in self.providers:
             self.fields[f"capacity_{provider.id}"] = forms.DecimalField(
-                label=f"Capacité de {provider.name} (jours par mois)",
+                label=f"Capacité {with_preposition('de', provider.name)} (jours par mois)",
                 min_value=0,
                 max_value=200,
                 decimal_places=1,
                 required=False,
-                help_text=f"Aujourd'hui : {provider.usual_days} j par mois (vide : inchangé).",
+                help_text=(
+                    f"Habituellement : {format_number(provider.usual_days, 1)} j par mois "
+                    "(vide : inchangée)."
+                ),
             )
 
     def capacity_fields(self):
