@@ -25,7 +25,17 @@ def scheme_report_request(
     payer: str = "",
     scenario_ids=(),
 ) -> SchemeReport:
-    """The row a brief or a report's PDF is rendered from (the documents pipeline's subject)."""
+    """The row a brief or a report's PDF is rendered from (the documents pipeline's subject).
+
+    Asking again for the same period, funder and scenarios reuses the row, so that the
+    pipeline finds its document again instead of rendering a copy.
+    """
+    wanted = sorted(Scenario.objects.filter(pk__in=list(scenario_ids)).values_list("pk", flat=True))
+    for existing in SchemeReport.objects.filter(
+        kind=kind, period_start=period_start, period_end=period_end, months=months, payer=payer
+    ).prefetch_related("scenarios"):
+        if sorted(scenario.pk for scenario in existing.scenarios.all()) == wanted:
+            return existing
     report = SchemeReport(
         kind=kind,
         period_start=period_start,
@@ -36,7 +46,7 @@ def scheme_report_request(
     )
     report.full_clean()
     report.save()
-    report.scenarios.set(Scenario.objects.filter(pk__in=list(scenario_ids)))
+    report.scenarios.set(wanted)
     return report
 
 

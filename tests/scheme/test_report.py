@@ -68,6 +68,13 @@ def test_report_pdf_has_the_period_and_the_totals(
     assert f"Du 1er janvier {start.year} au" in text
     assert "1 séance, 0,50 jours donnés pour 225,00\u00a0€" in text
     assert "6 diagnostics demandés" in text
+    # Asked again: the same row and the same document, no copy.
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(
+            reverse("scheme:document-request", args=["activity"]),
+            {"start": start.isoformat(), "end": end.isoformat()},
+        )
+    assert (SchemeReport.objects.count(), GeneratedDocument.objects.count()) == (1, 1)
     # The download asks the same permission as the page.
     download = coordinator_client.get(reverse("documents:download", args=[document.pk]))
     assert download.status_code == 200
