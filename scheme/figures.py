@@ -45,6 +45,13 @@ over the period; with none, it is « à trouver ».
 
 **Scenarios** replace phases 1 and 2 by a model of the expected residents (see
 ``scenario_needs``) and change the providers' capacity; axes C to F keep today's need.
+
+**The money side** (``money_figures``): the dossiers' financing needs by category, in
+the month the structure moves in, against the funds' envelopes, with the same waiting
+rule; what is left is uncovered.
+
+The issue asks for one module: it stays one, in that order (inputs, outputs, need,
+offer, figures, scenarios, money).
 """
 
 import datetime
