@@ -105,6 +105,9 @@ PAGES = [
     Page("page d'un plan (coordination)", COORDINATOR, _plan_zero, "detail"),
     Page("équipe et rôles", COORDINATOR, _url("users:user-list")),
     Page("appels à candidatures", COORDINATOR, _url("applicants:campaign-list")),
+    Page("besoins et offre (coordination)", COORDINATOR, _url("scheme:quantification"), "detail"),
+    Page("scénario recalculé (coordination)", COORDINATOR, _url("scheme:scenario"), "detail"),
+    Page("bilan d'activité (coordination)", COORDINATOR, _url("scheme:report"), "detail"),
     # Structure candidate.
     Page("tableau de bord candidat", APPLICANT, _dashboard("applicant"), "dashboard"),
     Page(

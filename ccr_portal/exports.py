@@ -30,14 +30,14 @@ from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NUMBER_FORMATS = {"date": "DD/MM/YYYY", "euros": '#,##0.00 "€"', "number": "0"}
+NUMBER_FORMATS = {"date": "DD/MM/YYYY", "euros": '#,##0.00 "€"', "number": "0", "days": "0.0#"}
 
 
 @dataclass(frozen=True)
 class Column:
     header: str
     value: Callable[[object], object]
-    kind: str = "text"  # text | date | number | euros
+    kind: str = "text"  # text | date | number | days (decimals) | euros
 
 
 def neutralise(value):
@@ -56,6 +56,8 @@ def csv_value(column: Column, value) -> str:
         return f"{Decimal(value):.2f}".replace(".", ",")
     if column.kind == "number":
         return str(value)
+    if column.kind == "days":
+        return str(value).replace(".", ",")
     return neutralise(str(value))
 
 
@@ -91,8 +93,22 @@ def csv_response(*, filename: str, columns: list[Column], rows: Iterable) -> Str
 
 def xlsx_file(*, columns: list[Column], rows: Iterable, title: str):
     """The workbook in a temporary file (write-only: one row in memory at a time)."""
+    return xlsx_workbook_file(sheets=[(title, columns, rows)])
+
+
+def xlsx_workbook_file(*, sheets: Iterable[tuple[str, list[Column], Iterable]]):
+    """A workbook of several sheets, each ``(title, columns, rows)``, in a temporary file."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
+    for title, columns, rows in sheets:
+        _write_sheet(workbook.create_sheet(title[:31]), columns, rows)
+    # Closed by the response once streamed (``FileResponse`` closes its file).
+    output = tempfile.TemporaryFile()  # noqa: SIM115
+    workbook.save(output)
+    output.seek(0)
+    return output
+
+
+def _write_sheet(sheet, columns: list[Column], rows: Iterable) -> None:
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(14, len(column.header) + 2)
     sheet.freeze_panes = "A2"
@@ -115,11 +131,6 @@ def xlsx_file(*, columns: list[Column], rows: Iterable, title: str):
             cell.number_format = number_format
             cells.append(cell)
         sheet.append(cells)
-    # Closed by the response once streamed (``FileResponse`` closes its file).
-    output = tempfile.TemporaryFile()  # noqa: SIM115
-    workbook.save(output)
-    output.seek(0)
-    return output
 
 
 def xlsx_response(
@@ -128,6 +139,13 @@ def xlsx_response(
     response = FileResponse(
         xlsx_file(columns=columns, rows=rows, title=title), content_type=XLSX_CONTENT_TYPE
     )
+    return _private_attachment(response, filename)
+
+
+def xlsx_workbook_response(
+    *, filename: str, sheets: Iterable[tuple[str, list[Column], Iterable]]
+) -> FileResponse:
+    response = FileResponse(xlsx_workbook_file(sheets=sheets), content_type=XLSX_CONTENT_TYPE)
     return _private_attachment(response, filename)
 
 

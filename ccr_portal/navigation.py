@@ -33,6 +33,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Réponse globale", "financing:global-response"),
         ("Fonds et produits", "financing:product-list"),
         ("Lignes de crédit", "financing:credit-line-list"),
+        ("Besoins et offre", "scheme:quantification"),
         ("Équipe et rôles", "users:user-list"),
     ],
     Role.PROVIDER: [

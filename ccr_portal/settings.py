@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "accompaniment",
     "financing",
     "committee",
+    "scheme",
 ]
 
 MIDDLEWARE = [
@@ -383,6 +384,20 @@ DIAGNOSTIC_DAYS = {
     "full": env.float("DIAGNOSTIC_DAYS_FULL", default=3.0),
 }
 HOURS_PER_DAY = 7
+# Needs against offer (scheme/figures.py): the days a wished axis counts for when no
+# diagnostic or plan says more (the campaign's default), and the consultant day's price
+# when no provider able to do the work has a rate (DLA practice: about 1 000 €).
+SCHEME_DEFAULT_DAYS = {
+    "diagnostic": 3.0,
+    "securing": 4.0,
+    "cooperation": 1.5,
+    "professionalisation": 2.0,
+    "responsibility": 1.0,
+    "financing": 1.0,
+}
+SCHEME_DEFAULT_DAILY_RATE = env.float("SCHEME_DEFAULT_DAILY_RATE", default=1000.0)
+# The months the page looks ahead by default (the minutes' « quelques mois »).
+SCHEME_PERIOD_MONTHS = 4
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Forms -----------------------------------------------------------------

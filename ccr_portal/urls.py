@@ -26,6 +26,7 @@ urlpatterns = [
     path("accompagnement/", include("accompaniment.urls")),
     path("comite/", include("committee.urls")),
     path("financement/", include("financing.urls")),
+    path("besoins-et-offre/", include("scheme.urls")),
     path("", include("applicants.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -1,0 +1,130 @@
+"""The activity report and the calibration brief: their PDF (documents pipeline) and XLSX."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from ccr_portal.documents.models import GeneratedDocument
+from scheme.models import SchemeReport
+from scheme.report import activity_report, financing_section
+from tests.conftest import downloaded, plain_spaces
+
+from .conftest import build_scheme
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(document) -> str:
+    reader = PdfReader(io.BytesIO(document.file.read()))
+    return plain_spaces(" ".join(page.extract_text() for page in reader.pages))
+
+
+def test_report_figures(this_year):
+    build_scheme(6)
+    start, end = this_year
+    report = activity_report(start=start, end=end)
+    sections = {section["sheet"]: section for section in report["sections"]}
+    # Six structures at the one held session (axis B): 3.5 hours = 0,5 day at 450 €.
+    assert dict(sections["Structures par axe"]["rows"])["B. Accompagnement de sécurisation"] == 6
+    assert report["totals"] == {
+        "sessions": 1,
+        "days": Decimal("0.50"),
+        "cost": Decimal("225.00"),
+        "diagnostics": 6,
+        "decisions": 0,
+    }
+    # Three full validated, three light requested.
+    assert sections["Diagnostics"]["totals"][3:] == (6, 3)
+    assert sections["Événements"]["rows"][0][2] == 40
+
+
+def test_financing_section_is_an_empty_hook_until_financing_lands(this_year):
+    start, end = this_year
+    section = financing_section(start=start, end=end, payer="")
+    assert section["rows"] == []
+    assert section["sheet"] == "Financements"
+    assert section["empty_reason"]
+
+
+def test_report_pdf_has_the_period_and_the_totals(
+    coordinator_client, this_year, django_capture_on_commit_callbacks
+):
+    build_scheme(6)
+    start, end = this_year
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator_client.post(
+            reverse("scheme:document-request", args=["activity"]),
+            {"start": start.isoformat(), "end": end.isoformat()},
+        )
+    report = SchemeReport.objects.get()
+    assert response["Location"] == report.get_absolute_url()
+    document = GeneratedDocument.objects.get()
+    assert document.status == "ready"
+    text = pdf_text(document)
+    assert f"Du 1er janvier {start.year} au" in text
+    assert "1 séance, 0,50 jours donnés pour 225,00\u00a0€" in text
+    assert "6 diagnostics demandés" in text
+    # Asked again: the same row and the same document, no copy.
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(
+            reverse("scheme:document-request", args=["activity"]),
+            {"start": start.isoformat(), "end": end.isoformat()},
+        )
+    assert (SchemeReport.objects.count(), GeneratedDocument.objects.count()) == (1, 1)
+    # The download asks the same permission as the page.
+    download = coordinator_client.get(reverse("documents:download", args=[document.pk]))
+    assert download.status_code == 200
+
+
+def test_report_xlsx_has_one_sheet_per_section_and_its_sums(coordinator_client, this_year):
+    build_scheme(6)
+    start, end = this_year
+    response = coordinator_client.get(
+        reverse("scheme:report-export"),
+        {"start": start.isoformat(), "end": end.isoformat(), "colonnes": ["date", "days"]},
+    )
+    workbook = load_workbook(io.BytesIO(downloaded(response)))
+    assert workbook.sheetnames == [
+        "Structures par axe",
+        "Diagnostics",
+        "Séances et jours",
+        "Événements",
+        "Décisions",
+        "Financements",
+        "Satisfaction",
+        "Emplois au suivi",
+        "Détail des séances",
+    ]
+    header, *rows = list(workbook["Diagnostics"].values)
+    assert header == ("Type", "Finalité", "Prestataire", "Demandés", "Validés ou couverts")
+    *lines, total = rows
+    assert sum(row[3] for row in lines) == total[3] == 6
+    # The chosen columns only, in the detailed sheet.
+    header, *rows = list(workbook["Détail des séances"].values)
+    assert header == ("Date", "Jours")
+    assert [row[1] for row in rows] == [0.5]
+
+
+def test_brief_pdf_has_today_and_the_chosen_scenario(
+    coordinator_client, today_month, django_capture_on_commit_callbacks
+):
+    build_scheme(4)
+    coordinator_client.post(
+        reverse("scheme:scenario-save"), {"residents": "20", "name": "Vingt résidents"}
+    )
+    from scheme.models import Scenario
+
+    scenario = Scenario.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(
+            reverse("scheme:document-request", args=["brief"]),
+            {"start": f"{today_month:%Y-%m}", "months": "4", "scenarios": [scenario.pk]},
+        )
+    text = pdf_text(GeneratedDocument.objects.get())
+    assert "Note de calibrage des phases 1 et 2" in text
+    assert "Besoin : 16,0 jours pour 4 structures" in text
+    assert "Hypothèses de « Vingt résidents »" in text
