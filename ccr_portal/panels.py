@@ -17,6 +17,8 @@ PUBLIC = "public"
 # (``get_context(request, structure=...)`` / ``get_context(request, dossier=...)``).
 STRUCTURE_DETAIL = "structure-detail"
 DOSSIER_DETAIL = "dossier-detail"
+# Beside the plan's 3-year financing plan (``get_context(request, plan=...)``).
+PLAN_FINANCING = "plan-financing"
 
 
 @dataclass(frozen=True)
