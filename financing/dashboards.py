@@ -3,7 +3,7 @@ requests to pre-review, a structure's requests."""
 
 from django.db.models import Count
 
-from ccr_portal.panels import PLAN_FINANCING, Panel, register_panel
+from ccr_portal.panels import PLAN_FINANCING, STRUCTURE_DETAIL, Panel, register_panel
 from ccr_portal.users.models import Role
 
 from .models import FinancingRequest, RequestStatus, funder_ids
@@ -88,6 +88,31 @@ def _plan_repayments(request, plan) -> dict | None:
     return {"plan": plan, "rows": rows, "totals": totals}
 
 
+def _structure_financing(request, structure) -> dict | None:
+    """The structure's page: its financing responses and requests, for who may read them."""
+    from .models import FinancingResponse
+
+    user = request.user
+    if not user.has_perm("financing.view_response", structure):
+        return None
+    responses = list(
+        FinancingResponse.objects.filter(structure=structure).select_related("campaign")
+    )
+    requests = list(
+        FinancingRequest.objects.visible_to(user)
+        .filter(structure=structure)
+        .select_related("product")
+        .order_by("-created_at", "-pk")
+    )
+    if not (responses or requests):
+        return None
+    return {"responses": responses, "requests": requests}
+
+
+register_panel(
+    STRUCTURE_DETAIL,
+    Panel("financing/panels/structure_financing.html", _structure_financing, 40),
+)
 register_panel(PLAN_FINANCING, Panel("financing/panels/plan_repayments.html", _plan_repayments))
 register_panel(Role.FUNDER, Panel("financing/panels/requests.html", _funder_panel, order=5))
 register_panel(
