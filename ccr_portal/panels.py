@@ -19,6 +19,8 @@ STRUCTURE_DETAIL = "structure-detail"
 DOSSIER_DETAIL = "dossier-detail"
 # The public page of a call for applications (``get_context(request, campaign=...)``).
 CAMPAIGN_PUBLIC = "campaign-public"
+# Beside the plan's 3-year financing plan (``get_context(request, plan=...)``).
+PLAN_FINANCING = "plan-financing"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ requests to pre-review, a structure's requests."""
 
 from django.db.models import Count
 
-from ccr_portal.panels import Panel, register_panel
+from ccr_portal.panels import PLAN_FINANCING, STRUCTURE_DETAIL, Panel, register_panel
 from ccr_portal.users.models import Role
 
 from .models import FinancingRequest, RequestStatus, funder_ids
@@ -62,6 +62,58 @@ def _applicant_panel(request) -> dict | None:
     return {"title": "Mes demandes de financement", "rows": rows, "empty": "", "counts": []}
 
 
+def _plan_repayments(request, plan) -> dict | None:
+    """Beside the plan's financing plan: what the granted loans repay in its years N, N+1
+    and N+2 (the « Remboursement d'emprunts » line), from their schedules."""
+    from .arithmetic import ZERO, repayments_by_year
+    from .selectors import schedule_of
+
+    granted = list(
+        FinancingRequest.objects.visible_to(request.user)
+        .filter(
+            structure_id=plan.structure_id,
+            campaign_id=plan.campaign_id,
+            status=RequestStatus.GRANTED,
+        )
+        .select_related("product")
+    )
+    rows = []
+    for financing_request in granted:
+        by_year = repayments_by_year(schedule_of(financing_request))
+        if by_year:
+            rows.append((financing_request, [by_year.get(year, ZERO) for year in plan.years]))
+    if not rows:
+        return None
+    totals = [sum(amounts[index] for _r, amounts in rows) for index in range(3)]
+    return {"plan": plan, "rows": rows, "totals": totals}
+
+
+def _structure_financing(request, structure) -> dict | None:
+    """The structure's page: its financing responses and requests, for who may read them."""
+    from .models import FinancingResponse
+
+    user = request.user
+    if not user.has_perm("financing.view_response", structure):
+        return None
+    responses = list(
+        FinancingResponse.objects.filter(structure=structure).select_related("campaign")
+    )
+    requests = list(
+        FinancingRequest.objects.visible_to(user)
+        .filter(structure=structure)
+        .select_related("product")
+        .order_by("-created_at", "-pk")
+    )
+    if not (responses or requests):
+        return None
+    return {"responses": responses, "requests": requests}
+
+
+register_panel(
+    STRUCTURE_DETAIL,
+    Panel("financing/panels/structure_financing.html", _structure_financing, 40),
+)
+register_panel(PLAN_FINANCING, Panel("financing/panels/plan_repayments.html", _plan_repayments))
 register_panel(Role.FUNDER, Panel("financing/panels/requests.html", _funder_panel, order=5))
 register_panel(
     Role.COORDINATOR, Panel("financing/panels/requests.html", _coordinator_panel, order=60)

@@ -35,6 +35,22 @@ class RequestFilter(django_filters.FilterSet):
         empty_label="Toutes les formes",
     )
     over_envelope = django_filters.BooleanFilter(label="Au-delà de l'enveloppe")
+    ordering = django_filters.OrderingFilter(
+        label="Trier par",
+        fields=(
+            ("structure__name", "name"),
+            ("forwarded_at", "forwarded"),
+            ("amount", "amount"),
+            ("status", "status"),
+        ),
+        field_labels={
+            "structure__name": "Nom de la structure",
+            "forwarded_at": "Date de transmission",
+            "amount": "Montant demandé",
+            "status": "État",
+        },
+        empty_label="Création (récent d'abord)",
+    )
 
     class Meta:
         model = FinancingRequest

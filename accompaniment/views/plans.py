@@ -15,6 +15,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from ccr_portal.collation import french
 from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.formatting import with_preposition
+from ccr_portal.panels import PLAN_FINANCING, rendered_panels
 from ccr_portal.permissions import provider_ids
 from ccr_portal.users.models import Provider
 from ccr_portal.views import ServiceFormView, TransitionView
@@ -222,6 +223,7 @@ class PlanDetailView(PermissionRequiredMixin, DetailView):
             attendances=attendances,
             versions=versions,
             history=PLAN_WORKFLOW.history_of(plan),
+            financing_panels=rendered_panels(PLAN_FINANCING, self.request, plan=plan),
             diagnostics=plan.diagnostics.select_related("provider"),
             follow_up=getattr(plan, "follow_up", None)
             if plan.status == PlanStatus.COMPLETED

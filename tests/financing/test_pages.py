@@ -2,6 +2,7 @@
 requests; a request edited, deposited, forwarded and granted; the products edited."""
 
 import datetime
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -283,3 +284,35 @@ def test_documents_and_messages_on_a_request(client, world, django_capture_on_co
     assert (message.speaker, message.author) == ("funder", world.esia_officer)
     told = set(Notification.objects.values_list("recipient", flat=True))
     assert told == {world.association_editor.pk, world.coordinator.pk}
+
+
+def test_the_plan_shows_what_the_granted_loans_repay_in_its_years(client, world):
+    from accompaniment.models import DevelopmentPlan
+
+    plan = DevelopmentPlan.objects.create(
+        structure=world.association, campaign=world.campaign, first_year=2027, status="proposed"
+    )
+    make_request(
+        world,
+        structure=world.association,
+        product="fris",
+        amount=D("24000"),
+        category="shop_fitout",
+        months=24,
+        status="granted",
+        grant={
+            "granted_amount": D("24000"),
+            "granted_rate": D("0"),
+            "granted_months": 24,
+            "first_due_on": datetime.date(2027, 7, 1),
+            "committee_date": datetime.date(2027, 6, 1),
+        },
+    )
+    client.force_login(world.association_editor)
+    page = page_text(client.get(plan.get_absolute_url()))
+    from ccr_portal.formatting import format_euros
+
+    assert (
+        f"FRIS (prêt participatif) {format_euros(D('6000'))} {format_euros(D('12000'))} "
+        f"{format_euros(D('6000'))}"
+    ) in re.sub(r"[ \n\t]+", " ", re.sub(r"<[^>]+>", " ", page))

@@ -276,8 +276,9 @@ def test_the_portal_answers_again_by_itself_after_postgresql_restarts(tmp_path):
             return 0
 
     try:
-        wait_for(lambda: port_answers(port), 60, what="gunicorn démarre")
-        assert healthz() == 200  # opens the persistent connection (CONN_MAX_AGE)
+        # The port answers before the worker has loaded Django: wait for its first answer.
+        wait_for(lambda: healthz() == 200, 60, what="gunicorn répond")
+        assert healthz() == 200  # on the persistent connection (CONN_MAX_AGE)
         assert healthz() == 200
 
         cluster.pg_ctl("restart", "-m", "fast")
