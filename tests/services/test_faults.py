@@ -38,7 +38,6 @@ from .faults import (
     children_of,
     free_port,
     kill,
-    port_answers,
     postgres_bin,
     wait_for,
 )
