@@ -10,7 +10,14 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from applicants.models import Dossier, DossierStatus
+from committee.models import Opinion, OpinionValue
 from tests import files
+from tests.committee.factories import (
+    campaign_with_sites,
+    committee_member,
+    reviewed_dossier,
+    scheduled_meeting,
+)
 from tests.factories import (
     PASSWORD,
     CampaignFactory,
@@ -189,3 +196,27 @@ def test_the_focus_stays_in_a_region_that_htmx_replaces(page):
     page.get_by_role("link", name="Télécharger la fiche structure").wait_for()
     # The region was replaced without a page load: the focus is on its new first control.
     assert page.evaluate(FOCUSED)["name"] == "Télécharger la fiche structure"
+
+
+def test_a_committee_member_gives_an_opinion(page):
+    coordinator = UserFactory(coordinator=True)
+    member = committee_member(email="claire@region.example", first_name="Claire")
+    campaign = campaign_with_sites()
+    dossier = reviewed_dossier(campaign, "Épicerie Solidaire du Panier")
+    scheduled_meeting(coordinator, campaign, [member], dossiers=[dossier], quorum=1)
+    log_in_by_keyboard(page, "claire@region.example")
+
+    tab_to(page, "donner mes avis")
+    press(page, "Enter")
+    # The radio group takes the focus on its checked choice; the arrows move the choice.
+    tab_to(page, "Pas encore d'avis")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(FOCUSED)["name"] == "Favorable"
+    tab_to(page, "Commentaire sur « Épicerie Solidaire du Panier »")
+    page.keyboard.type("Projet solide, ancré dans le quartier.")
+    tab_to(page, "Enregistrer mes avis")
+    press(page, "Enter")
+
+    opinion = Opinion.objects.get()
+    assert (opinion.member, opinion.value) == (member, OpinionValue.FAVOURABLE)
+    assert opinion.comment == "Projet solide, ancré dans le quartier."
