@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 from decimal import Decimal as D
 
@@ -16,7 +17,7 @@ from financing.models import FinancingRequest
 from financing.services.requests import disbursement_record
 from scheme.models import SchemeReport
 from scheme.report import activity_report, financing_section
-from tests.conftest import downloaded, plain_spaces
+from tests.conftest import downloaded, page_text, plain_spaces
 from tests.financing.factories import financing_world, make_request
 
 from .conftest import build_scheme
@@ -164,6 +165,22 @@ def test_report_xlsx_has_one_sheet_per_section_and_its_sums(coordinator_client, 
     header, *rows = list(workbook["Détail des séances"].values)
     assert header == ("Date", "Jours")
     assert [row[1] for row in rows] == [0.5]
+
+
+def test_report_xlsx_and_page_have_the_financing_per_fund(financing, coordinator_client, this_year):
+    start, end = this_year
+    period = {"start": start.isoformat(), "end": end.isoformat()}
+    response = coordinator_client.get(reverse("scheme:report-export"), period)
+    workbook = load_workbook(io.BytesIO(downloaded(response)))
+    assert list(workbook["Financements"].values) == [
+        ("Fonds", "Demandé (€)", "Accordé (€)", "Refusé (€)", "Versé (€)"),
+        ("ESIA", 28000, 15000, 0, 12000),
+        ("URSCOP", 30000, 0, 30000, 0),
+        ("Total", 58000, 15000, 30000, 12000),
+    ]
+    html = page_text(coordinator_client.get(reverse("scheme:report"), period))
+    cells = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "ESIA 28 000,00 € 15 000,00 € 0,00 € 12 000,00 €" in cells
 
 
 def test_brief_pdf_has_today_and_the_chosen_scenario(
