@@ -15,6 +15,7 @@ from ccr_portal.formatting import format_date
 from ccr_portal.users.models import User
 from diagnostics.models import AxisRecommendation, DiagnosticStatus
 from diagnostics.selectors import assessment_warning, unfinished_assessments
+from financing.services.responses import response_open
 
 from .calendar import calendar_attachment
 from .documents import DECISION_LETTER, MEETING_MINUTES
@@ -206,7 +207,8 @@ def applicant_message(decision: Decision, axes: list[str]) -> str:
 
 def apply_decision(decision: Decision, *, actor, record, data) -> list[str]:
     """Snapshot the attendance, move the dossier, and hand the recommended axes to the
-    accompaniment (the action in the plan, or a pending recommendation), once."""
+    accompaniment (the action in the plan, or a pending recommendation), once; a
+    referral to the financial accompaniment opens the structure's financing response."""
     meeting = decision.item.meeting
     dossier = decision.item.dossier
     present = list(
@@ -254,6 +256,14 @@ def apply_decision(decision: Decision, *, actor, record, data) -> list[str]:
         details.append(
             f"{Axis(axis).label} : "
             + ("ajouté au plan." if recommendation.action_id else recommendation.pending_reason)
+        )
+    if decision.financing_referral:
+        _response, opened = response_open(
+            dossier=dossier, actor=actor, note=decision.financing_note
+        )
+        details.append(
+            "Accompagnement financier : "
+            + ("réponse financière ouverte." if opened else "réponse financière déjà ouverte.")
         )
     return details
 

@@ -23,6 +23,7 @@ from diagnostics.models import (
     DiagnosticStatus,
 )
 from diagnostics.selectors import assessment_warning, unfinished_assessments
+from financing.models import FinancingRequest, RequestStatus
 
 from .models import (
     AgendaItem,
@@ -130,12 +131,20 @@ class SuggestedLink:
 
 def organisation_links(user, structure_ids) -> dict[int, SuggestedLink]:
     """The links of a provider's or funder's member with these structures, from what their
-    organisation does for them: diagnostics assigned, plan actions, and (once the financing
-    requests exist) the requests sent to their fund. Prefills the member's declaration."""
+    organisation does for them: diagnostics assigned, plan actions, and the financing
+    requests sent to their fund. Prefills the member's declaration (at most five queries,
+    whatever the number of structures)."""
     links: dict[int, SuggestedLink] = {}
     providers = list(user.provider_organisations.all())
-    if not providers:
-        return links
+    funders = list(user.funder_organisations.all())
+    if providers:
+        _accompanied(links, providers, structure_ids)
+    if funders:
+        _financed(links, funders, structure_ids)
+    return links
+
+
+def _accompanied(links, providers, structure_ids) -> None:
     names = {provider.pk: str(provider) for provider in providers}
     diagnostics = (
         Diagnostic.objects.filter(structure_id__in=structure_ids, provider__in=providers)
@@ -167,7 +176,30 @@ def organisation_links(user, structure_ids) -> dict[int, SuggestedLink]:
                 f"{names[action.provider_id]} : action « {action.title} » du plan",
             ),
         )
-    return links
+
+
+def _financed(links, funders, structure_ids) -> None:
+    """The structures that sent a request to one of the funds: neither a draft nor one
+    withdrawn before it was sent."""
+    names = {funder.pk: str(funder) for funder in funders}
+    requests = (
+        FinancingRequest.objects.filter(structure_id__in=structure_ids, product__funder__in=funders)
+        .exclude(status=RequestStatus.DRAFT)
+        .exclude(status=RequestStatus.WITHDRAWN, submitted_at__isnull=True)
+        .select_related("structure", "product")
+        .order_by("structure_id", "pk")
+    )
+    for request in requests:
+        status = request.get_status_display()
+        links.setdefault(
+            request.structure_id,
+            SuggestedLink(
+                request.structure,
+                ConflictKind.FINANCES,
+                f"{names[request.product.funder_id]} : demande « {request.product.name} », "
+                f"{status[:1].lower()}{status[1:]}",
+            ),
+        )
 
 
 # --- Agendas ---------------------------------------------------------------------------

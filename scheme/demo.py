@@ -2,8 +2,9 @@
 
 - Full diagnostics wait: the open requests and the wished diagnostics of the demo ask
   far more days of axis A in the first month than RAMSESS can give (it declared 4 days
-  this month and 2 the next); a collective DLA session of diagnostics in the third month
-  absorbs the backlog. The shortage shows in the first two months only.
+  this month and 2 the next); a collective DLA session of diagnostics in the third month,
+  with as many places as it takes, absorbs the backlog. The shortage shows in the first
+  two months only.
 - The structures that only wished an accompaniment now wish axis B too: with the
   securing recommended by the validated diagnostics, axis B still waits at the end of
   the period, priced at the providers' mean rate.
@@ -29,6 +30,7 @@ from .figures import (
     add_months,
     month_of,
     scenario_figures,
+    today_figures,
 )
 from .models import OfferScheme, Scenario, SchemeReport
 from .selectors import NOT_COUNTED, load_facts
@@ -40,7 +42,7 @@ def load(stdout) -> None:
     start = month_of(timezone.localdate())
     period = Period(start=start, length=settings.SCHEME_PERIOD_MONTHS)
     third = add_months(start, 2)
-    OfferScheme.objects.update_or_create(
+    collective, _ = OfferScheme.objects.update_or_create(
         name="DLA 13 : diagnostics collectifs",
         defaults={
             "kind": OfferScheme.Kind.COLLECTIVE_DLA,
@@ -80,6 +82,19 @@ def load(stdout) -> None:
             axis=Axis.SECURING,
             defaults={"reason": "Consolider le modèle économique avant l'installation."},
         )
+
+    # The collective session takes as many places as the diagnostics waiting need: the
+    # other apps' demo data decide how many wait (six places at the least).
+    while (
+        collective.places < 60
+        and today_figures(load_facts(period), period).row(Axis.DIAGNOSTIC).months[third].gap
+    ):
+        collective.places += 1
+        collective.note = (
+            f"{collective.places} places de diagnostic complet en session collective, payées "
+            "par le DLA."
+        )
+        collective.save(update_fields=["places", "note"])
 
     facts = load_facts(period)
     days = Decimal("1")

@@ -48,7 +48,9 @@ over the period; with none, it is « à trouver ».
 
 **The money side** (``money_figures``): the dossiers' financing needs by category, in
 the month the structure moves in, against the funds' envelopes, with the same waiting
-rule; what is left is uncovered.
+rule; what is left is uncovered. An envelope is a dedicated credit line's amount spread
+equally over the months it runs, for the needs its products may finance
+(``selectors.load_envelopes``).
 
 The issue asks for one module: it stays one, in that order (inputs, outputs, need,
 offer, figures, scenarios, money).
@@ -361,6 +363,12 @@ def spread(total: Decimal, months: list[datetime.date]) -> list[tuple[datetime.d
     return list(zip(months, parts, strict=True))
 
 
+def running_months(starts_on: datetime.date, ends_on: datetime.date) -> list[datetime.date]:
+    """The months from the one of ``starts_on`` to the one of ``ends_on``, both counted."""
+    count = (ends_on.year - starts_on.year) * 12 + ends_on.month - starts_on.month + 1
+    return [add_months(month_of(starts_on), index) for index in range(count)]
+
+
 # --- Need -------------------------------------------------------------------------
 
 
@@ -470,16 +478,9 @@ def offer_lines(
                 if share > 0:
                     lines.append(OfferLine(axis, share, month, provider.payer, provider.name))
     for scheme in schemes:
-        running = [
-            add_months(month_of(scheme.starts_on), index)
-            for index in range(
-                (scheme.ends_on.year - scheme.starts_on.year) * 12
-                + scheme.ends_on.month
-                - scheme.starts_on.month
-                + 1
-            )
-        ]
-        for month, days in spread(scheme.total_days, running):
+        for month, days in spread(
+            scheme.total_days, running_months(scheme.starts_on, scheme.ends_on)
+        ):
             if period.start <= month <= period.end and days > 0:
                 lines.append(OfferLine(scheme.axis, days, month, scheme.payer, scheme.name))
     return lines

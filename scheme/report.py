@@ -28,6 +28,7 @@ from accompaniment.models import (
 from ccr_portal.axes import Axis
 from committee.models import Decision, DecisionStatus, Outcome
 from diagnostics.models import Diagnostic, DiagnosticKind, DiagnosticPurpose
+from financing.models import DECIDED_STATUSES, Disbursement, FinancingRequest, RequestStatus
 
 from .charts import bar_chart
 from .presentation import payer_label
@@ -59,26 +60,55 @@ def section(title, sheet, headers, rows, *, chart=None, totals=None) -> dict:
 
 
 def financing_section(*, start, end, payer) -> dict:
-    """Financing requested, granted, declined and disbursed per fund.
+    """Financing requested, granted, declined and disbursed per fund (two aggregates).
 
-    The hook for the ``financing`` app (built in parallel): until it has data models,
-    the section is empty and says so. Once it lands, this function reads its requests
-    grouped by fund (one aggregate query) and returns rows of the same shape.
+    Requested: the amounts of the requests submitted in the period, whatever became of
+    them; granted: the granted amounts of the requests granted in the period; declined:
+    the amounts asked of the requests declined in the period; disbursed: the payments
+    made in the period. The funds' money is not the scheme's payers': like the
+    committee's decisions, the section is the same for every ``payer``.
     """
-    from django.apps import apps
 
-    if list(apps.get_app_config("financing").get_models()):
-        reason = "Les financements ne sont pas encore repris dans le bilan."
-    else:
-        reason = "Le suivi des financements n'est pas encore en service."
+    def within(field: str, **more) -> Q:
+        return Q(**{f"{field}__date__gte": start, f"{field}__date__lte": end}, **more)
+
+    figures: dict[str, list] = {}
+    for short_name, name, requested, granted, declined in (
+        FinancingRequest.objects.filter(
+            within("submitted_at") | within("decided_at", status__in=DECIDED_STATUSES)
+        )
+        .values_list("product__funder__short_name", "product__funder__name")
+        .annotate(
+            requested=Sum("amount", filter=within("submitted_at")),
+            granted=Sum(
+                "granted_amount", filter=within("decided_at", status=RequestStatus.GRANTED)
+            ),
+            declined=Sum("amount", filter=within("decided_at", status=RequestStatus.DECLINED)),
+        )
+        .order_by()
+    ):
+        figures[short_name or name] = [money(requested), money(granted), money(declined), ZERO]
+    for short_name, name, disbursed in (
+        Disbursement.objects.filter(day__gte=start, day__lte=end)
+        .values_list("request__product__funder__short_name", "request__product__funder__name")
+        .annotate(disbursed=Sum("amount"))
+        .order_by()
+    ):
+        figures.setdefault(short_name or name, [ZERO, ZERO, ZERO, ZERO])[3] = money(disbursed)
+    rows = [(fund, *amounts) for fund, amounts in sorted(figures.items())]
     headers = [("Fonds", "text"), ("Demandé (€)", "euros"), ("Accordé (€)", "euros"),
                ("Refusé (€)", "euros"), ("Versé (€)", "euros")]  # fmt: skip
     return section(
         "Financements demandés, accordés, refusés et versés par fonds",
         "Financements",
         headers,
-        [],
-    ) | {"empty_reason": reason}
+        rows,
+        totals=(
+            ("Total", *(sum((row[index] for row in rows), ZERO) for index in range(1, 5)))
+            if rows
+            else None
+        ),
+    )
 
 
 def activity_report(*, start: datetime.date, end: datetime.date, payer: str = "") -> dict:

@@ -10,20 +10,24 @@ from decimal import Decimal
 from django.conf import settings
 
 from accompaniment.models import ActionStatus, PlanAction
-from applicants.models import AxisWish, Dossier, DossierStatus, SitePreference
+from applicants.models import AxisWish, Dossier, DossierStatus, FinancingCategory, SitePreference
 from ccr_portal.users.models import Provider
 from committee.models import Decision
 from diagnostics.models import AxisRecommendation, Diagnostic, DiagnosticStatus, ProviderCapacity
+from financing.models import CreditLine
 
 from .figures import (
     ActionFact,
     Assumptions,
     DiagnosticFact,
+    Envelope,
     Facts,
     Period,
     ProviderFact,
     SchemeFact,
     StructureFacts,
+    running_months,
+    spread,
 )
 from .models import OfferScheme
 
@@ -215,16 +219,50 @@ def load_money_needs() -> list:
     ]
 
 
-def load_envelopes(period: Period) -> list:
-    """The funds' envelopes by category and month: the hook for the ``financing`` app.
+def load_envelopes(period: Period) -> list[Envelope]:
+    """The funds' dedicated credit lines as envelopes by category and month (one query).
 
-    Until it has data models there are none, and every need shows as uncovered. Once it
-    lands, this reads its products' envelopes (one query) as ``figures.Envelope`` rows.
+    A line's amount is spread equally over the months it runs (to the cent, the rest in
+    its last month), as an existing scheme's days are; the months of the period are kept.
+    Its category is what the products it covers may finance (a product with no allowed
+    use finances every need): every category gives one envelope for « any » (""); a
+    narrower set shares each month's amount equally between its categories, so that no
+    euro is counted for a need the line cannot finance. A line covering no product
+    gives nothing.
     """
-    from django.apps import apps
-
-    if not list(apps.get_app_config("financing").get_models()):
-        return []
-    # The financing app has models: its products' envelopes are to be read here (the
-    # lead merges it with the financing branch); until then, nothing is counted.
-    return []
+    lines: dict[int, dict] = {}
+    for pk, short_name, name, amount, starts_on, ends_on, uses in (
+        CreditLine.objects.filter(starts_on__lte=period.last_day, ends_on__gte=period.start)
+        .values_list(
+            "pk",
+            "funder__short_name",
+            "funder__name",
+            "amount",
+            "starts_on",
+            "ends_on",
+            "products__allowed_uses",
+        )
+        .order_by("pk")
+    ):
+        line = lines.setdefault(
+            pk,
+            {
+                "fund": short_name or name,
+                "amount": amount,
+                "months": running_months(starts_on, ends_on),
+            },
+        )
+        if uses is not None:
+            line.setdefault("uses", set()).update(uses or FinancingCategory.values)
+    envelopes = []
+    for line in lines.values():
+        uses = line.get("uses")
+        if not uses:
+            continue
+        categories = [""] if uses >= set(FinancingCategory.values) else sorted(uses)
+        for month, amount in spread(line["amount"], line["months"]):
+            if not period.start <= month <= period.end:
+                continue
+            for category, part in spread(amount, categories):
+                envelopes.append(Envelope(line["fund"], category, part, month))
+    return envelopes

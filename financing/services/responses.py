@@ -53,6 +53,10 @@ def needs_prefill(*, structure: Structure, campaign: Campaign, actor: User) -> i
     plan (year N) where it says more: each need keeps its source. Needs already typed by
     hand are kept. Returns the number of needs written."""
     _check(actor, structure)
+    return _prefill(structure, campaign)
+
+
+def _prefill(structure: Structure, campaign: Campaign) -> int:
     found: dict[str, tuple[Decimal, str, str]] = {}
     dossier = Dossier.objects.filter(structure=structure, campaign=campaign).first()
     if dossier is not None:
@@ -167,6 +171,53 @@ def working_capital_apply(
 def response_for(*, structure: Structure, campaign: Campaign) -> FinancingResponse:
     response, _ = FinancingResponse.objects.get_or_create(structure=structure, campaign=campaign)
     return response
+
+
+@transaction.atomic
+def response_open(
+    *, dossier: Dossier, actor: User, note: str = ""
+) -> tuple[FinancingResponse, bool]:
+    """The selection committee's orientation to the financial accompaniment: the
+    structure's response for the campaign opened, or the one it has kept, and its needs
+    filled from the dossier and the plan (``needs_prefill``). Returns the response and
+    whether it was opened now: only then are the dossier's instructors and the
+    structure's members told, with the link to the response.
+
+    Called by the committee's decision, in its transaction: the committee has checked its
+    own permission to decide (its chair need not edit responses).
+    """
+    from applicants import people
+    from ccr_portal.notifications.services import notify_many
+
+    structure, campaign = dossier.structure, dossier.campaign
+    response, created = FinancingResponse.objects.get_or_create(
+        structure=structure, campaign=campaign, defaults={"note": note.strip()}
+    )
+    _prefill(structure, campaign)
+    if created:
+        readers = [
+            person
+            for person in dict.fromkeys(
+                [*people.instructors(dossier), *people.structure_members(dossier)]
+            )
+            if person != actor and person.has_perm("financing.view_response", response)
+        ]
+        if readers:
+            transaction.on_commit(
+                lambda: notify_many(
+                    recipients=readers,
+                    subject=f"Accompagnement financier : {structure}",
+                    template="financing_response_opened",
+                    context={
+                        "structure": structure.name,
+                        "campaign": campaign.title,
+                        "note": note.strip(),
+                    },
+                    url=response.get_absolute_url(),
+                ),
+                robust=True,
+            )
+    return response, created
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from accompaniment.models import CommitteeRecommendation, PlanAction
 from accompaniment.services.plans import plan_create
 from applicants.models import DossierStatus
+from applicants.models import FinancingNeed as DossierNeed
 from ccr_portal.formatting import format_date
 from ccr_portal.notifications.models import Notification
 from ccr_portal.workflow import TransitionRefused
@@ -20,6 +21,8 @@ from committee.services.decisions import (
     decisions_record,
 )
 from committee.services.opinions import opinions_give
+from financing.models import FinancingNeed, FinancingResponse
+from financing.services.responses import response_open
 from tests.committee.conftest import editor_of
 from tests.committee.factories import held_meeting
 from tests.conftest import page_text
@@ -315,3 +318,78 @@ def test_the_applicant_reads_the_motivation_and_the_conditions_never_the_opinion
     assert CONDITION in detail
     assert "Avis réservé secret." not in detail
     assert "Membres présents" not in detail
+
+
+# --- The referral to the financial accompaniment ------------------------------------
+
+
+def _needs_and_chair(world, item):
+    """The dossier declares one need; the meeting's chair (no coordinator) decides."""
+    item.dossier.financing_needs.all().delete()
+    DossierNeed.objects.create(
+        dossier=item.dossier, category="working_capital", amount=Decimal("12500")
+    )
+    world.meeting.chair = world.members[0]
+    world.meeting.save()
+    _held(world)
+
+
+def test_a_referral_opens_the_financing_response_once_and_tells_coordination_and_structure(
+    world, django_capture_on_commit_callbacks
+):
+    item = world.items[1]
+    _needs_and_chair(world, item)
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_record(
+            actor=world.members[0],
+            entry=_accept(world, item, financing_referral=True, financing_note="Garantie du prêt."),
+        )
+    structure = item.dossier.structure
+    response = FinancingResponse.objects.get()
+    assert (response.structure, response.campaign, response.note) == (
+        structure,
+        world.campaign,
+        "Garantie du prêt.",
+    )
+    # The dossier's need, as the financing app's need of the campaign.
+    assert list(
+        FinancingNeed.objects.values_list("structure", "campaign", "category", "amount", "source")
+    ) == [(structure.pk, world.campaign.pk, "working_capital", Decimal("12500.00"), "dossier")]
+    told = Notification.objects.filter(email_template="financing_response_opened")
+    # Nobody instructs the dossier: every coordinator; and the structure's editor.
+    assert {n.recipient for n in told} == {world.coordinator, editor_of(item.dossier)}
+    assert {n.url for n in told} == {response.get_absolute_url()}
+
+    # Replayed (the same effect again): nothing opened, nobody told again.
+    with django_capture_on_commit_callbacks(execute=True):
+        again, opened = response_open(dossier=item.dossier, actor=world.coordinator)
+    assert (again, opened) == (response, False)
+    assert FinancingResponse.objects.count() == 1
+    assert FinancingNeed.objects.count() == 1
+    assert told.count() == 2
+
+
+def test_a_referral_reuses_the_response_already_opened(world, django_capture_on_commit_callbacks):
+    item = world.items[1]
+    _needs_and_chair(world, item)
+    kept = FinancingResponse.objects.create(
+        structure=item.dossier.structure, campaign=world.campaign, note="Ouverte par Regain."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_record(actor=world.members[0], entry=_accept(world, item, financing_referral=True))
+    assert list(FinancingResponse.objects.values_list("pk", "note")) == [
+        (kept.pk, "Ouverte par Regain.")
+    ]
+    assert not Notification.objects.filter(email_template="financing_response_opened").exists()
+
+
+def test_a_decision_without_referral_opens_no_financing_response(
+    world, django_capture_on_commit_callbacks
+):
+    item = world.items[1]
+    _needs_and_chair(world, item)
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_record(actor=world.members[0], entry=_accept(world, item))
+    assert not FinancingResponse.objects.exists()
+    assert not FinancingNeed.objects.exists()
+    assert not Notification.objects.filter(email_template="financing_response_opened").exists()

@@ -72,8 +72,8 @@ def test_page_queries_do_not_grow(coordinator_client, django_assert_num_queries,
     coordinator_client.get(url)  # the session and the user, once
     # Session, user, roles, the navigation's; then dossiers, wishes, recommendations,
     # diagnostics, actions, site preferences, decisions' sites, capacities, providers,
-    # existing schemes; the dossiers' financing needs (no funds' envelopes yet).
-    with django_assert_num_queries(15):
+    # existing schemes; the dossiers' financing needs, the funds' credit lines.
+    with django_assert_num_queries(16):
         response = coordinator_client.get(url)
     assert response.context["figures"].structures == count
 
@@ -83,9 +83,9 @@ def test_report_queries_do_not_grow(coordinator_client, django_assert_num_querie
     build_scheme(count)
     url = reverse("scheme:report")
     coordinator_client.get(url)
-    # Four for the session, the user and the roles; one aggregate per section (eight, the
-    # financing hook reads none), the sessions' detail.
-    with django_assert_num_queries(13):
+    # Four for the session, the user and the roles; one aggregate per section (eight) and
+    # one more for the financing's disbursements; the sessions' detail.
+    with django_assert_num_queries(15):
         response = coordinator_client.get(url)
     assert response.context["report"]["sections"][0]["rows"][1][1] == count
 
