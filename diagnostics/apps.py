@@ -6,4 +6,9 @@ class DiagnosticsConfig(AppConfig):
     verbose_name = "Diagnostics"
 
     def ready(self):
-        from . import documents  # noqa: F401  (registers the diagnostic report)
+        from . import (
+            documents,  # noqa: F401  (registers the diagnostic report)
+            portability,
+        )
+
+        portability.register()

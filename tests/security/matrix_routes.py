@@ -769,3 +769,13 @@ ROUTES: dict[str, Route] = {
         post=only(REDIRECT, "coordinator"),
     ),
 }
+ROUTES.update(
+    {
+        "privacy": Route(get=everyone(OK), post=NO_POST),
+        # One's own account: an empty POST lacks the confirmation, nothing is erased.
+        "account-erase": Route(get=signed_in(OK), post=signed_in(REFUSED_PAGE)),
+        "applicants:structure-data": Route(
+            args=lambda w: [w.structure.pk], get=only(DENIED), post=NO_POST
+        ),
+    }
+)
