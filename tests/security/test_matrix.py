@@ -60,7 +60,7 @@ def walk(patterns=None, namespace=None):
 
 def portal_routes() -> dict[str, URLPattern]:
     return {
-        name or f"<sans nom> {pattern.pattern}": pattern
+        name or f"<unnamed> {pattern.pattern}": pattern
         for name, pattern, namespace in walk()
         if namespace != ADMIN_NAMESPACE
     }
@@ -71,13 +71,14 @@ def test_every_route_is_declared():
     undeclared = sorted(set(routes) - set(ROUTES))
     stale = sorted(set(ROUTES) - set(routes))
     assert not undeclared, (
-        "Routes absentes de la matrice d'autorisations : "
+        "Routes missing from the authorisation matrix: "
         + ", ".join(undeclared)
-        + ". Déclarez chacune dans ROUTES de tests/security/matrix_routes.py : "
-        "Route(args=lambda w: [...], get=only(OK, 'coordinator', ...), post=... ou NO_POST), "
-        "avec les objets de tests/security/matrix_world.py (voir tests/security/matrix.py)."
+        + ". Declare each in ROUTES of tests/security/matrix_routes.py: "
+        "Route(args=lambda w: [...], get=only(OK, 'coordinator', ...), post=... or NO_POST), "
+        "its objects built in tests/security/matrix_world.py (see tests/security/matrix.py; "
+        "MATRIX_PROBE=/tmp/m.jsonl shows what each viewer obtains)."
     )
-    assert not stale, "Routes déclarées mais disparues du résolveur : " + ", ".join(stale)
+    assert not stale, "Declared routes the resolver no longer has: " + ", ".join(stale)
 
 
 def test_a_route_without_post_declares_none_only_if_its_view_refuses_posts():
@@ -203,26 +204,45 @@ def test_route(matrix, name):
     if PROBE:
         _probe(matrix, name, url, data)
         return
+    cases = [
+        (method, viewer, table[viewer])
+        for method, table in (("get", route.get), ("post", route.post))
+        if table is not None
+        for viewer in VIEWERS
+    ]
+    refused = [case for case in cases if case[2] in REFUSALS]
+    allowed = [case for case in cases if case[2] not in REFUSALS]
     failures = []
-    for method, table in (("get", route.get), ("post", route.post)):
-        if table is None:
-            continue
-        for viewer in VIEWERS:
-            expected = table[viewer]
-            client = matrix.clients[viewer]
-            if expected in REFUSALS:
-                before = writes()
-                response = _request(client, method, url, data)
-                if tables := written(before, writes()):
+
+    # The refusals first, all together: the rows they wrote are counted once around them
+    # (then one by one only if some were, to name the culprits).
+    before = writes()
+    for method, viewer, expected in refused:
+        response = _request(matrix.clients[viewer], method, url, data)
+        failures += _compare(method, url, viewer, expected, response)
+    if written(before, writes()):
+        for method, viewer, _expected in refused:
+            with transaction.atomic():
+                start = writes()
+                _request(matrix.clients[viewer], method, url, data)
+                if tables := written(start, writes()):
                     failures.append(f"{method.upper()} {url} as {viewer}, refused, wrote {tables}")
-            else:
-                with transaction.atomic():
-                    response = _request(client, method, url, data)
-                    transaction.set_rollback(True)
-            got = outcome(response)
-            if got != READS_AS.get(expected, expected):
-                failures.append(f"{method.upper()} {url} as {viewer}: {expected} expected, {got}")
+                transaction.set_rollback(True)
+
+    # What is allowed runs in a savepoint rolled back: the next case sees the same world.
+    for method, viewer, expected in allowed:
+        with transaction.atomic():
+            response = _request(matrix.clients[viewer], method, url, data)
+            transaction.set_rollback(True)
+        failures += _compare(method, url, viewer, expected, response)
     assert not failures, "\n".join(failures)
+
+
+def _compare(method, url, viewer, expected, response) -> list[str]:
+    got = outcome(response)
+    if got == READS_AS.get(expected, expected):
+        return []
+    return [f"{method.upper()} {url} as {viewer}: {expected} expected, {got}"]
 
 
 def _probe(matrix, name, url, data):
@@ -266,3 +286,16 @@ def test_the_admin_lets_in_the_superuser_alone(matrix, viewer, expected):
     assert {name for name, value in got.items() if value != expected} == set()
     if expected in REFUSALS:
         assert written(before, writes()) == []
+
+
+def test_the_write_counter_sees_a_row_even_rolled_back(matrix):
+    """What the refusal check rests on: a row written, even in a savepoint rolled back, is
+    counted for its table; the ignored tables are not."""
+    from ccr_portal.notifications.models import Notification
+
+    before = writes()
+    with transaction.atomic():
+        Notification.objects.create(recipient=matrix.owner, subject="x", body="x", url="/")
+        transaction.set_rollback(True)
+    SecurityEvent.objects.create(kind=SecurityEvent.Kind.PERMISSION_DENIED)
+    assert written(before, writes()) == [Notification._meta.db_table]
