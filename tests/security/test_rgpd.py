@@ -154,6 +154,49 @@ def test_an_editor_downloads_all_the_structure_data(client, structure_with_data)
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT, actor=editor).count() == 1
 
 
+def test_the_structure_data_holds_the_committee_decision_not_the_opinions(client):
+    from committee.models import Outcome
+    from committee.services.decisions import DecisionEntry, decision_record
+    from committee.services.opinions import opinions_give
+    from tests.committee.factories import (
+        campaign_with_sites,
+        committee_member,
+        held_meeting,
+        reviewed_dossier,
+        scheduled_meeting,
+    )
+
+    coordinator = UserFactory(coordinator=True)
+    member = committee_member()
+    campaign = campaign_with_sites()
+    dossier = reviewed_dossier(campaign, "Atelier Vélo")
+    meeting = scheduled_meeting(coordinator, campaign, [member], dossiers=[dossier], quorum=1)
+    item = meeting.agenda.get()
+    opinions_give(
+        meeting=meeting,
+        actor=member,
+        entries=[{"item": item, "value": "reserved", "comment": "Avis confidentiel du membre."}],
+    )
+    held_meeting(coordinator, meeting, [member])
+    decision_record(
+        actor=coordinator,
+        entry=DecisionEntry(
+            item=item,
+            outcome=Outcome.ACCEPTED,
+            motivation="Un projet ancré dans le quartier.",
+            site=campaign.sites.get(code="mk2"),
+        ),
+    )
+    client.force_login(dossier.structure.memberships.get().user)
+    response = client.get(reverse("applicants:structure-data", args=[dossier.structure_id]))
+    content = _archive(response).read("donnees.json").decode()
+    data = json.loads(content)
+    assert [(d["motivation"], d["site"]) for d in data["comite"]] == [
+        ("Un projet ancré dans le quartier.", "mk2")
+    ]
+    assert "Avis confidentiel" not in content
+
+
 def test_the_structure_data_is_for_its_editors_only(client, structure_with_data):
     structure, _editor, reader, _dossier = structure_with_data
     url = reverse("applicants:structure-data", args=[structure.pk])
