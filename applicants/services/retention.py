@@ -4,7 +4,9 @@
 rejected or withdrawn dossier is anonymised: its free texts, economic data, needs, messages,
 private notes, documents and PDFs go; the dossier (its number, status, campaign and history
 of statuses) and its structure stay, for the scheme's statistics. The structure's editors
-are told ``settings.RETENTION_NOTICE_DAYS`` before, once per dossier and date.
+are told ``settings.RETENTION_NOTICE_DAYS`` before, once per dossier; a dossier is never
+anonymised less than that after its notice (the ones already past their date when the rule
+came are told first, and kept 30 days more).
 
 Both run from one beat task (``applicants.tasks.apply_dossier_retention``), each in one
 query for what is due; running it twice does nothing more.
@@ -15,7 +17,6 @@ import datetime
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from applicants.models import Dossier, DossierStatus, PrivateNote
 from applicants.people import members_by_structure
 from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.formatting import format_date
+from ccr_portal.notifications.models import SentReminder
 from ccr_portal.notifications.services import Reminder, remind_many
 
 RULE_RETENTION_NOTICE = "dossier-retention-notice"
@@ -48,31 +50,38 @@ def _expiring(until: datetime.date):
     )
 
 
+def _noticed(today: datetime.date):
+    """The ids of dossiers whose notice went out at least RETENTION_NOTICE_DAYS ago."""
+    limit = today - datetime.timedelta(days=settings.RETENTION_NOTICE_DAYS)
+    return SentReminder.objects.filter(
+        rule=RULE_RETENTION_NOTICE,
+        content_type=ContentType.objects.get_for_model(Dossier),
+        sent_at__date__lte=limit,
+    ).values("object_id")
+
+
 def notify_retention(*, today: datetime.date | None = None) -> int:
     """The structure's editors, once per dossier, ``RETENTION_NOTICE_DAYS`` before."""
     today = today or timezone.localdate()
     notice = datetime.timedelta(days=settings.RETENTION_NOTICE_DAYS)
-    dossiers = list(
-        _expiring(today + notice)
-        .filter(campaign__closes_on__gt=today - retention_days())
-        .select_related("structure", "campaign")
-    )
+    dossiers = list(_expiring(today + notice).select_related("structure", "campaign"))
     editors = members_by_structure({d.structure_id for d in dossiers}, editors_only=True)
     return remind_many(
         rule=RULE_RETENTION_NOTICE,
         reminders=(
             Reminder(
                 about=dossier,
+                # One notice per dossier: its date by the rule, fixed (never today's).
                 deadline=anonymisation_date(dossier),
                 recipients=editors[dossier.structure_id],
                 subject=f"Votre dossier « {dossier.campaign} » sera anonymisé le "
-                f"{format_date(anonymisation_date(dossier))}",
+                f"{format_date(max(anonymisation_date(dossier), today + notice))}",
                 template="dossier_retention_notice",
                 context={
                     "structure": dossier.structure.name,
                     "campaign": dossier.campaign.title,
                     "status": dossier.get_status_display(),
-                    "on": anonymisation_date(dossier).isoformat(),
+                    "on": max(anonymisation_date(dossier), today + notice).isoformat(),
                     "years": round(settings.RETENTION_DOSSIER_DAYS / 365, 1),
                 },
                 url=reverse("applicants:dossier-detail", kwargs={"pk": dossier.pk}),
@@ -86,7 +95,8 @@ def anonymise_expired_dossiers(*, today: datetime.date | None = None) -> int:
     """Anonymise every dossier whose date has come; returns how many."""
     today = today or timezone.localdate()
     done = 0
-    for dossier_id in list(_expiring(today).values_list("pk", flat=True)):
+    due = _expiring(today).filter(pk__in=_noticed(today))
+    for dossier_id in list(due.values_list("pk", flat=True)):
         done += dossier_anonymise(dossier_id=dossier_id)
     return done
 
@@ -123,7 +133,6 @@ def dossier_anonymise(*, dossier_id: int) -> int:
         wished_surface_m2=None,
         expected_move_in=None,
         anonymised_at=timezone.now(),
-        updated_at=F("updated_at"),
     )
     # The files go once the rows are gone for good.
     transaction.on_commit(lambda: [file.storage.delete(file.name) for file in files if file])

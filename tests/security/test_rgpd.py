@@ -24,8 +24,13 @@ from applicants.models import (
     Structure,
 )
 from applicants.services.messages import message_post, private_note_add
-from applicants.services.retention import ERASED_MESSAGE
+from applicants.services.retention import (
+    ERASED_MESSAGE,
+    anonymise_expired_dossiers,
+    notify_retention,
+)
 from applicants.tasks import apply_dossier_retention
+from ccr_portal.formatting import format_date
 from ccr_portal.notifications.models import Notification
 from ccr_portal.security.models import SecurityEvent
 from ccr_portal.users.models import User
@@ -333,19 +338,33 @@ def old_dossiers():
     return rejected, accepted, withdrawn_soon
 
 
-def test_retention_anonymises_old_rejected_dossiers_and_warns_30_days_before(
+def test_retention_warns_30_days_before_then_anonymises_old_rejected_dossiers(
     old_dossiers, django_capture_on_commit_callbacks
 ):
     rejected, accepted, withdrawn_soon = old_dossiers
     files = [a.file for a in rejected.attachments.all()]
     files += [a.file for m in rejected.messages.all() for a in m.attachments.all()]
     storage = files[0].storage
-    assert all(storage.exists(f.name) for f in files)
+    today = timezone.localdate()
+    in_30_days = today + datetime.timedelta(days=30)
 
+    # Today: both dossiers' editors are told (the rejected one is past its date: it is
+    # kept 30 days more, so that nobody loses a dossier without a notice).
+    assert apply_dossier_retention() == {"notified": 2, "anonymised": 0}
+    for dossier in (rejected, withdrawn_soon):
+        notice = Notification.objects.get(recipient__memberships__structure=dossier.structure)
+        assert notice.subject == (
+            f"Votre dossier « {dossier.campaign} » sera anonymisé le {format_date(in_30_days)}"
+        )
+    rejected.refresh_from_db()
+    assert rejected.anonymised_at is None
+    assert rejected.attachments.count() == 1
+    assert apply_dossier_retention() == {"notified": 0, "anonymised": 0}
+
+    # Thirty days later: anonymised, once.
     with django_capture_on_commit_callbacks(execute=True):
-        result = apply_dossier_retention()
-
-    assert result == {"notified": 1, "anonymised": 1}
+        assert notify_retention(today=in_30_days) == 0
+        assert anonymise_expired_dossiers(today=in_30_days) == 2
     rejected.refresh_from_db()
     assert rejected.anonymised_at is not None
     assert rejected.status == DossierStatus.REJECTED
@@ -356,36 +375,23 @@ def test_retention_anonymises_old_rejected_dossiers_and_warns_30_days_before(
     assert list(rejected.messages.values_list("body", flat=True)) == [ERASED_MESSAGE]
     assert not any(storage.exists(f.name) for f in files)
     assert Structure.objects.filter(pk=rejected.structure_id).exists()
+    withdrawn_soon.refresh_from_db()
+    assert withdrawn_soon.anonymised_at is not None
     # An accepted dossier of the same campaign is kept whole.
     accepted.refresh_from_db()
     assert accepted.anonymised_at is None
     assert accepted.attachments.count() == 1
-    # The dossier anonymised in 30 days: its editors are told, it is kept for now.
-    withdrawn_soon.refresh_from_db()
-    assert withdrawn_soon.anonymised_at is None
-    notice = Notification.objects.get(recipient__memberships__structure=withdrawn_soon.structure)
-    on = withdrawn_soon.campaign.closes_on + datetime.timedelta(days=730)
-    assert notice.subject == (
-        f"Votre dossier « {withdrawn_soon.campaign} » sera anonymisé le "
-        f"{on.day} {_month(on)} {on.year}"
-    )
-
-    # Run again: nothing more, no second notice.
-    with django_capture_on_commit_callbacks(execute=True):
-        assert apply_dossier_retention() == {"notified": 0, "anonymised": 0}
-    assert Notification.objects.filter(subject__startswith="Votre dossier").count() == 1
+    assert anonymise_expired_dossiers(today=in_30_days) == 0
+    assert Notification.objects.filter(subject__startswith="Votre dossier").count() == 2
 
 
 @pytest.mark.usefixtures("old_dossiers")
 def test_the_retention_period_is_a_setting(settings):
+    in_30_days = timezone.localdate() + datetime.timedelta(days=30)
     settings.RETENTION_DOSSIER_DAYS = 3 * 365
     assert apply_dossier_retention() == {"notified": 0, "anonymised": 0}
+    assert anonymise_expired_dossiers(today=in_30_days) == 0
     settings.RETENTION_DOSSIER_DAYS = 365
-    assert apply_dossier_retention()["anonymised"] == 2
+    assert notify_retention() == 2
+    assert anonymise_expired_dossiers(today=in_30_days) == 2
     assert Dossier.objects.filter(anonymised_at__isnull=False).count() == 2
-
-
-def _month(day: datetime.date) -> str:
-    from ccr_portal.formatting import format_date
-
-    return format_date(day).split(" ")[1]
