@@ -1,9 +1,10 @@
-"""What the committee app holds about a structure that the structure reads: the decisions
-on its dossiers (never the opinions, the instruction notes or the links of interest)."""
+"""The committee and the structure's data: what the structure reads of it (the decisions on
+its dossiers; never the opinions, the instruction notes or the links of interest), and what
+goes when a dossier reaches the end of its retention."""
 
 from ccr_portal.portability import register_structure_data
 
-from .models import Decision, DecisionStatus
+from .models import Decision, DecisionStatus, InstructionNote, Opinion
 
 
 def committee_data(structure, files) -> list[dict]:
@@ -26,5 +27,18 @@ def committee_data(structure, files) -> list[dict]:
     ]
 
 
+def anonymise_dossier(dossier) -> None:
+    """Retention (applicants.services.retention): the texts written about the dossier go;
+    the opinions' values and the decision (its outcome) stay, for the statistics."""
+    InstructionNote.objects.filter(dossier=dossier).update(reasons="", proposed_conditions="")
+    Opinion.objects.filter(item__dossier=dossier).update(comment="")
+    Decision.objects.filter(item__dossier=dossier).update(
+        motivation="", conditions="", financing_note="", assessment_override=""
+    )
+
+
 def register() -> None:
+    from applicants.services.retention import register_dossier_anonymiser
+
     register_structure_data("comite", committee_data)
+    register_dossier_anonymiser(anonymise_dossier)

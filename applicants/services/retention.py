@@ -8,6 +8,10 @@ are told ``settings.RETENTION_NOTICE_DAYS`` before, once per dossier; a dossier 
 anonymised less than that after its notice (the ones already past their date when the rule
 came are told first, and kept 30 days more).
 
+The apps above add what they hold about a dossier with ``register_dossier_anonymiser(fn)``
+(the committee: its instruction note's and opinions' texts); ``fn(dossier)`` runs in the
+same transaction.
+
 Both run from one beat task (``applicants.tasks.apply_dossier_retention``), each in one
 query for what is due; running it twice does nothing more.
 """
@@ -30,6 +34,14 @@ from ccr_portal.notifications.services import Reminder, remind_many
 RULE_RETENTION_NOTICE = "dossier-retention-notice"
 RETAINED_STATUSES = (DossierStatus.REJECTED, DossierStatus.WITHDRAWN)
 ERASED_MESSAGE = "[Message effacé au terme de la durée de conservation]"
+
+
+_anonymisers: list = []
+
+
+def register_dossier_anonymiser(anonymiser) -> None:
+    if anonymiser not in _anonymisers:
+        _anonymisers.append(anonymiser)
 
 
 def retention_days() -> datetime.timedelta:
@@ -127,6 +139,8 @@ def dossier_anonymise(*, dossier_id: int) -> int:
     dossier.financing_needs.all().delete()
     dossier.axis_wishes.update(reason="")
     dossier.transitions.update(comment="")
+    for anonymiser in _anonymisers:
+        anonymiser(dossier)
     Dossier.objects.filter(pk=dossier.pk).update(
         current_premises="",
         expected_effect="",

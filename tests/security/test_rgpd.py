@@ -33,7 +33,9 @@ from applicants.tasks import apply_dossier_retention
 from ccr_portal.formatting import format_date
 from ccr_portal.notifications.models import Notification
 from ccr_portal.security.models import SecurityEvent
+from ccr_portal.security.tasks import purge_security_log
 from ccr_portal.users.models import User
+from committee.models import InstructionNote
 from tests.conftest import downloaded, page_text
 from tests.factories import (
     PASSWORD,
@@ -332,6 +334,9 @@ def old_dossiers():
     private_note_add(
         dossier=rejected, author=UserFactory(coordinator=True), body="Note de la coordination."
     )
+    InstructionNote.objects.create(
+        dossier=rejected, opinion="unfavourable", reasons="Motifs de l'instruction."
+    )
     accepted = DossierFactory(campaign=old, complete=True, status=DossierStatus.ACCEPTED)
     withdrawn_soon = DossierFactory(campaign=newer, complete=True, status=DossierStatus.WITHDRAWN)
     MembershipFactory(structure=withdrawn_soon.structure)
@@ -373,6 +378,7 @@ def test_retention_warns_30_days_before_then_anonymises_old_rejected_dossiers(
     assert not EconomicYear.objects.filter(dossier=rejected).exists()
     assert not PrivateNote.objects.filter(dossier=rejected).exists()
     assert list(rejected.messages.values_list("body", flat=True)) == [ERASED_MESSAGE]
+    assert InstructionNote.objects.get(dossier=rejected).reasons == ""
     assert not any(storage.exists(f.name) for f in files)
     assert Structure.objects.filter(pk=rejected.structure_id).exists()
     withdrawn_soon.refresh_from_db()
@@ -395,3 +401,13 @@ def test_the_retention_period_is_a_setting(settings):
     assert notify_retention() == 2
     assert anonymise_expired_dossiers(today=in_30_days) == 2
     assert Dossier.objects.filter(anonymised_at__isnull=False).count() == 2
+
+
+def test_the_security_log_is_kept_a_year(settings):
+    old = SecurityEvent.objects.create(kind=SecurityEvent.Kind.LOGIN)
+    SecurityEvent.objects.filter(pk=old.pk).update(at=timezone.now() - datetime.timedelta(days=366))
+    recent = SecurityEvent.objects.create(kind=SecurityEvent.Kind.LOGIN)
+    assert purge_security_log() == 1
+    assert list(SecurityEvent.objects.values_list("pk", flat=True)) == [recent.pk]
+    settings.SECURITY_LOG_RETENTION_DAYS = 0
+    assert purge_security_log() == 1
