@@ -6,4 +6,9 @@ class AccompanimentConfig(AppConfig):
     verbose_name = "Accompagnement"
 
     def ready(self):
-        from . import documents  # noqa: F401  (registers the plan's PDF)
+        from . import (
+            documents,  # noqa: F401  (registers the plan's PDF)
+            portability,
+        )
+
+        portability.register()

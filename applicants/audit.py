@@ -25,6 +25,9 @@ auditlog.register(Dossier, m2m_fields={"charter_commitments"})
 auditlog.register(Attachment)
 
 audit_route("applicants:dossier-export", kind=SecurityEvent.Kind.EXPORT)
+audit_route(
+    "applicants:structure-data", kind=SecurityEvent.Kind.EXPORT, model="applicants.Structure"
+)
 audit_route("applicants:dossier-zip", kind=SecurityEvent.Kind.DOWNLOAD, model="applicants.Dossier")
 audit_route(
     "applicants:attachment-download",

@@ -425,6 +425,9 @@ class Dossier(models.Model):
     created_at = models.DateTimeField("créé le", default=timezone.now)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
     submitted_at = models.DateTimeField("déposé le", null=True, blank=True)
+    # Retention (RGPD): a rejected or withdrawn dossier is emptied of its personal data and
+    # documents a set time after its campaign closed; the dossier and its history stay.
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True, editable=False)
     # Given at the first submission, kept afterwards: « CCR-2026-0042 ».
     number = models.CharField("numéro de dossier", max_length=20, blank=True)
 

@@ -69,6 +69,8 @@ dossier_worker = is_provider & works_for_dossier_structure
 rules.add_perm("applicants.view_structure", is_coordinator | structure_member | structure_worker)
 rules.add_perm("applicants.change_structure", is_coordinator | structure_editor)
 rules.add_perm("applicants.manage_members", structure_editor)
+# RGPD: the structure's whole data, JSON and files (its editors only).
+rules.add_perm("applicants.export_structure_data", structure_editor)
 rules.add_perm("applicants.list_all_structures", is_coordinator)
 rules.add_perm("applicants.search", is_coordinator)
 

@@ -27,8 +27,11 @@ class SearchResults:
 
 
 def normalised_query(query: str) -> str:
-    """What was typed, trimmed; a SIRET typed in groups (« 732 829 320 00074 ») joined."""
-    query = " ".join((query or "").split())[:100]
+    """What was typed, trimmed; a SIRET typed in groups (« 732 829 320 00074 ») joined.
+
+    A NUL character (which PostgreSQL refuses in any text) is dropped.
+    """
+    query = " ".join((query or "").replace("\x00", "").split())[:100]
     if re.fullmatch(r"[\d ]+", query):
         query = query.replace(" ", "")
     return query

@@ -16,6 +16,11 @@ urlpatterns = [
         name="structure-update",
     ),
     path("structures/<int:pk>/membres/", members.MembersView.as_view(), name="structure-members"),
+    path(
+        "structures/<int:pk>/donnees/",
+        structures.StructureDataExportView.as_view(),
+        name="structure-data",
+    ),
     path("membres/<int:pk>/role/", members.MembershipRoleView.as_view(), name="membership-role"),
     path(
         "membres/<int:pk>/retirer/",

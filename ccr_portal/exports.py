@@ -11,7 +11,9 @@ they land) declares its ``Column``s and hands an iterable of rows (a queryset's
 - a text cell that a spreadsheet would read as a formula (beginning with ``=``,
   ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with an apostrophe, in
   both formats (OWASP's "CSV injection"); numbers, dates and amounts stay what they
-  are, negative ones included.
+  are, negative ones included;
+- control characters that XML forbids (a name pasted with a vertical tab) are dropped
+  from XLSX text cells: openpyxl would refuse the whole file.
 """
 
 import csv
@@ -25,6 +27,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -63,7 +66,7 @@ def csv_value(column: Column, value) -> str:
 
 def xlsx_value(column: Column, value):
     if column.kind == "text":
-        return neutralise("" if value is None else str(value))
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
     if isinstance(value, datetime.datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)
     return value

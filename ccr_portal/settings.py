@@ -187,6 +187,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applicants.tasks.send_dossier_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "dossier-retention": {
+        "task": "applicants.tasks.apply_dossier_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "security-log-purge": {
+        "task": "ccr_portal.security.tasks.purge_security_log",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "diagnostic-due-soon": {
         "task": "diagnostics.tasks.send_due_soon_reminders",
         "schedule": crontab(hour=8, minute=10),
@@ -330,6 +338,18 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ACCESSIBILITY_CONTACT_EMAIL = env(
     "ACCESSIBILITY_CONTACT_EMAIL", default="accessibilite@ccr-marseille.fr"
 )
+# Where people exercise their rights on their personal data (the privacy page).
+PRIVACY_CONTACT_EMAIL = env(
+    "PRIVACY_CONTACT_EMAIL", default="donnees-personnelles@ccr-marseille.fr"
+)
+
+# --- Retention of personal data (RGPD) --------------------------------------
+# A rejected or withdrawn dossier, and its documents, are anonymised this many days after
+# its campaign closed; its structure's editors are told RETENTION_NOTICE_DAYS before.
+RETENTION_DOSSIER_DAYS = env.int("RETENTION_DOSSIER_DAYS", default=2 * 365)
+RETENTION_NOTICE_DAYS = env.int("RETENTION_NOTICE_DAYS", default=30)
+# The security log (logins, refusals, exports) is kept one year, then purged by beat.
+SECURITY_LOG_RETENTION_DAYS = env.int("SECURITY_LOG_RETENTION_DAYS", default=365)
 
 # --- Language, time and formats --------------------------------------------
 LANGUAGE_CODE = "fr-fr"
@@ -416,6 +436,9 @@ if SECURE_HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_HTTPONLY = True
+# No cookie beyond the session and CSRF ones (the privacy page says so): the flash
+# messages live in the session, not in a cookie of their own.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 X_FRAME_OPTIONS = "DENY"
 MFA_REQUIRED_ROLES = env.list(
     "MFA_REQUIRED_ROLES", default=MFA_STRICT_ROLES if SECURE_HTTPS else []

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ccr_portal import views
+from ccr_portal.users.views import AccountEraseView
 
 admin.site.site_header = "Portail CCR : administration technique"
 admin.site.site_title = "Portail CCR"
@@ -17,6 +18,8 @@ urlpatterns = [
     path("changer-de-role/", views.switch_role, name="switch-role"),
     path("healthz/", views.healthz, name="healthz"),
     path("accessibilite/", views.AccessibilityStatementView.as_view(), name="accessibility"),
+    path("confidentialite/", views.PrivacyView.as_view(), name="privacy"),
+    path("mon-compte/supprimer/", AccountEraseView.as_view(), name="account-erase"),
     path("compte/", include("allauth.urls")),
     path("equipe/", include("ccr_portal.users.urls")),
     path("documents/", include("ccr_portal.documents.urls")),

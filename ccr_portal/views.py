@@ -67,6 +67,23 @@ class AccessibilityStatementView(TemplateView):
         return super().get_context_data(contact=settings.ACCESSIBILITY_CONTACT_EMAIL, **kwargs)
 
 
+class PrivacyView(TemplateView):
+    """The privacy page (politique de confidentialité): who processes what, why, how long."""
+
+    template_name = "privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            contact=settings.PRIVACY_CONTACT_EMAIL,
+            dossier_years=round(settings.RETENTION_DOSSIER_DAYS / 365, 1),
+            notice_days=settings.RETENTION_NOTICE_DAYS,
+            log_days=settings.SECURITY_LOG_RETENTION_DAYS,
+            idle_hours=round(settings.STAFF_SESSION_IDLE_TIMEOUT / 3600, 1),
+            session_days=round(settings.SESSION_COOKIE_AGE / 86400),
+            **kwargs,
+        )
+
+
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

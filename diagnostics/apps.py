@@ -8,7 +8,11 @@ class DiagnosticsConfig(AppConfig):
     def ready(self):
         from applicants.checks import register_decision_check
 
-        from . import documents  # noqa: F401  (registers the diagnostic report)
+        from . import (
+            documents,  # noqa: F401  (registers the diagnostic report)
+            portability,
+        )
         from .selectors import pending_assessment_warning
 
         register_decision_check(pending_assessment_warning)
+        portability.register()

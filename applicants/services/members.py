@@ -152,3 +152,29 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     membership.delete()
     forget_memberships(membership.user)
     forget_memberships(actor)
+
+
+def erasure_obstacles(user: User) -> list[str]:
+    """The last editor of a structure with other members hands over before leaving."""
+    reasons = []
+    for membership in Membership.objects.filter(
+        user=user, role=Membership.Role.EDITOR
+    ).select_related("structure"):
+        others = Membership.objects.filter(structure=membership.structure).exclude(user=user)
+        if others.exists() and not others.filter(role=Membership.Role.EDITOR).exists():
+            reasons.append(
+                f"Vous êtes le seul éditeur de « {membership.structure} » : donnez le rôle "
+                "d'éditeur à un autre membre avant de supprimer votre compte."
+            )
+    return reasons
+
+
+def erase_memberships(user: User) -> None:
+    """The person leaves their structures (which keep their records) and their invitations."""
+    from ccr_portal.users.erasure import erased_email
+
+    Membership.objects.filter(user=user).delete()
+    invitations = Invitation.objects.filter(email__iexact=user.email)
+    invitations.filter(accepted_at__isnull=True).delete()
+    invitations.update(email=erased_email(user))
+    forget_memberships(user)

@@ -1,9 +1,12 @@
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -12,7 +15,9 @@ from applicants.models import Campaign, Dossier, Structure
 from applicants.search import normalised_query
 from applicants.services.structures import structure_create, structure_update
 from ccr_portal.collation import french
+from ccr_portal.downloads import file_response
 from ccr_portal.panels import STRUCTURE_DETAIL, rendered_panels
+from ccr_portal.portability import archive_filename, build_structure_archive
 from ccr_portal.search import text_search
 
 
@@ -83,6 +88,7 @@ class StructureDetailView(PermissionRequiredMixin, DetailView):
             can_edit=user.has_perm("applicants.change_structure", structure),
             can_apply=user.has_perm("applicants.add_dossier", structure),
             can_manage_members=user.has_perm("applicants.manage_members", structure),
+            can_export_data=user.has_perm("applicants.export_structure_data", structure),
             dossiers=dossiers,
             open_campaigns=open_campaigns,
             panels=rendered_panels(STRUCTURE_DETAIL, self.request, structure=structure),
@@ -109,3 +115,22 @@ class StructureUpdateView(PermissionRequiredMixin, UpdateView):
             return self.form_invalid(form)
         messages.success(self.request, "Les informations de la structure ont été enregistrées.")
         return redirect(structure)
+
+
+class StructureDataExportView(PermissionRequiredMixin, View):
+    """All the structure's data, for its editors (RGPD: access and portability): a ZIP of
+    ``donnees.json`` and the files, after a fresh authentication like the dossier's ZIP."""
+
+    permission_required = "applicants.export_structure_data"
+
+    def get_permission_object(self):
+        return get_object_or_404(Structure, pk=self.kwargs["pk"])
+
+    @method_decorator(reauthentication_required)
+    def get(self, request, pk: int):
+        structure = self.get_permission_object()
+        return file_response(
+            build_structure_archive(structure),
+            filename=archive_filename(structure),
+            content_type="application/zip",
+        )

@@ -28,6 +28,7 @@ class SecurityEvent(models.Model):
         PERMISSION_DENIED = "permission_denied", "Accès refusé (403)"
         EXPORT = "export", "Export"
         DOWNLOAD = "download", "Téléchargement d'un document confidentiel"
+        ACCOUNT_ERASED = "account_erased", "Compte supprimé (données anonymisées)"
 
     at = models.DateTimeField("le", default=timezone.now, db_index=True)
     kind = models.CharField("événement", max_length=30, choices=Kind.choices)

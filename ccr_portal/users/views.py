@@ -1,5 +1,8 @@
 from allauth.account.decorators import reauthentication_required
+from django import forms
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -9,6 +12,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from ccr_portal.collation import french
 
+from .erasure import account_erase, erasure_obstacles
 from .forms import StaffRolesForm, UserSearchForm
 from .models import RoleAssignment, RoleChange, User
 from .services import user_set_staff_roles
@@ -76,3 +80,36 @@ class UserRolesView(PermissionRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"Les rôles de {self.person} ont été mis à jour.")
         return redirect("users:user-list")
+
+
+class AccountEraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Je comprends que mon compte sera supprimé et mes données personnelles anonymisées.",
+        error_messages={"required": "Cochez la case pour confirmer la suppression."},
+    )
+
+
+# Erasing asks for a fresh authentication, like granting roles.
+@method_decorator(reauthentication_required(allow_get=True), name="post")
+class AccountEraseView(LoginRequiredMixin, FormView):
+    """A person erases their own account (RGPD): anonymised, the structures' records kept."""
+
+    template_name = "users/account_erase.html"
+    form_class = AccountEraseForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(obstacles=erasure_obstacles(self.request.user), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            account_erase(user=self.request.user, actor=self.request.user)
+        except ValidationError as refusal:
+            for message in refusal.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        logout(self.request)
+        messages.success(
+            self.request,
+            "Votre compte est supprimé : vos données personnelles sont anonymisées.",
+        )
+        return redirect("root")
