@@ -276,18 +276,51 @@ def _month(first: datetime.date, category: str) -> datetime.date:
     return month
 
 
+# When the last step of a request in each state happened, in days before now: a forwarded
+# request has waited 25 days (the fund's reminder is due), changes were asked 8 days ago
+# (the structure's reminder is due), the decisions came at the commitment committee.
+_LAST_STEP_DAYS_AGO = {
+    RequestStatus.SUBMITTED: 3,
+    RequestStatus.CHANGES_REQUESTED: 8,
+    RequestStatus.FORWARDED: 25,
+    RequestStatus.GRANTED: 20,
+    RequestStatus.DECLINED: 20,
+    RequestStatus.WITHDRAWN: 10,
+}
+_DAYS_BETWEEN_STEPS = 3
+
+
 def _backdate(request: FinancingRequest, today) -> None:
-    """Past steps at plausible dates: a forwarded request has waited 25 days (the funder's
-    reminder is due), changes were asked 8 days ago (the structure's reminder is due)."""
+    """The request's history at plausible past dates, in the order of its steps, and the
+    dates the request keeps set from the very lines that made them (issue 9, point 18)."""
+    lines = list(request.transitions.order_by("created_at", "pk"))
+    if not lines:
+        return
     now = timezone.now()
-    updates = {}
-    if request.forwarded_at:
-        updates["forwarded_at"] = now - datetime.timedelta(days=25)
-        updates["submitted_at"] = now - datetime.timedelta(days=30)
-    if request.status == RequestStatus.CHANGES_REQUESTED:
-        updates["changes_requested_at"] = now - datetime.timedelta(days=8)
-    if updates:
-        FinancingRequest.objects.filter(pk=request.pk).update(**updates)
+    last = now - datetime.timedelta(days=_LAST_STEP_DAYS_AGO.get(request.status, 3))
+    moments = [
+        last - datetime.timedelta(days=_DAYS_BETWEEN_STEPS * (len(lines) - 1 - index))
+        for index in range(len(lines))
+    ]
+    for line, moment in zip(lines, moments, strict=True):
+        type(line).objects.filter(pk=line.pk).update(created_at=moment)
+    when = {line.action: moment for line, moment in zip(lines, moments, strict=True)}
+    updates = {"created_at": moments[0] - datetime.timedelta(days=2)}
+    for field, action in (
+        ("submitted_at", "submit"),
+        ("forwarded_at", "forward"),
+        ("changes_requested_at", "request_changes"),
+    ):
+        if getattr(request, field) and action in when:
+            updates[field] = when[action]
+    if request.decided_at:
+        updates["decided_at"] = when.get("grant") or when.get("decline") or last
+    FinancingRequest.objects.filter(pk=request.pk).update(**updates)
+    # The thread's automatic status messages, one per step, follow their steps.
+    automatic = list(request.messages.filter(is_automatic=True).order_by("created_at", "pk"))
+    if len(automatic) == len(lines):
+        for message, moment in zip(automatic, moments, strict=True):
+            type(message).objects.filter(pk=message.pk).update(created_at=moment)
 
 
 def _credit_lines(funders, products) -> None:

@@ -20,6 +20,7 @@ from applicants.models import Dossier, DossierStatus, Message, Structure
 from ccr_portal.history import TransitionRecord
 from committee.models import Decision, Meeting
 from diagnostics.models import Diagnostic
+from financing.models import FinancingRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,7 @@ BIRTH = {
     "plan": ("draft", "created_at"),
     "meeting": ("scheduled", "created_at"),
     "decision": ("draft", None),
+    "request": ("draft", "created_at"),
 }
 # The dates an object keeps, in the order they must come: (field, the action setting it).
 MILESTONES = {
@@ -38,6 +40,7 @@ MILESTONES = {
     DevelopmentPlan: ["created_at", "proposed_at", "agreed_at", "started_at", "completed_at"],
     Meeting: ["created_at", "held_at", "closed_at"],
     Decision: ["recorded_at", "letter_sent_at"],
+    FinancingRequest: ["created_at", "forwarded_at", "decided_at"],
 }
 # The history line that sets a date, to find the date at that line's moment.
 SET_BY = {
@@ -48,6 +51,7 @@ SET_BY = {
     (DevelopmentPlan, "proposed_at"): "propose",
     (DevelopmentPlan, "agreed_at"): "agree",
     (DevelopmentPlan, "completed_at"): "complete",
+    (FinancingRequest, "forwarded_at"): "forward",
 }
 
 

@@ -477,6 +477,7 @@ def test_every_model_storing_a_file_is_scanned_unless_the_portal_made_the_file()
         "applicants.MessageAttachment",
         "diagnostics.Diagnostic",
         "accompaniment.SessionDocument",
+        "financing.RequestDocument",
     }
 
 
