@@ -44,21 +44,15 @@ def file_context(request) -> dict:
 
 
 def brief_context(funder) -> dict:
-    from .selectors import CATEGORY_LABELS, credit_line_overview, global_response
+    from .selectors import credit_line_overview, global_response, global_tables
 
     consolidation = global_response(None, funder_id=funder.pk)
+    categories, months, _ = global_tables(consolidation)
     return {
         "funder": funder,
         "consolidation": consolidation,
-        "categories": [
-            (
-                label,
-                consolidation.needs_by_category.get(code, 0),
-                consolidation.requested_by_category.get(code, 0),
-                consolidation.granted_by_category.get(code, 0),
-            )
-            for code, label in CATEGORY_LABELS.items()
-        ],
+        "categories": categories,
+        "months": months,
         "credit_lines": [credit_line_overview(line) for line in funder.credit_lines.all()],
     }
 

@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Prefetch, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import DateField, DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, Round, TruncMonth
 from django.utils import timezone
 
 from accompaniment.models import NEED_ITEMS, DevelopmentPlan, FinancingItem
@@ -326,68 +326,176 @@ def requests_for_list(queryset):
     )
 
 
+def _funder_name(prefix: str = ""):
+    """The fund's name as ``str(funder)`` reads it (its short name, else its name)."""
+    return Coalesce(
+        NullIf(F(f"{prefix}product__funder__short_name"), Value("")),
+        F(f"{prefix}product__funder__name"),
+    )
+
+
 def global_response(viewer, *, funder_id: int | None = None) -> arithmetic.Consolidation:
     """The consolidated needs of all residents, by category and month, against what was
-    requested, granted and disbursed per fund: four queries whatever the number of
-    requests. A fund's officer sees their own fund's requests only."""
-    requests = FinancingRequest.objects.all()
+    requested, granted and disbursed per fund and per month, summed by the database: four
+    queries whatever the number of requests. Requested and granted money falls in the
+    month needed of the need its use finances (the structure's need of that category in
+    the request's campaign); disbursed money in the month of its disbursement. A fund's
+    officer sees their own fund's requests only."""
+    requests = FinancingRequest.objects.filter(status__in=arithmetic.REQUESTED_STATUSES)
     if viewer is not None:  # None: a document whose permission the pipeline checked
-        requests = requests.visible_to(viewer)
+        # A subquery rather than the scope's joins, which could repeat a row in the sums.
+        requests = requests.filter(
+            pk__in=FinancingRequest.objects.visible_to(viewer).order_by().values("pk")
+        )
     if funder_id is not None:
         requests = requests.filter(product__funder_id=funder_id)
-    requests = list(
-        requests_for_list(requests).prefetch_related(
-            Prefetch("uses", queryset=RequestUse.objects.order_by("pk"))
-        )
+    totals = (
+        requests.order_by()
+        .values("status", funder=_funder_name())
+        .annotate(requested=Sum("amount"), granted=Sum("granted_amount"))
+        .values_list("funder", "status", "requested", "granted")
     )
-    needs = FinancingNeed.objects.values_list("category", "needed_on", "amount")
+    month_needed = FinancingNeed.objects.filter(
+        structure_id=OuterRef("request__structure_id"),
+        campaign_id=OuterRef("request__campaign_id"),
+        category=OuterRef("category"),
+    ).values("needed_on")[:1]
+    money = DecimalField(max_digits=14, decimal_places=2)
+    uses = (
+        RequestUse.objects.filter(request__in=requests.values("pk"))
+        .order_by()
+        .values(
+            "category",
+            funder=_funder_name("request__"),
+            state=F("request__status"),
+            month=Subquery(month_needed, output_field=DateField()),
+        )
+        .annotate(
+            requested=Sum("amount"),
+            # Each use's share of the granted amount, rounded to the cent as
+            # ``arithmetic.granted_share`` does (PostgreSQL rounds half away from zero).
+            granted=Sum(
+                Round(
+                    F("request__granted_amount") * F("amount") / F("request__amount"),
+                    2,
+                    output_field=money,
+                ),
+                output_field=money,
+            ),
+        )
+        .values_list("funder", "state", "category", "month", "requested", "granted")
+    )
+    disbursed = (
+        Disbursement.objects.filter(
+            request__in=requests.filter(status=RequestStatus.GRANTED).values("pk")
+        )
+        .order_by()
+        .values(funder=_funder_name("request__"), month=TruncMonth("day", output_field=DateField()))
+        .annotate(total=Sum("amount"))
+        .values_list("funder", "month", "total")
+    )
+    needs = (
+        FinancingNeed.objects.order_by()
+        .values("category", "needed_on")
+        .annotate(total=Sum("amount"))
+        .values_list("category", "needed_on", "total")
+    )
     return arithmetic.consolidate(
         needs,
-        [
-            (
-                str(r.product.funder),
-                r.status,
-                r.amount,
-                r.granted_amount,
-                r.disbursed,
-                [(use.category, use.amount) for use in r.uses.all()],
-            )
-            for r in requests
-        ],
+        totals,
+        uses,
+        [(funder, RequestStatus.GRANTED, month, total) for funder, month, total in disbursed],
     )
 
 
-def month_label(day: datetime.date) -> str:
+def month_label(day: datetime.date | None) -> str:
+    if day is arithmetic.NO_MONTH:
+        return "Mois non précisé"
     return format_date(day).split(" ", 1)[1]
 
 
+# The chart's four series: (key, French label, colour with at least 3:1 on white).
+CHART_SERIES = (
+    ("needs", "Besoins", "#495057"),
+    ("requested", "Demandé", "#0b5ed7"),
+    ("granted", "Accordé", "#146c43"),
+    ("disbursed", "Versé", "#a84f00"),
+)
+
+
 def chart_bars(consolidation: arithmetic.Consolidation) -> dict:
-    """The geometry of the SVG chart of needs by month (drawn on the server)."""
-    months = consolidation.months
-    peak = max([consolidation.needs_by_month[m] for m in months] or [ZERO]) or Decimal(1)
-    width, height, gap = 48, 180, 12
-    bars = []
-    for index, month in enumerate(months):
-        value = consolidation.needs_by_month[month]
-        bar_height = int(value * height / peak)
-        bars.append(
+    """The geometry of the SVG chart by month (drawn on the server): for each month, the
+    residents' needs, then what was requested, granted and disbursed."""
+    rows = consolidation.month_rows()
+    values = [
+        [needs, totals.requested, totals.granted, totals.disbursed] for _, needs, totals in rows
+    ]
+    peak = max([value for group in values for value in group] or [ZERO]) or Decimal(1)
+    width, height, gap = 12, 180, 16
+    group_width = width * len(CHART_SERIES) + gap
+    groups = []
+    for index, ((month, _, _), group) in enumerate(zip(rows, values, strict=True)):
+        x = 60 + index * group_width
+        bars = []
+        for position, ((_, label, colour), value) in enumerate(
+            zip(CHART_SERIES, group, strict=True)
+        ):
+            bar_height = int(value * height / peak)
+            bars.append(
+                {
+                    "x": x + position * width,
+                    "y": 20 + height - bar_height,
+                    "height": bar_height,
+                    "width": width,
+                    "value": value,
+                    "colour": colour,
+                    "title": f"{month_label(month)}, {label.lower()}",
+                }
+            )
+        groups.append(
             {
-                "x": 60 + index * (width + gap),
-                "y": 20 + height - bar_height,
-                "height": bar_height,
-                "width": width,
-                "value": value,
-                "label": month.strftime("%m/%Y"),
-                "title": month_label(month),
+                "x": x,
+                "label": month.strftime("%m/%Y") if month else "sans mois",
+                "bars": bars,
             }
         )
     return {
-        "bars": bars,
-        "width": 80 + len(months) * (width + gap),
+        "groups": groups,
+        "series": [{"label": label, "colour": colour} for _, label, colour in CHART_SERIES],
+        "width": 80 + len(rows) * group_width,
         "height": height + 60,
         "base": 20 + height,
         "peak": peak,
     }
+
+
+def global_tables(consolidation):
+    """The rows of the page, the XLSX and the brief: by category, by month (the chart's
+    text alternative) and by fund and month."""
+    categories = [
+        (
+            label,
+            consolidation.needs_by_category.get(code, ZERO),
+            consolidation.requested_by_category.get(code, ZERO),
+            consolidation.granted_by_category.get(code, ZERO),
+        )
+        for code, label in CATEGORY_LABELS.items()
+    ]
+    months = [
+        (month_label(month), needs, totals.requested, totals.granted, totals.disbursed)
+        for month, needs, totals in consolidation.month_rows()
+    ]
+    funder_months = [
+        (
+            funder,
+            [
+                (month_label(month), totals.requested, totals.granted, totals.disbursed)
+                for month, totals in rows
+            ],
+        )
+        for funder, rows in consolidation.funder_month_rows()
+    ]
+    return categories, months, funder_months
 
 
 def funder_scope(user):
