@@ -14,9 +14,17 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ccr_portal.axes import Axis
+from ccr_portal.plan_lines import computed_plan_lines
 from ccr_portal.users.models import Provider, Role
 
-from .arithmetic import ZERO, YearFigures, action_cost, hours_to_days, yearly_totals
+from .arithmetic import (
+    ZERO,
+    YearFigures,
+    action_cost,
+    hours_to_days,
+    to_decimal,
+    yearly_totals,
+)
 from .models import (
     INCOME_ITEMS,
     NEED_ITEMS,
@@ -58,6 +66,13 @@ def with_consumed_hours(actions: QuerySet) -> QuerySet:
 class AmountRow:
     label: str
     amounts: tuple
+    # A line another app computes (``ccr_portal.plan_lines``): shown, counted, never typed.
+    computed: bool = False
+
+    @property
+    def cells(self) -> list[tuple[Decimal, int]]:
+        """Each amount with its value in cents (the live totals of the amounts' grid)."""
+        return [(amount, int(to_decimal(amount) * 100)) for amount in self.amounts]
 
 
 @dataclass
@@ -88,6 +103,10 @@ class TwoSidedTable:
     def unbalanced_years(self) -> list[YearFigures]:
         return [figures for figures in self.years if not figures.is_balanced]
 
+    @property
+    def has_computed(self) -> bool:
+        return any(row.computed for row in (*self.inflow_rows, *self.outflow_rows))
+
 
 def budget_table(plan: DevelopmentPlan, lines=None) -> TwoSidedTable:
     lines = sorted(
@@ -107,21 +126,41 @@ def budget_table(plan: DevelopmentPlan, lines=None) -> TwoSidedTable:
     )
 
 
-def financing_table(plan: DevelopmentPlan, lines=None) -> TwoSidedTable:
-    """Resources are the inflow, needs the outflow: the difference must be zero each year."""
+def financing_table(plan: DevelopmentPlan, lines=None, computed=None) -> TwoSidedTable:
+    """Resources are the inflow, needs the outflow: the difference must be zero each year.
+
+    Besides the typed lines, the lines registered apps compute (``ccr_portal.plan_lines``:
+    the granted loans' repayments) count in the totals and the balance, each after the
+    typed line of its item, with its source in its label."""
     lines = sorted(
         lines if lines is not None else plan.financing_lines.all(),
         key=lambda line: FinancingItem.values.index(line.item),
     )
-    needs = [line for line in lines if line.item in NEED_ITEMS]
-    resources = [line for line in lines if line.item not in NEED_ITEMS]
+    if computed is None:
+        computed = computed_plan_lines(
+            structure_id=plan.structure_id, campaign_id=plan.campaign_id, years=plan.years
+        )
+    order = FinancingItem.values
+    rows = sorted(
+        [
+            (order.index(line.item), 0, line.item, AmountRow(line.get_item_display(), line.amounts))
+            for line in lines
+        ]
+        + [
+            (order.index(line.item), 1, line.item, AmountRow(line.label, line.amounts, True))
+            for line in computed
+        ],
+        key=lambda row: row[:2],
+    )
+    needs = [row for _, _, item, row in rows if item in NEED_ITEMS]
+    resources = [row for _, _, item, row in rows if item not in NEED_ITEMS]
     return TwoSidedTable(
-        inflow_rows=[AmountRow(line.get_item_display(), line.amounts) for line in resources],
-        outflow_rows=[AmountRow(line.get_item_display(), line.amounts) for line in needs],
+        inflow_rows=resources,
+        outflow_rows=needs,
         years=yearly_totals(
             plan.first_year,
-            (line.amounts for line in resources),
-            (line.amounts for line in needs),
+            (row.amounts for row in resources),
+            (row.amounts for row in needs),
         ),
     )
 

@@ -16,18 +16,16 @@ FUND_BRIEF = "financing_fund_brief"
 
 
 def file_context(request) -> dict:
-    from accompaniment.models import FinancingItem
-
     from .selectors import CATEGORY_LABELS, needs_of, plan_figures, response_check
 
     response = getattr(request.response_line, "response", None)
     figures = plan_figures(request.structure_id, request.campaign_id)
     plan_lines = []
     if figures is not None:
-        labels = dict(FinancingItem.choices)
+        # As the plan counts it: the typed lines and the granted loans' repayments.
         plan_lines = [
-            (labels[line.item], line.year_n, line.year_n1, line.year_n2)
-            for line in figures.plan.financing_lines.all()
+            (f"{row.label} (calculé)" if row.computed else row.label, *row.amounts)
+            for row in (*figures.table.outflow_rows, *figures.table.inflow_rows)
         ]
     return {
         "request": request,

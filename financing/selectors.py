@@ -10,7 +10,7 @@ from django.db.models import DateField, DecimalField, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, NullIf, Round, TruncMonth
 from django.utils import timezone
 
-from accompaniment.models import NEED_ITEMS, DevelopmentPlan, FinancingItem
+from accompaniment.models import DevelopmentPlan, FinancingItem
 from applicants.models import FinancingCategory, Structure
 from ccr_portal.formatting import format_date, format_euros
 
@@ -31,7 +31,6 @@ CATEGORY_LABELS = dict(FinancingCategory.choices)
 LEGAL_FORM_LABELS = dict(Structure.LegalForm.choices)
 # The plan's resources that come from outside (what the funds' money counts as).
 EXTERNAL_ITEMS = (FinancingItem.EQUITY, FinancingItem.GRANTS, FinancingItem.LOANS)
-RESOURCE_ITEMS = (*EXTERNAL_ITEMS, FinancingItem.SELF_FINANCING)
 
 
 def _applicant(structure) -> eligibility.Applicant:
@@ -60,10 +59,14 @@ class PlanFigures:
     resources: Decimal
     needs: Decimal
     external: Decimal
+    table: object = None  # accompaniment.selectors.TwoSidedTable: the three years
 
 
 def plan_figures(structure_id: int, campaign_id: int) -> PlanFigures | None:
-    """Year N of the plan's 3-year financing plan, or None without a plan or its lines."""
+    """The plan's 3-year financing plan as the plan counts it (typed lines and the granted
+    loans' repayments), year N apart, or None without a plan or its lines."""
+    from accompaniment.selectors import financing_table
+
     plan = (
         DevelopmentPlan.objects.filter(structure_id=structure_id, campaign_id=campaign_id)
         .prefetch_related("financing_lines")
@@ -74,10 +77,10 @@ def plan_figures(structure_id: int, campaign_id: int) -> PlanFigures | None:
     lines = list(plan.financing_lines.all())
     if not lines:
         return None
-    resources = sum((line.year_n for line in lines if line.item in RESOURCE_ITEMS), ZERO)
-    needs = sum((line.year_n for line in lines if line.item in NEED_ITEMS), ZERO)
+    table = financing_table(plan, lines)
     external = sum((line.year_n for line in lines if line.item in EXTERNAL_ITEMS), ZERO)
-    return PlanFigures(plan, resources, needs, external)
+    year_n = table.years[0]
+    return PlanFigures(plan, year_n.inflow, year_n.outflow, external, table)
 
 
 # --- The response --------------------------------------------------------------------
@@ -205,6 +208,51 @@ def schedule_of(request: FinancingRequest) -> list[arithmetic.Instalment]:
         deferral_months=request.granted_deferral_months or 0,
         first_due_on=request.first_due_on,
     )
+
+
+# --- The plan's computed lines -------------------------------------------------------
+
+REPAYMENTS_LABEL = "Remboursements des prêts accordés"
+
+
+def granted_loans(structure_id: int, campaign_id: int) -> list[FinancingRequest]:
+    """The structure's granted requests of the campaign that are repaid by instalments."""
+    return [
+        request
+        for request in FinancingRequest.objects.filter(
+            structure_id=structure_id, campaign_id=campaign_id, status=RequestStatus.GRANTED
+        )
+        .select_related("product__funder")
+        .order_by("pk")
+        if request.product.is_repaid
+    ]
+
+
+def plan_repayment_lines(*, structure_id: int, campaign_id: int, years) -> list:
+    """The plan's « Remboursements des prêts accordés (FRIS, ESIA) » line: the principal the
+    granted loans repay in the plan's years N, N+1 and N+2, from their schedules (one
+    query). Registered in ``ccr_portal.plan_lines`` (``financing.dashboards``)."""
+    from ccr_portal.plan_lines import ComputedPlanLine
+
+    sources, amounts = [], [ZERO, ZERO, ZERO]
+    for request in granted_loans(structure_id, campaign_id):
+        by_year = arithmetic.repayments_by_year(schedule_of(request))
+        if not any(by_year.get(year) for year in years):
+            continue
+        for index, year in enumerate(years):
+            amounts[index] += by_year.get(year, ZERO)
+        source = f"{request.product.name}, {request.product.funder}"
+        if source not in sources:
+            sources.append(source)
+    if not sources:
+        return []
+    return [
+        ComputedPlanLine(
+            item="loan_repayments",
+            label=f"{REPAYMENTS_LABEL} ({' ; '.join(sources)})",
+            amounts=tuple(amounts),
+        )
+    ]
 
 
 # --- The credit line -----------------------------------------------------------------

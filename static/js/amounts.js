@@ -29,6 +29,9 @@
       ["inflow", "outflow"].forEach(function (side) {
         grid.querySelectorAll('tbody[data-side="' + side + '"] input[data-year="' + year + '"]')
           .forEach(function (input) { totals[side] += parse(input.value); });
+        // Lines computed by the server (the granted loans' repayments) count as they are.
+        grid.querySelectorAll('tbody[data-side="' + side + '"] [data-computed-cents][data-year="' + year + '"]')
+          .forEach(function (cell) { totals[side] += parseInt(cell.dataset.computedCents, 10); });
         var cell = grid.querySelector('[data-total="' + side + '"][data-year="' + year + '"]');
         if (cell) cell.textContent = show(totals[side]);
       });
