@@ -68,6 +68,15 @@ class AmountRow:
     amounts: tuple
     # A line another app computes (``ccr_portal.plan_lines``): shown, counted, never typed.
     computed: bool = False
+    # A computed line counted beyond the typed line of its item: what the other app
+    # computed in full (``amounts`` being what the plan counts), else None.
+    full_amounts: tuple | None = None
+    typed_label: str = ""  # the typed line it is counted beyond
+
+    @property
+    def partly_covered(self) -> bool:
+        """Does the typed line of its item already cover part of it?"""
+        return self.full_amounts is not None and tuple(self.full_amounts) != tuple(self.amounts)
 
     @property
     def cells(self) -> list[tuple[Decimal, int]]:
@@ -131,7 +140,9 @@ def financing_table(plan: DevelopmentPlan, lines=None, computed=None) -> TwoSide
 
     Besides the typed lines, the lines registered apps compute (``ccr_portal.plan_lines``:
     the granted loans' repayments) count in the totals and the balance, each after the
-    typed line of its item, with its source in its label."""
+    typed line of its item, with its source in its label. A line ``beyond_typed`` counts,
+    each year, what it adds beyond the typed line of its item (the structure's forecast:
+    nothing counted twice); its full amounts stay readable beside."""
     lines = sorted(
         lines if lines is not None else plan.financing_lines.all(),
         key=lambda line: FinancingItem.values.index(line.item),
@@ -141,17 +152,32 @@ def financing_table(plan: DevelopmentPlan, lines=None, computed=None) -> TwoSide
             structure_id=plan.structure_id, campaign_id=plan.campaign_id, years=plan.years
         )
     order = FinancingItem.values
-    rows = sorted(
-        [
-            (order.index(line.item), 0, line.item, AmountRow(line.get_item_display(), line.amounts))
-            for line in lines
-        ]
-        + [
-            (order.index(line.item), 1, line.item, AmountRow(line.label, line.amounts, True))
-            for line in computed
-        ],
-        key=lambda row: row[:2],
-    )
+    rows = [
+        (order.index(line.item), 0, line.item, AmountRow(line.get_item_display(), line.amounts))
+        for line in lines
+    ]
+    # What each typed line still covers of the computed lines counted beyond it.
+    typed = {line.item: [to_decimal(amount) for amount in line.amounts] for line in lines}
+    for line in computed:
+        amounts, full = tuple(line.amounts), None
+        if line.beyond_typed:
+            covered = typed.setdefault(line.item, [ZERO, ZERO, ZERO])
+            counted = []
+            for index, amount in enumerate(amounts):
+                amount = to_decimal(amount)
+                used = min(covered[index], amount)
+                covered[index] -= used
+                counted.append(amount - used)
+            amounts, full = tuple(counted), tuple(line.amounts)
+        row = AmountRow(
+            line.label,
+            amounts,
+            computed=True,
+            full_amounts=full,
+            typed_label=FinancingItem(line.item).label,
+        )
+        rows.append((order.index(line.item), 1, line.item, row))
+    rows.sort(key=lambda row: row[:2])
     needs = [row for _, _, item, row in rows if item in NEED_ITEMS]
     resources = [row for _, _, item, row in rows if item not in NEED_ITEMS]
     return TwoSidedTable(

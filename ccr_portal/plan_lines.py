@@ -3,7 +3,8 @@
 The accompaniment owns the plan and never imports the apps above it. An app whose figures
 belong in the plan (the financing app: the granted loans' repayments, from their
 schedules) registers a provider here, in its ``dashboards`` module; the plan's tables ask
-``computed_plan_lines()`` and add what comes back to the typed lines, for its balance, its
+``computed_plan_lines()`` and add what comes back to the typed lines (or, for a line
+``beyond_typed``, what it adds beyond the typed line of its item), for its balance, its
 check before proposal, its page and its PDF. Computed lines are read, never written: an
 agreed plan stays locked, its typed lines unchanged.
 """
@@ -22,6 +23,10 @@ class ComputedPlanLine:
     label: str
     # Years N, N+1, N+2.
     amounts: tuple[Decimal, Decimal, Decimal]
+    # The typed line of the same item is the structure's forecast of these amounts (the
+    # « Remboursement d'emprunts » it foresaw): the plan counts, each year, only what the
+    # computed amounts add beyond it, so that nothing is counted twice.
+    beyond_typed: bool = False
 
 
 # ``provider(structure_id=..., campaign_id=..., years=[N, N+1, N+2])`` → lines.

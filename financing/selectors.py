@@ -121,20 +121,23 @@ def response_check(response: FinancingResponse, lines=None) -> tuple[list[Checke
             other,
         )
         checked.append(CheckedLine(line, problems))
-    figures = plan_figures(response.structure_id, response.campaign_id)
     funded = sum(
         (amount for amount, guarantee in zip(amounts, guarantees, strict=True) if not guarantee),
         ZERO,
     )
-    general = []
-    if figures is not None:
-        general = eligibility.check_plan(
-            response_total=funded,
-            year_n_resources=figures.resources,
-            year_n_needs=figures.needs,
-            year_n_external=figures.external,
-        )
-    return checked, general
+    return checked, plan_problems(response.structure_id, response.campaign_id, funded)
+
+
+def plan_problems(structure_id: int, campaign_id: int, funded) -> list[str]:
+    """The rule of the plan's 3-year financing plan, which must still balance once the
+    response mobilises ``funded`` from the funds (guarantees bring no money): French
+    sentences, or nothing (also without a financing plan)."""
+    figures = plan_figures(structure_id, campaign_id)
+    if figures is None:
+        return []
+    return eligibility.check_plan(
+        response_total=funded, years=figures.table.years, year_n_external=figures.external
+    )
 
 
 def needs_of(structure_id: int, campaign_id: int) -> list[FinancingNeed]:
@@ -163,9 +166,11 @@ def request_problems(request: FinancingRequest) -> list[str]:
         if document_type.pk not in provided:
             problems.append(f"Pièce manquante : {document_type.name}.")
     other = ZERO
+    own = ZERO if request.product.is_guarantee else request.amount
+    others = ZERO  # the response's other lines that bring money
     response = getattr(request.response_line, "response", None)
     if response is not None:
-        other = response.other_resources + sum(
+        others = sum(
             (
                 line.amount
                 for line in response.lines.select_related("product")
@@ -173,6 +178,7 @@ def request_problems(request: FinancingRequest) -> list[str]:
             ),
             ZERO,
         )
+        other = response.other_resources + others
     categories = {use.category for use in uses} or {""}
     for category in sorted(categories):
         problems.extend(
@@ -189,6 +195,9 @@ def request_problems(request: FinancingRequest) -> list[str]:
                 other,
             )
         )
+    # The plan's financing plan must still balance with the response (or, for a request
+    # outside any response, with the request alone).
+    problems.extend(plan_problems(request.structure_id, request.campaign_id, own + others))
     return list(dict.fromkeys(problems))
 
 
@@ -231,7 +240,9 @@ def granted_loans(structure_id: int, campaign_id: int) -> list[FinancingRequest]
 def plan_repayment_lines(*, structure_id: int, campaign_id: int, years) -> list:
     """The plan's « Remboursements des prêts accordés (FRIS, ESIA) » line: the principal the
     granted loans repay in the plan's years N, N+1 and N+2, from their schedules (one
-    query). Registered in ``ccr_portal.plan_lines`` (``financing.dashboards``)."""
+    query). The plan's typed « Remboursement d'emprunts » is the structure's forecast of
+    them: the plan counts what the schedules add beyond it. Registered in
+    ``ccr_portal.plan_lines`` (``financing.dashboards``)."""
     from ccr_portal.plan_lines import ComputedPlanLine
 
     sources, amounts = [], [ZERO, ZERO, ZERO]
@@ -251,6 +262,7 @@ def plan_repayment_lines(*, structure_id: int, campaign_id: int, years) -> list:
             item="loan_repayments",
             label=f"{REPAYMENTS_LABEL} ({' ; '.join(sources)})",
             amounts=tuple(amounts),
+            beyond_typed=True,
         )
     ]
 

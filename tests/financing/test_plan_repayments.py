@@ -47,7 +47,9 @@ def plan_of(world, status="agreed"):
 
 
 def grant_loans(world):
-    """- FRIS, 24 000 at 0 % over 24 months from July 2027: 1 000 a month, so 6 000 in 2027,
+    """Granted before the plan exists (once the plan counts the first one's repayments, it
+    no longer balances and the second would not be deposited):
+    - FRIS, 24 000 at 0 % over 24 months from July 2027: 1 000 a month, so 6 000 in 2027,
       12 000 in 2028, 6 000 in 2029;
     - fonds d'amorçage associatif, 6 000 at 0 % over 12 months from January 2028: 500 a
       month, all in 2028.
@@ -84,9 +86,10 @@ def grant_loans(world):
 
 
 def test_the_repayments_are_a_computed_line_of_the_financing_plan(world):
-    plan = plan_of(world)
-    assert financing_table(plan).is_balanced
     grant_loans(world)
+    plan = plan_of(world)
+    # Balanced on its typed lines; not once the repayments count.
+    assert financing_table(plan, computed=[]).is_balanced
     table = financing_table(plan)
     computed = [row for row in table.outflow_rows if row.computed]
     assert [(row.label, row.amounts) for row in computed] == [
@@ -108,8 +111,8 @@ def test_the_repayments_are_a_computed_line_of_the_financing_plan(world):
 
 
 def test_a_draft_plan_that_the_repayments_unbalance_is_not_proposed(world):
-    plan = plan_of(world, status="draft")
     grant_loans(world)
+    plan = plan_of(world, status="draft")
     problems = proposal_problems(plan)
     assert problems[0] == (
         "Le plan de financement n'est pas équilibré pour les années "
@@ -129,8 +132,8 @@ def _flat(html: str) -> str:
 
 
 def test_the_plan_page_and_its_pdf_show_the_line_and_its_source(client, world):
-    plan = plan_of(world)
     grant_loans(world)
+    plan = plan_of(world)
     client.force_login(world.association_editor)
     page = _flat(page_text(client.get(plan.get_absolute_url())))
     assert (
@@ -154,8 +157,8 @@ def test_the_plan_page_and_its_pdf_show_the_line_and_its_source(client, world):
 
 
 def test_the_amounts_grid_counts_the_repayments_without_an_input(client, world):
-    plan = plan_of(world, status="draft")
     grant_loans(world)
+    plan = plan_of(world, status="draft")
     client.force_login(world.coordinator)
     response = client.get(reverse("accompaniment:plan-financing", args=[plan.pk]))
     html = response.content.decode()
@@ -168,3 +171,20 @@ def test_the_amounts_grid_counts_the_repayments_without_an_input(client, world):
         ("600000", "2"),
     ]
     assert not any(LABEL in name for name in re.findall(r'name="([^"]+)"', html))
+
+
+def test_the_typed_repayments_are_a_forecast_the_schedules_count_beyond(world):
+    """The structure foresaw 10 000 of loan repayments in N+1 and N+2: of the schedules'
+    6 000, 18 000 and 6 000, the plan counts 6 000, 8 000 and nothing."""
+    grant_loans(world)
+    plan = plan_of(world)
+    FinancingLine.objects.create(
+        plan=plan, item="loan_repayments", year_n=0, year_n1=D("10000"), year_n2=D("10000")
+    )
+    table = financing_table(plan)
+    assert [(row.label, row.amounts, row.computed) for row in table.outflow_rows[-2:]] == [
+        ("Remboursement d'emprunts", (0, D("10000"), D("10000")), False),
+        (LABEL, (D("6000.00"), D("8000"), D("0")), True),
+    ]
+    assert table.outflow_rows[-1].full_amounts == (D("6000.00"), D("18000"), D("6000"))
+    assert [f.outflow for f in table.years] == [D("36000.00"), D("28000"), D("20000")]
