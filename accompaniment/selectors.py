@@ -72,6 +72,7 @@ class AmountRow:
     # computed in full (``amounts`` being what the plan counts), else None.
     full_amounts: tuple | None = None
     typed_label: str = ""  # the typed line it is counted beyond
+    typed_item: str = ""  # and its item (the amounts grid counts it live against it)
 
     @property
     def partly_covered(self) -> bool:
@@ -79,9 +80,14 @@ class AmountRow:
         return self.full_amounts is not None and tuple(self.full_amounts) != tuple(self.amounts)
 
     @property
-    def cells(self) -> list[tuple[Decimal, int]]:
-        """Each amount with its value in cents (the live totals of the amounts' grid)."""
-        return [(amount, int(to_decimal(amount) * 100)) for amount in self.amounts]
+    def cells(self) -> list[tuple[Decimal, int, int | None]]:
+        """Each amount with its value in cents and, counted beyond a typed line, its full
+        value in cents (the live totals of the amounts' grid)."""
+        full = self.full_amounts or (None, None, None)
+        return [
+            (amount, int(to_decimal(amount) * 100), None if whole is None else int(whole * 100))
+            for amount, whole in zip(self.amounts, full, strict=True)
+        ]
 
 
 @dataclass
@@ -175,6 +181,7 @@ def financing_table(plan: DevelopmentPlan, lines=None, computed=None) -> TwoSide
             computed=True,
             full_amounts=full,
             typed_label=FinancingItem(line.item).label,
+            typed_item=line.item if full is not None else "",
         )
         rows.append((order.index(line.item), 1, line.item, row))
     rows.sort(key=lambda row: row[:2])

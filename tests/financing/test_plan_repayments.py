@@ -163,12 +163,20 @@ def test_the_amounts_grid_counts_the_repayments_without_an_input(client, world):
     response = client.get(reverse("accompaniment:plan-financing", args=[plan.pk]))
     html = response.content.decode()
     assert f"{LABEL} <span" in page_text(response)
-    assert "(calculé, non modifiable)" in html
-    # The live totals add the computed cents: 6 000, 18 000, 6 000.
-    assert re.findall(r'data-computed-cents="(\d+)" data-year="(\d)"', html) == [
-        ("600000", "0"),
-        ("1800000", "1"),
-        ("600000", "2"),
+    assert (
+        "(calculé, non modifiable ; compté au-delà du poste « Remboursement d'emprunts »)"
+        in page_text(response)
+    )
+    # The live totals add the computed cents (6 000, 18 000, 6 000), beyond what is typed
+    # in « Remboursement d'emprunts » (no such line here).
+    assert re.findall(
+        r'data-computed-cents="(\d+)" data-full-cents="(\d+)" data-beyond="(\w+)" '
+        r'data-year="(\d)"',
+        html,
+    ) == [
+        ("600000", "600000", "loan_repayments_0", "0"),
+        ("1800000", "1800000", "loan_repayments_1", "1"),
+        ("600000", "600000", "loan_repayments_2", "2"),
     ]
     assert not any(LABEL in name for name in re.findall(r'name="([^"]+)"', html))
 
