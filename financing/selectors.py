@@ -122,10 +122,26 @@ def response_check(response: FinancingResponse, lines=None) -> tuple[list[Checke
         )
         checked.append(CheckedLine(line, problems))
     funded = sum(
-        (amount for amount, guarantee in zip(amounts, guarantees, strict=True) if not guarantee),
+        (
+            line.amount or ZERO
+            for line in lines
+            if not line.product.is_guarantee and not _given_up(line)
+        ),
         ZERO,
     )
     return checked, plan_problems(response.structure_id, response.campaign_id, funded)
+
+
+# A line whose request was declined or withdrawn brings no money: it no longer counts in
+# what the response asks of the funds.
+GIVEN_UP = (RequestStatus.DECLINED, RequestStatus.WITHDRAWN)
+
+
+def _given_up(line) -> bool:
+    if line.pk is None:  # a line being typed (the check as it is filled)
+        return False
+    request = getattr(line, "request", None) if hasattr(line, "request") else None
+    return request is not None and request.status in GIVEN_UP
 
 
 def plan_problems(structure_id: int, campaign_id: int, funded) -> list[str]:
@@ -170,15 +186,13 @@ def request_problems(request: FinancingRequest) -> list[str]:
     others = ZERO  # the response's other lines that bring money
     response = getattr(request.response_line, "response", None)
     if response is not None:
-        others = sum(
-            (
-                line.amount
-                for line in response.lines.select_related("product")
-                if line.pk != request.response_line_id and not line.product.is_guarantee
-            ),
-            ZERO,
-        )
-        other = response.other_resources + others
+        lines = [
+            line
+            for line in response.lines.select_related("product", "request")
+            if line.pk != request.response_line_id and not line.product.is_guarantee
+        ]
+        other = response.other_resources + sum((line.amount for line in lines), ZERO)
+        others = sum((line.amount for line in lines if not _given_up(line)), ZERO)
     categories = {use.category for use in uses} or {""}
     for category in sorted(categories):
         problems.extend(

@@ -106,3 +106,13 @@ def test_a_plan_the_granted_repayments_unbalance_refuses_the_deposit(client, wor
     request.refresh_from_db()
     assert request.status == "draft"
     assert unbalanced in page_text(page)
+
+
+def test_a_withdrawn_line_no_longer_counts_in_what_the_response_asks(world, split):
+    response, (fris, seed) = split
+    request_transition(request=seed, actor=world.association_editor, action="withdraw")
+    # 25 000 asked of the funds now, within the plan's 30 000 of loans.
+    assert response_check(response)[1] == []
+    request_transition(request=fris, actor=world.association_editor, action="submit")
+    fris.refresh_from_db()
+    assert fris.status == "submitted"
