@@ -458,6 +458,19 @@ FINANCING = {
     FinancingItem.LOANS: (D("10000"), D("5000"), D("0")),
     FinancingItem.SELF_FINANCING: (D("3000"), D("5500"), D("5000")),
 }
+# The Ressourcerie asks the funds for 40 000 in year N (a FRIS loan and a contrat d'apport,
+# financing's demo): its plan foresees them, and 5 000 of loan repayments a year, which
+# cover what the granted FRIS loan repays each year (its schedule counts beyond them only),
+# so that its response and its grant keep the plan balanced.
+FINANCING_OF = {
+    "Ressourcerie du Canet": {
+        **FINANCING,
+        FinancingItem.SHOP_FITOUT: (D("25000"), D("0"), D("0")),
+        FinancingItem.LOAN_REPAYMENTS: (D("5000"), D("5000"), D("5000")),
+        FinancingItem.LOANS: (D("20000"), D("5000"), D("0")),
+        FinancingItem.SELF_FINANCING: (D("8000"), D("8000"), D("7000")),
+    },
+}
 
 
 def _plan(structure, campaign, coordinator, providers, *, base, to=None, editor=None) -> _Built:
@@ -485,7 +498,9 @@ def _plan(structure, campaign, coordinator, providers, *, base, to=None, editor=
         },
     )
     plan_update_budget(plan=plan, actor=coordinator, amounts=_budget(base))
-    plan_update_financing(plan=plan, actor=coordinator, amounts=FINANCING)
+    plan_update_financing(
+        plan=plan, actor=coordinator, amounts=FINANCING_OF.get(structure.name, FINANCING)
+    )
     for action in plan.actions.filter(provider__isnull=True):
         covering = [p for p in providers.values() if action.axis in p.axes]
         if covering:

@@ -14,9 +14,17 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ccr_portal.axes import Axis
+from ccr_portal.plan_lines import computed_plan_lines
 from ccr_portal.users.models import Provider, Role
 
-from .arithmetic import ZERO, YearFigures, action_cost, hours_to_days, yearly_totals
+from .arithmetic import (
+    ZERO,
+    YearFigures,
+    action_cost,
+    hours_to_days,
+    to_decimal,
+    yearly_totals,
+)
 from .models import (
     INCOME_ITEMS,
     NEED_ITEMS,
@@ -58,6 +66,28 @@ def with_consumed_hours(actions: QuerySet) -> QuerySet:
 class AmountRow:
     label: str
     amounts: tuple
+    # A line another app computes (``ccr_portal.plan_lines``): shown, counted, never typed.
+    computed: bool = False
+    # A computed line counted beyond the typed line of its item: what the other app
+    # computed in full (``amounts`` being what the plan counts), else None.
+    full_amounts: tuple | None = None
+    typed_label: str = ""  # the typed line it is counted beyond
+    typed_item: str = ""  # and its item (the amounts grid counts it live against it)
+
+    @property
+    def partly_covered(self) -> bool:
+        """Does the typed line of its item already cover part of it?"""
+        return self.full_amounts is not None and tuple(self.full_amounts) != tuple(self.amounts)
+
+    @property
+    def cells(self) -> list[tuple[Decimal, int, int | None]]:
+        """Each amount with its value in cents and, counted beyond a typed line, its full
+        value in cents (the live totals of the amounts' grid)."""
+        full = self.full_amounts or (None, None, None)
+        return [
+            (amount, int(to_decimal(amount) * 100), None if whole is None else int(whole * 100))
+            for amount, whole in zip(self.amounts, full, strict=True)
+        ]
 
 
 @dataclass
@@ -88,6 +118,10 @@ class TwoSidedTable:
     def unbalanced_years(self) -> list[YearFigures]:
         return [figures for figures in self.years if not figures.is_balanced]
 
+    @property
+    def has_computed(self) -> bool:
+        return any(row.computed for row in (*self.inflow_rows, *self.outflow_rows))
+
 
 def budget_table(plan: DevelopmentPlan, lines=None) -> TwoSidedTable:
     lines = sorted(
@@ -107,21 +141,59 @@ def budget_table(plan: DevelopmentPlan, lines=None) -> TwoSidedTable:
     )
 
 
-def financing_table(plan: DevelopmentPlan, lines=None) -> TwoSidedTable:
-    """Resources are the inflow, needs the outflow: the difference must be zero each year."""
+def financing_table(plan: DevelopmentPlan, lines=None, computed=None) -> TwoSidedTable:
+    """Resources are the inflow, needs the outflow: the difference must be zero each year.
+
+    Besides the typed lines, the lines registered apps compute (``ccr_portal.plan_lines``:
+    the granted loans' repayments) count in the totals and the balance, each after the
+    typed line of its item, with its source in its label. A line ``beyond_typed`` counts,
+    each year, what it adds beyond the typed line of its item (the structure's forecast:
+    nothing counted twice); its full amounts stay readable beside."""
     lines = sorted(
         lines if lines is not None else plan.financing_lines.all(),
         key=lambda line: FinancingItem.values.index(line.item),
     )
-    needs = [line for line in lines if line.item in NEED_ITEMS]
-    resources = [line for line in lines if line.item not in NEED_ITEMS]
+    if computed is None:
+        computed = computed_plan_lines(
+            structure_id=plan.structure_id, campaign_id=plan.campaign_id, years=plan.years
+        )
+    order = FinancingItem.values
+    rows = [
+        (order.index(line.item), 0, line.item, AmountRow(line.get_item_display(), line.amounts))
+        for line in lines
+    ]
+    # What each typed line still covers of the computed lines counted beyond it.
+    typed = {line.item: [to_decimal(amount) for amount in line.amounts] for line in lines}
+    for line in computed:
+        amounts, full = tuple(line.amounts), None
+        if line.beyond_typed:
+            covered = typed.setdefault(line.item, [ZERO, ZERO, ZERO])
+            counted = []
+            for index, amount in enumerate(amounts):
+                amount = to_decimal(amount)
+                used = min(covered[index], amount)
+                covered[index] -= used
+                counted.append(amount - used)
+            amounts, full = tuple(counted), tuple(line.amounts)
+        row = AmountRow(
+            line.label,
+            amounts,
+            computed=True,
+            full_amounts=full,
+            typed_label=FinancingItem(line.item).label,
+            typed_item=line.item if full is not None else "",
+        )
+        rows.append((order.index(line.item), 1, line.item, row))
+    rows.sort(key=lambda row: row[:2])
+    needs = [row for _, _, item, row in rows if item in NEED_ITEMS]
+    resources = [row for _, _, item, row in rows if item not in NEED_ITEMS]
     return TwoSidedTable(
-        inflow_rows=[AmountRow(line.get_item_display(), line.amounts) for line in resources],
-        outflow_rows=[AmountRow(line.get_item_display(), line.amounts) for line in needs],
+        inflow_rows=resources,
+        outflow_rows=needs,
         years=yearly_totals(
             plan.first_year,
-            (line.amounts for line in resources),
-            (line.amounts for line in needs),
+            (row.amounts for row in resources),
+            (row.amounts for row in needs),
         ),
     )
 

@@ -187,9 +187,23 @@ class FunderTotals:
     disbursed: Decimal = ZERO
 
 
+# The month of a requested or granted use whose need category has no need declared (so
+# no month needed): counted apart, last, so that the months still add up to the totals.
+NO_MONTH = None
+
+
+MonthTotals = tuple[datetime.date | None, FunderTotals]
+
+
+def month_order(month) -> tuple:
+    return (month is NO_MONTH, month or datetime.date.min)
+
+
 @dataclass
 class Consolidation:
-    """The needs of all residents by category and by month, against the funds."""
+    """The needs of all residents by category and by month, against the funds: what was
+    requested and granted by the month needed of the need each use finances, what was
+    disbursed by the month of the disbursement; in total and per fund."""
 
     needs_by_category: dict[str, Decimal] = field(default_factory=dict)
     needs_by_month: dict[datetime.date, Decimal] = field(default_factory=dict)
@@ -197,6 +211,10 @@ class Consolidation:
     by_funder: dict[str, FunderTotals] = field(default_factory=dict)
     requested_by_category: dict[str, Decimal] = field(default_factory=dict)
     granted_by_category: dict[str, Decimal] = field(default_factory=dict)
+    by_month: dict[datetime.date | None, FunderTotals] = field(default_factory=dict)
+    by_funder_month: dict[tuple[str, datetime.date | None], FunderTotals] = field(
+        default_factory=dict
+    )
 
     @property
     def total_needs(self) -> Decimal:
@@ -215,18 +233,55 @@ class Consolidation:
         return sum((totals.disbursed for totals in self.by_funder.values()), ZERO)
 
     @property
-    def months(self) -> list[datetime.date]:
-        return sorted(self.needs_by_month)
+    def months(self) -> list[datetime.date | None]:
+        """Every month with a need or money requested, granted or disbursed, in order
+        (``NO_MONTH`` last when some use finances a category without a declared need)."""
+        return sorted(set(self.needs_by_month) | set(self.by_month), key=month_order)
+
+    def month_rows(self) -> list[tuple[datetime.date | None, Decimal, FunderTotals]]:
+        """(month, needs, requested/granted/disbursed of all the funds shown)."""
+        return [
+            (month, self.needs_by_month.get(month, ZERO), self.by_month.get(month, FunderTotals()))
+            for month in self.months
+        ]
+
+    def funder_month_rows(
+        self,
+    ) -> list[tuple[str, list[tuple[datetime.date | None, FunderTotals]]]]:
+        """Per fund (in name order), its months with money requested, granted or disbursed."""
+        rows: dict[str, list] = {}
+        for (funder, month), totals in sorted(
+            self.by_funder_month.items(), key=lambda item: (item[0][0], month_order(item[0][1]))
+        ):
+            rows.setdefault(funder, []).append((month, totals))
+        return list(rows.items())
 
 
 REQUESTED_STATUSES = ("submitted", "changes_requested", "forwarded", "granted", "declined")
 
 
-def consolidate(needs: Iterable, requests: Iterable) -> Consolidation:
-    """``needs`` as (category, month, amount); ``requests`` as (funder, status, amount,
-    granted amount, disbursed, [(category, use amount)…]). A request counts as requested
-    once deposited (drafts and withdrawn ones do not); the granted amount is split over
-    the categories in proportion to its use lines."""
+def granted_share(granted, use_amount, request_amount) -> Decimal:
+    """The part of a granted amount that goes to one use line: in proportion to its
+    amount, rounded to the cent (what the database computes for each use line)."""
+    request_amount = to_decimal(request_amount)
+    if not request_amount:
+        return ZERO
+    return cents(to_decimal(granted) * to_decimal(use_amount) / request_amount)
+
+
+def consolidate(
+    needs: Iterable, requests: Iterable, uses: Iterable = (), disbursements: Iterable = ()
+) -> Consolidation:
+    """Add up, each row being a sum already or a single item (the sums are additive):
+
+    - ``needs`` as (category, month, amount);
+    - ``requests`` as (funder, status, amount, granted amount): the funds' totals;
+    - ``uses`` as (funder, status, category, month needed, use amount, granted part), the
+      granted part being the use's share of the granted amount (``granted_share``);
+    - ``disbursements`` as (funder, status, month, amount).
+
+    A request counts as requested once deposited (drafts and withdrawn ones do not);
+    granted and disbursed money counts for granted requests only."""
     result = Consolidation()
     by_category: dict[str, Decimal] = defaultdict(lambda: ZERO)
     by_month: dict[datetime.date, Decimal] = defaultdict(lambda: ZERO)
@@ -239,27 +294,41 @@ def consolidate(needs: Iterable, requests: Iterable) -> Consolidation:
     requested_by_category: dict[str, Decimal] = defaultdict(lambda: ZERO)
     granted_by_category: dict[str, Decimal] = defaultdict(lambda: ZERO)
     funders: dict[str, FunderTotals] = {}
-    for funder, status, amount, granted, disbursed, uses in requests:
+    months: dict = defaultdict(FunderTotals)
+    funder_months: dict = defaultdict(FunderTotals)
+    for funder, status, amount, granted in requests:
         if status not in REQUESTED_STATUSES:
             continue
         totals = funders.setdefault(funder, FunderTotals())
+        totals.requested += to_decimal(amount)
+        if status == "granted":
+            totals.granted += to_decimal(granted)
+    for funder, status, category, month, amount, granted in uses:
+        if status not in REQUESTED_STATUSES:
+            continue
+        funders.setdefault(funder, FunderTotals())
         amount = to_decimal(amount)
-        totals.requested += amount
-        for category, use_amount in uses:
-            requested_by_category[category] += to_decimal(use_amount)
+        requested_by_category[category] += amount
+        months[month].requested += amount
+        funder_months[(funder, month)].requested += amount
         if status == "granted":
             granted = to_decimal(granted)
-            totals.granted += granted
-            totals.disbursed += to_decimal(disbursed)
-            if amount:
-                for category, use_amount in uses:
-                    granted_by_category[category] += cents(
-                        granted * to_decimal(use_amount) / amount
-                    )
+            granted_by_category[category] += granted
+            months[month].granted += granted
+            funder_months[(funder, month)].granted += granted
+    for funder, status, month, amount in disbursements:
+        if status != "granted":
+            continue
+        amount = to_decimal(amount)
+        funders.setdefault(funder, FunderTotals()).disbursed += amount
+        months[month].disbursed += amount
+        funder_months[(funder, month)].disbursed += amount
     result.needs_by_category = dict(by_category)
     result.needs_by_month = dict(by_month)
     result.cells = dict(cells)
     result.by_funder = dict(sorted(funders.items()))
     result.requested_by_category = dict(requested_by_category)
     result.granted_by_category = dict(granted_by_category)
+    result.by_month = dict(months)
+    result.by_funder_month = dict(funder_months)
     return result

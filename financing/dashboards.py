@@ -4,10 +4,11 @@ requests to pre-review, a structure's requests."""
 from django.db.models import Count
 
 from ccr_portal.panels import PLAN_FINANCING, STRUCTURE_DETAIL, Panel, register_panel
+from ccr_portal.plan_lines import register_plan_lines
 from ccr_portal.users.models import Role
 
 from .models import FinancingRequest, RequestStatus, funder_ids
-from .selectors import requests_for_list
+from .selectors import plan_repayment_lines, requests_for_list
 
 
 def _counts(queryset) -> dict:
@@ -114,6 +115,8 @@ register_panel(
     Panel("financing/panels/structure_financing.html", _structure_financing, 40),
 )
 register_panel(PLAN_FINANCING, Panel("financing/panels/plan_repayments.html", _plan_repayments))
+# The repayments count in the plan's financing plan itself (its balance, check and PDF).
+register_plan_lines(plan_repayment_lines)
 register_panel(Role.FUNDER, Panel("financing/panels/requests.html", _funder_panel, order=5))
 register_panel(
     Role.COORDINATOR, Panel("financing/panels/requests.html", _coordinator_panel, order=60)

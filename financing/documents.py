@@ -16,18 +16,16 @@ FUND_BRIEF = "financing_fund_brief"
 
 
 def file_context(request) -> dict:
-    from accompaniment.models import FinancingItem
-
     from .selectors import CATEGORY_LABELS, needs_of, plan_figures, response_check
 
     response = getattr(request.response_line, "response", None)
     figures = plan_figures(request.structure_id, request.campaign_id)
     plan_lines = []
     if figures is not None:
-        labels = dict(FinancingItem.choices)
+        # As the plan counts it: the typed lines and the granted loans' repayments.
         plan_lines = [
-            (labels[line.item], line.year_n, line.year_n1, line.year_n2)
-            for line in figures.plan.financing_lines.all()
+            (f"{row.label} (calculé)" if row.computed else row.label, *row.amounts)
+            for row in (*figures.table.outflow_rows, *figures.table.inflow_rows)
         ]
     return {
         "request": request,
@@ -44,21 +42,15 @@ def file_context(request) -> dict:
 
 
 def brief_context(funder) -> dict:
-    from .selectors import CATEGORY_LABELS, credit_line_overview, global_response
+    from .selectors import credit_line_overview, global_response, global_tables
 
     consolidation = global_response(None, funder_id=funder.pk)
+    categories, months, _ = global_tables(consolidation)
     return {
         "funder": funder,
         "consolidation": consolidation,
-        "categories": [
-            (
-                label,
-                consolidation.needs_by_category.get(code, 0),
-                consolidation.requested_by_category.get(code, 0),
-                consolidation.granted_by_category.get(code, 0),
-            )
-            for code, label in CATEGORY_LABELS.items()
-        ],
+        "categories": categories,
+        "months": months,
         "credit_lines": [credit_line_overview(line) for line in funder.credit_lines.all()],
     }
 

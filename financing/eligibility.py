@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from accompaniment.arithmetic import to_decimal
+from accompaniment.arithmetic import to_decimal, unbalanced_message
 from ccr_portal.formatting import format_euros, format_number
 
 ZERO = Decimal("0")
@@ -215,28 +215,29 @@ def check_line(
     ]
 
 
-def check_plan(
-    *, response_total, year_n_resources=None, year_n_needs=None, year_n_external=None
-) -> list[str]:
-    """The response must keep the plan's 3-year financing plan balanced: the plan balances
-    in year N (resources = needs), and the money asked from the funds does not exceed the
-    external resources (loans, equity, grants) the plan foresees for year N. Without a
-    financing plan (``None``), nothing to check."""
-    if year_n_resources is None or year_n_needs is None:
+def check_plan(*, response_total, years=None, year_n_external=None) -> list[str]:
+    """The response must keep the plan's 3-year financing plan balanced: the plan, as the
+    plan counts it (its typed lines and the granted loans' repayments), balances each year
+    (resources = needs), and the money asked from the funds does not exceed the external
+    resources (loans, equity, grants) the plan foresees for year N: beyond them, the plan's
+    resources would exceed its needs. ``years`` as the plan's three ``YearFigures``
+    (year, label, inflow, outflow); without a financing plan (``None``), nothing to check.
+    A failing rule like the products' own: a request of such a response is not deposited."""
+    if not years:
         return []
     errors = []
-    resources, needs = to_decimal(year_n_resources), to_decimal(year_n_needs)
-    if resources != needs:
-        errors.append(
-            f"Le plan de financement n'est pas équilibré en année N : "
-            f"{format_euros(resources)} de ressources pour {format_euros(needs)} de besoins."
-        )
+    unbalanced = unbalanced_message(years)
+    if unbalanced:
+        errors.append(unbalanced)
     external = to_decimal(year_n_external)
     if to_decimal(response_total) > external:
+        year_n = years[0]
         errors.append(
             f"La réponse mobilise {format_euros(response_total)} auprès des fonds, plus que "
-            f"les emprunts, apports et subventions prévus au plan de financement en année N "
-            f"({format_euros(external)}) : mettez le plan à jour pour qu'il reste équilibré."
+            f"les emprunts, apports et subventions prévus au plan de financement en "
+            f"{year_n.year} ({year_n.label}) ({format_euros(external)}) : le plan ne serait "
+            f"plus équilibré ({format_euros(to_decimal(response_total) - external)} de "
+            "ressources en excédent) ; mettez-le à jour ou réduisez la réponse."
         )
     return errors
 

@@ -6,11 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Prefetch, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import DateField, DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, Round, TruncMonth
 from django.utils import timezone
 
-from accompaniment.models import NEED_ITEMS, DevelopmentPlan, FinancingItem
+from accompaniment.models import DevelopmentPlan, FinancingItem
 from applicants.models import FinancingCategory, Structure
 from ccr_portal.formatting import format_date, format_euros
 
@@ -31,7 +31,6 @@ CATEGORY_LABELS = dict(FinancingCategory.choices)
 LEGAL_FORM_LABELS = dict(Structure.LegalForm.choices)
 # The plan's resources that come from outside (what the funds' money counts as).
 EXTERNAL_ITEMS = (FinancingItem.EQUITY, FinancingItem.GRANTS, FinancingItem.LOANS)
-RESOURCE_ITEMS = (*EXTERNAL_ITEMS, FinancingItem.SELF_FINANCING)
 
 
 def _applicant(structure) -> eligibility.Applicant:
@@ -60,10 +59,14 @@ class PlanFigures:
     resources: Decimal
     needs: Decimal
     external: Decimal
+    table: object = None  # accompaniment.selectors.TwoSidedTable: the three years
 
 
 def plan_figures(structure_id: int, campaign_id: int) -> PlanFigures | None:
-    """Year N of the plan's 3-year financing plan, or None without a plan or its lines."""
+    """The plan's 3-year financing plan as the plan counts it (typed lines and the granted
+    loans' repayments), year N apart, or None without a plan or its lines."""
+    from accompaniment.selectors import financing_table
+
     plan = (
         DevelopmentPlan.objects.filter(structure_id=structure_id, campaign_id=campaign_id)
         .prefetch_related("financing_lines")
@@ -74,10 +77,10 @@ def plan_figures(structure_id: int, campaign_id: int) -> PlanFigures | None:
     lines = list(plan.financing_lines.all())
     if not lines:
         return None
-    resources = sum((line.year_n for line in lines if line.item in RESOURCE_ITEMS), ZERO)
-    needs = sum((line.year_n for line in lines if line.item in NEED_ITEMS), ZERO)
+    table = financing_table(plan, lines)
     external = sum((line.year_n for line in lines if line.item in EXTERNAL_ITEMS), ZERO)
-    return PlanFigures(plan, resources, needs, external)
+    year_n = table.years[0]
+    return PlanFigures(plan, year_n.inflow, year_n.outflow, external, table)
 
 
 # --- The response --------------------------------------------------------------------
@@ -118,20 +121,39 @@ def response_check(response: FinancingResponse, lines=None) -> tuple[list[Checke
             other,
         )
         checked.append(CheckedLine(line, problems))
-    figures = plan_figures(response.structure_id, response.campaign_id)
     funded = sum(
-        (amount for amount, guarantee in zip(amounts, guarantees, strict=True) if not guarantee),
+        (
+            line.amount or ZERO
+            for line in lines
+            if not line.product.is_guarantee and not _given_up(line)
+        ),
         ZERO,
     )
-    general = []
-    if figures is not None:
-        general = eligibility.check_plan(
-            response_total=funded,
-            year_n_resources=figures.resources,
-            year_n_needs=figures.needs,
-            year_n_external=figures.external,
-        )
-    return checked, general
+    return checked, plan_problems(response.structure_id, response.campaign_id, funded)
+
+
+# A line whose request was declined or withdrawn brings no money: it no longer counts in
+# what the response asks of the funds.
+GIVEN_UP = (RequestStatus.DECLINED, RequestStatus.WITHDRAWN)
+
+
+def _given_up(line) -> bool:
+    if line.pk is None:  # a line being typed (the check as it is filled)
+        return False
+    request = getattr(line, "request", None) if hasattr(line, "request") else None
+    return request is not None and request.status in GIVEN_UP
+
+
+def plan_problems(structure_id: int, campaign_id: int, funded) -> list[str]:
+    """The rule of the plan's 3-year financing plan, which must still balance once the
+    response mobilises ``funded`` from the funds (guarantees bring no money): French
+    sentences, or nothing (also without a financing plan)."""
+    figures = plan_figures(structure_id, campaign_id)
+    if figures is None:
+        return []
+    return eligibility.check_plan(
+        response_total=funded, years=figures.table.years, year_n_external=figures.external
+    )
 
 
 def needs_of(structure_id: int, campaign_id: int) -> list[FinancingNeed]:
@@ -160,16 +182,17 @@ def request_problems(request: FinancingRequest) -> list[str]:
         if document_type.pk not in provided:
             problems.append(f"Pièce manquante : {document_type.name}.")
     other = ZERO
+    own = ZERO if request.product.is_guarantee else request.amount
+    others = ZERO  # the response's other lines that bring money
     response = getattr(request.response_line, "response", None)
     if response is not None:
-        other = response.other_resources + sum(
-            (
-                line.amount
-                for line in response.lines.select_related("product")
-                if line.pk != request.response_line_id and not line.product.is_guarantee
-            ),
-            ZERO,
-        )
+        lines = [
+            line
+            for line in response.lines.select_related("product", "request")
+            if line.pk != request.response_line_id and not line.product.is_guarantee
+        ]
+        other = response.other_resources + sum((line.amount for line in lines), ZERO)
+        others = sum((line.amount for line in lines if not _given_up(line)), ZERO)
     categories = {use.category for use in uses} or {""}
     for category in sorted(categories):
         problems.extend(
@@ -186,6 +209,9 @@ def request_problems(request: FinancingRequest) -> list[str]:
                 other,
             )
         )
+    # The plan's financing plan must still balance with the response (or, for a request
+    # outside any response, with the request alone).
+    problems.extend(plan_problems(request.structure_id, request.campaign_id, own + others))
     return list(dict.fromkeys(problems))
 
 
@@ -205,6 +231,54 @@ def schedule_of(request: FinancingRequest) -> list[arithmetic.Instalment]:
         deferral_months=request.granted_deferral_months or 0,
         first_due_on=request.first_due_on,
     )
+
+
+# --- The plan's computed lines -------------------------------------------------------
+
+REPAYMENTS_LABEL = "Remboursements des prêts accordés"
+
+
+def granted_loans(structure_id: int, campaign_id: int) -> list[FinancingRequest]:
+    """The structure's granted requests of the campaign that are repaid by instalments."""
+    return [
+        request
+        for request in FinancingRequest.objects.filter(
+            structure_id=structure_id, campaign_id=campaign_id, status=RequestStatus.GRANTED
+        )
+        .select_related("product__funder")
+        .order_by("pk")
+        if request.product.is_repaid
+    ]
+
+
+def plan_repayment_lines(*, structure_id: int, campaign_id: int, years) -> list:
+    """The plan's « Remboursements des prêts accordés (FRIS, ESIA) » line: the principal the
+    granted loans repay in the plan's years N, N+1 and N+2, from their schedules (one
+    query). The plan's typed « Remboursement d'emprunts » is the structure's forecast of
+    them: the plan counts what the schedules add beyond it. Registered in
+    ``ccr_portal.plan_lines`` (``financing.dashboards``)."""
+    from ccr_portal.plan_lines import ComputedPlanLine
+
+    sources, amounts = [], [ZERO, ZERO, ZERO]
+    for request in granted_loans(structure_id, campaign_id):
+        by_year = arithmetic.repayments_by_year(schedule_of(request))
+        if not any(by_year.get(year) for year in years):
+            continue
+        for index, year in enumerate(years):
+            amounts[index] += by_year.get(year, ZERO)
+        source = f"{request.product.name}, {request.product.funder}"
+        if source not in sources:
+            sources.append(source)
+    if not sources:
+        return []
+    return [
+        ComputedPlanLine(
+            item="loan_repayments",
+            label=f"{REPAYMENTS_LABEL} ({' ; '.join(sources)})",
+            amounts=tuple(amounts),
+            beyond_typed=True,
+        )
+    ]
 
 
 # --- The credit line -----------------------------------------------------------------
@@ -326,68 +400,176 @@ def requests_for_list(queryset):
     )
 
 
+def _funder_name(prefix: str = ""):
+    """The fund's name as ``str(funder)`` reads it (its short name, else its name)."""
+    return Coalesce(
+        NullIf(F(f"{prefix}product__funder__short_name"), Value("")),
+        F(f"{prefix}product__funder__name"),
+    )
+
+
 def global_response(viewer, *, funder_id: int | None = None) -> arithmetic.Consolidation:
     """The consolidated needs of all residents, by category and month, against what was
-    requested, granted and disbursed per fund: four queries whatever the number of
-    requests. A fund's officer sees their own fund's requests only."""
-    requests = FinancingRequest.objects.all()
+    requested, granted and disbursed per fund and per month, summed by the database: four
+    queries whatever the number of requests. Requested and granted money falls in the
+    month needed of the need its use finances (the structure's need of that category in
+    the request's campaign); disbursed money in the month of its disbursement. A fund's
+    officer sees their own fund's requests only."""
+    requests = FinancingRequest.objects.filter(status__in=arithmetic.REQUESTED_STATUSES)
     if viewer is not None:  # None: a document whose permission the pipeline checked
-        requests = requests.visible_to(viewer)
+        # A subquery rather than the scope's joins, which could repeat a row in the sums.
+        requests = requests.filter(
+            pk__in=FinancingRequest.objects.visible_to(viewer).order_by().values("pk")
+        )
     if funder_id is not None:
         requests = requests.filter(product__funder_id=funder_id)
-    requests = list(
-        requests_for_list(requests).prefetch_related(
-            Prefetch("uses", queryset=RequestUse.objects.order_by("pk"))
-        )
+    totals = (
+        requests.order_by()
+        .values("status", funder=_funder_name())
+        .annotate(requested=Sum("amount"), granted=Sum("granted_amount"))
+        .values_list("funder", "status", "requested", "granted")
     )
-    needs = FinancingNeed.objects.values_list("category", "needed_on", "amount")
+    month_needed = FinancingNeed.objects.filter(
+        structure_id=OuterRef("request__structure_id"),
+        campaign_id=OuterRef("request__campaign_id"),
+        category=OuterRef("category"),
+    ).values("needed_on")[:1]
+    money = DecimalField(max_digits=14, decimal_places=2)
+    uses = (
+        RequestUse.objects.filter(request__in=requests.values("pk"))
+        .order_by()
+        .values(
+            "category",
+            funder=_funder_name("request__"),
+            state=F("request__status"),
+            month=Subquery(month_needed, output_field=DateField()),
+        )
+        .annotate(
+            requested=Sum("amount"),
+            # Each use's share of the granted amount, rounded to the cent as
+            # ``arithmetic.granted_share`` does (PostgreSQL rounds half away from zero).
+            granted=Sum(
+                Round(
+                    F("request__granted_amount") * F("amount") / F("request__amount"),
+                    2,
+                    output_field=money,
+                ),
+                output_field=money,
+            ),
+        )
+        .values_list("funder", "state", "category", "month", "requested", "granted")
+    )
+    disbursed = (
+        Disbursement.objects.filter(
+            request__in=requests.filter(status=RequestStatus.GRANTED).values("pk")
+        )
+        .order_by()
+        .values(funder=_funder_name("request__"), month=TruncMonth("day", output_field=DateField()))
+        .annotate(total=Sum("amount"))
+        .values_list("funder", "month", "total")
+    )
+    needs = (
+        FinancingNeed.objects.order_by()
+        .values("category", "needed_on")
+        .annotate(total=Sum("amount"))
+        .values_list("category", "needed_on", "total")
+    )
     return arithmetic.consolidate(
         needs,
-        [
-            (
-                str(r.product.funder),
-                r.status,
-                r.amount,
-                r.granted_amount,
-                r.disbursed,
-                [(use.category, use.amount) for use in r.uses.all()],
-            )
-            for r in requests
-        ],
+        totals,
+        uses,
+        [(funder, RequestStatus.GRANTED, month, total) for funder, month, total in disbursed],
     )
 
 
-def month_label(day: datetime.date) -> str:
+def month_label(day: datetime.date | None) -> str:
+    if day is arithmetic.NO_MONTH:
+        return "Mois non précisé"
     return format_date(day).split(" ", 1)[1]
 
 
+# The chart's four series: (key, French label, colour with at least 3:1 on white).
+CHART_SERIES = (
+    ("needs", "Besoins", "#495057"),
+    ("requested", "Demandé", "#0b5ed7"),
+    ("granted", "Accordé", "#146c43"),
+    ("disbursed", "Versé", "#a84f00"),
+)
+
+
 def chart_bars(consolidation: arithmetic.Consolidation) -> dict:
-    """The geometry of the SVG chart of needs by month (drawn on the server)."""
-    months = consolidation.months
-    peak = max([consolidation.needs_by_month[m] for m in months] or [ZERO]) or Decimal(1)
-    width, height, gap = 48, 180, 12
-    bars = []
-    for index, month in enumerate(months):
-        value = consolidation.needs_by_month[month]
-        bar_height = int(value * height / peak)
-        bars.append(
+    """The geometry of the SVG chart by month (drawn on the server): for each month, the
+    residents' needs, then what was requested, granted and disbursed."""
+    rows = consolidation.month_rows()
+    values = [
+        [needs, totals.requested, totals.granted, totals.disbursed] for _, needs, totals in rows
+    ]
+    peak = max([value for group in values for value in group] or [ZERO]) or Decimal(1)
+    width, height, gap = 12, 180, 16
+    group_width = width * len(CHART_SERIES) + gap
+    groups = []
+    for index, ((month, _, _), group) in enumerate(zip(rows, values, strict=True)):
+        x = 60 + index * group_width
+        bars = []
+        for position, ((_, label, colour), value) in enumerate(
+            zip(CHART_SERIES, group, strict=True)
+        ):
+            bar_height = int(value * height / peak)
+            bars.append(
+                {
+                    "x": x + position * width,
+                    "y": 20 + height - bar_height,
+                    "height": bar_height,
+                    "width": width,
+                    "value": value,
+                    "colour": colour,
+                    "title": f"{month_label(month)}, {label.lower()}",
+                }
+            )
+        groups.append(
             {
-                "x": 60 + index * (width + gap),
-                "y": 20 + height - bar_height,
-                "height": bar_height,
-                "width": width,
-                "value": value,
-                "label": month.strftime("%m/%Y"),
-                "title": month_label(month),
+                "x": x,
+                "label": month.strftime("%m/%Y") if month else "sans mois",
+                "bars": bars,
             }
         )
     return {
-        "bars": bars,
-        "width": 80 + len(months) * (width + gap),
+        "groups": groups,
+        "series": [{"label": label, "colour": colour} for _, label, colour in CHART_SERIES],
+        "width": 80 + len(rows) * group_width,
         "height": height + 60,
         "base": 20 + height,
         "peak": peak,
     }
+
+
+def global_tables(consolidation):
+    """The rows of the page, the XLSX and the brief: by category, by month (the chart's
+    text alternative) and by fund and month."""
+    categories = [
+        (
+            label,
+            consolidation.needs_by_category.get(code, ZERO),
+            consolidation.requested_by_category.get(code, ZERO),
+            consolidation.granted_by_category.get(code, ZERO),
+        )
+        for code, label in CATEGORY_LABELS.items()
+    ]
+    months = [
+        (month_label(month), needs, totals.requested, totals.granted, totals.disbursed)
+        for month, needs, totals in consolidation.month_rows()
+    ]
+    funder_months = [
+        (
+            funder,
+            [
+                (month_label(month), totals.requested, totals.granted, totals.disbursed)
+                for month, totals in rows
+            ],
+        )
+        for funder, rows in consolidation.funder_month_rows()
+    ]
+    return categories, months, funder_months
 
 
 def funder_scope(user):

@@ -5,14 +5,11 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from applicants.models import FinancingCategory
 from ccr_portal.users.models import Role
 
 from ..exports import global_response_xlsx
 from ..models import funder_ids
-from ..selectors import chart_bars, funder_scope, global_response, month_label
-
-ZERO = 0
+from ..selectors import chart_bars, funder_scope, global_response, global_tables
 
 
 def _funder_id(request) -> int | None:
@@ -25,22 +22,6 @@ def _funder_id(request) -> int | None:
     return funds[0] if funds else -1
 
 
-def _tables(consolidation):
-    categories = [
-        (
-            label,
-            consolidation.needs_by_category.get(code, ZERO),
-            consolidation.requested_by_category.get(code, ZERO),
-            consolidation.granted_by_category.get(code, ZERO),
-        )
-        for code, label in FinancingCategory.choices
-    ]
-    months = [
-        (month_label(month), consolidation.needs_by_month[month]) for month in consolidation.months
-    ]
-    return categories, months
-
-
 class GlobalResponseView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     permission_required = "financing.view_global_response"
     template_name = "financing/global_response.html"
@@ -48,12 +29,13 @@ class GlobalResponseView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
     def get_context_data(self, **kwargs):
         funder_id = _funder_id(self.request)
         consolidation = global_response(self.request.user, funder_id=funder_id)
-        categories, months = _tables(consolidation)
+        categories, months, funder_months = global_tables(consolidation)
         funders = list(funder_scope(self.request.user))
         return super().get_context_data(
             consolidation=consolidation,
             categories=categories,
             months=months,
+            funder_months=funder_months,
             chart=chart_bars(consolidation),
             funders=funders,
             chosen=funder_id,
@@ -68,16 +50,21 @@ class GlobalResponseExportView(LoginRequiredMixin, PermissionRequiredMixin, View
 
     def get(self, request):
         consolidation = global_response(request.user, funder_id=_funder_id(request))
-        categories, months = _tables(consolidation)
+        categories, months, funder_months = global_tables(consolidation)
         rows = [
             *[
                 (f"Besoin : {label}", needs, asked, granted, None)
                 for label, needs, asked, granted in categories
             ],
-            *[(f"Mois : {label}", needs, None, None, None) for label, needs in months],
+            *[(f"Mois : {label}", *values) for label, *values in months],
             *[
                 (f"Financeur : {name}", None, totals.requested, totals.granted, totals.disbursed)
                 for name, totals in consolidation.by_funder.items()
+            ],
+            *[
+                (f"Financeur : {name}, mois : {label}", None, *values)
+                for name, lines in funder_months
+                for label, *values in lines
             ],
             (
                 "Total",

@@ -267,7 +267,7 @@ class ResponseCheckView(ResponseMixin, LoginRequiredMixin, PermissionRequiredMix
         other = head.cleaned_data["other_resources"] if head.is_valid() else None
         self.response.other_resources = other or 0
         lines, incomplete = [], []
-        saved = list(self.response.lines.select_related("product").order_by("pk"))
+        saved = list(self.response.lines.select_related("product", "request").order_by("pk"))
         rows = [(f"line-{index}", line) for index, line in enumerate(saved)] + [("new", None)]
         for number, (prefix, line) in enumerate(rows, start=1):
             if f"{prefix}-product" not in post or (prefix == "new" and not post["new-product"]):

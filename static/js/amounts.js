@@ -29,6 +29,21 @@
       ["inflow", "outflow"].forEach(function (side) {
         grid.querySelectorAll('tbody[data-side="' + side + '"] input[data-year="' + year + '"]')
           .forEach(function (input) { totals[side] += parse(input.value); });
+        // Lines computed by the server (the granted loans' repayments) count as they are or,
+        // counted beyond a typed line (the forecast), for what exceeds what is typed there.
+        grid.querySelectorAll('tbody[data-side="' + side + '"] [data-computed-cents][data-year="' + year + '"]')
+          .forEach(function (cell) {
+            var counted = parseInt(cell.dataset.computedCents, 10);
+            if (cell.dataset.beyond) {
+              var typed = grid.querySelector('input[name="' + cell.dataset.beyond + '"]');
+              var forecast = typed ? parse(typed.value) : 0;
+              counted = isNaN(forecast)
+                ? NaN
+                : Math.max(0, parseInt(cell.dataset.fullCents, 10) - Math.max(0, forecast));
+              cell.textContent = show(counted);
+            }
+            totals[side] += counted;
+          });
         var cell = grid.querySelector('[data-total="' + side + '"][data-year="' + year + '"]');
         if (cell) cell.textContent = show(totals[side]);
       });

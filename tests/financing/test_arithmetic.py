@@ -8,6 +8,7 @@ import pytest
 from financing.arithmetic import (
     consolidate,
     envelope_position,
+    granted_share,
     monthly_payment,
     repayment_schedule,
     repayments_by_year,
@@ -126,15 +127,30 @@ def test_consolidated_totals_on_a_hand_made_fixture():
         ("working_capital", FEB, D("7000")),
     ]
     requests = [
-        # ESIA: 20 000 requested (two requests), 10 000 granted of a 12 000 one, 4 000 paid.
-        ("ESIA", "granted", D("12000"), D("10000"), D("4000"), [("initial_stock", D("12000"))]),
-        ("ESIA", "forwarded", D("8000"), None, D("0"), [("working_capital", D("8000"))]),
+        # ESIA: 20 000 requested (two requests), 10 000 granted of a 12 000 one.
+        ("ESIA", "granted", D("12000"), D("10000")),
+        ("ESIA", "forwarded", D("8000"), None),
         # Drafts and withdrawn requests are not requested money.
-        ("ESIA", "draft", D("99999"), None, D("0"), [("moving", D("99999"))]),
-        ("URSCOP", "declined", D("5000"), None, D("0"), [("moving", D("5000"))]),
-        ("URSCOP", "withdrawn", D("7000"), None, D("0"), [("moving", D("7000"))]),
+        ("ESIA", "draft", D("99999"), None),
+        ("URSCOP", "declined", D("5000"), None),
+        ("URSCOP", "withdrawn", D("7000"), None),
     ]
-    result = consolidate(needs, requests)
+    uses = [
+        # The granted 12 000: 9 000 of stock needed in January, 3 000 of working capital
+        # needed in February; its 10 000 granted split 7 500 and 2 500.
+        ("ESIA", "granted", "initial_stock", JAN, D("9000"), D("7500")),
+        ("ESIA", "granted", "working_capital", FEB, D("3000"), D("2500")),
+        ("ESIA", "forwarded", "working_capital", FEB, D("8000"), None),
+        ("ESIA", "draft", "moving", JAN, D("99999"), None),
+        # A use whose category has no need declared: no month needed.
+        ("URSCOP", "declined", "moving", None, D("5000"), None),
+        ("URSCOP", "withdrawn", "moving", JAN, D("7000"), None),
+    ]
+    disbursements = [
+        ("ESIA", "granted", JAN, D("1500")),
+        ("ESIA", "granted", datetime.date(2027, 3, 1), D("2500")),
+    ]
+    result = consolidate(needs, requests, uses, disbursements)
     assert result.needs_by_category == {
         "moving": D("5000"),
         "initial_stock": D("8000"),
@@ -152,8 +168,42 @@ def test_consolidated_totals_on_a_hand_made_fixture():
         D("4000"),
     )
     assert result.requested_by_category == {
-        "initial_stock": D("12000"),
-        "working_capital": D("8000"),
+        "initial_stock": D("9000"),
+        "working_capital": D("11000"),
         "moving": D("5000"),
     }
-    assert result.granted_by_category == {"initial_stock": D("10000.00")}
+    assert result.granted_by_category == {"initial_stock": D("7500"), "working_capital": D("2500")}
+    # By month: needs against requested, granted, disbursed; the month without a need last.
+    march = datetime.date(2027, 3, 1)
+    assert result.months == [JAN, FEB, march, None]
+    assert [
+        (month, needs, totals.requested, totals.granted, totals.disbursed)
+        for month, needs, totals in result.month_rows()
+    ] == [
+        (JAN, D("11000"), D("9000"), D("7500"), D("1500")),
+        (FEB, D("9000"), D("11000"), D("2500"), D("0")),
+        (march, D("0"), D("0"), D("0"), D("2500")),
+        (None, D("0"), D("5000"), D("0"), D("0")),
+    ]
+    assert [
+        (funder, [(m, t.requested, t.granted, t.disbursed) for m, t in rows])
+        for funder, rows in result.funder_month_rows()
+    ] == [
+        (
+            "ESIA",
+            [
+                (JAN, D("9000"), D("7500"), D("1500")),
+                (FEB, D("11000"), D("2500"), D("0")),
+                (march, D("0"), D("0"), D("2500")),
+            ],
+        ),
+        ("URSCOP", [(None, D("5000"), D("0"), D("0"))]),
+    ]
+
+
+def test_a_granted_amount_splits_over_its_uses_to_the_cent():
+    # 10 000 granted of 30 000 asked: a third of each use, rounded half up.
+    assert granted_share(D("10000"), D("10000"), D("30000")) == D("3333.33")
+    assert granted_share(D("10000"), D("20000"), D("30000")) == D("6666.67")
+    assert granted_share(D("100"), D("1"), D("8")) == D("12.50")
+    assert granted_share(D("5000"), D("5000"), D("0")) == D("0")

@@ -130,27 +130,36 @@ def test_an_age_rule_needs_the_year_of_creation():
 
 
 def test_the_plan_must_still_balance():
+    from accompaniment.arithmetic import YearFigures
     from ccr_portal.formatting import format_euros
 
-    assert check_plan(response_total=D("30000"), year_n_resources=None, year_n_needs=None) == []
-    assert (
-        check_plan(
-            response_total=D("30000"),
-            year_n_resources=D("50000"),
-            year_n_needs=D("50000"),
-            year_n_external=D("35000"),
-        )
-        == []
-    )
+    def years(*sides):
+        return [
+            YearFigures(2027 + index, label, D(inflow), D(outflow))
+            for index, (label, (inflow, outflow)) in enumerate(
+                zip(("N", "N+1", "N+2"), sides, strict=True)
+            )
+        ]
+
+    balanced = years(("50000", "50000"), ("12000", "12000"), ("9000", "9000"))
+    assert check_plan(response_total=D("30000"), years=None) == []
+    assert check_plan(response_total=D("30000"), years=balanced, year_n_external=D("35000")) == []
+    assert check_plan(response_total=D("35000"), years=balanced, year_n_external=D("35000")) == []
+    # The response asks the funds for more than the plan's external resources of year N.
+    assert check_plan(response_total=D("40000"), years=balanced, year_n_external=D("35000")) == [
+        f"La réponse mobilise {format_euros(D('40000'))} auprès des fonds, plus que les "
+        "emprunts, apports et subventions prévus au plan de financement en 2027 (N) "
+        f"({format_euros(D('35000'))}) : le plan ne serait plus équilibré "
+        f"({format_euros(D('5000'))} de ressources en excédent) ; mettez-le à jour ou "
+        "réduisez la réponse."
+    ]
+    # A plan that does not balance, in any of its three years, fails the rule.
     assert check_plan(
-        response_total=D("40000"),
-        year_n_resources=D("50000"),
-        year_n_needs=D("52000"),
+        response_total=D("30000"),
+        years=years(("50000", "50000"), ("12000", "14500"), ("9000", "9000")),
         year_n_external=D("35000"),
     ) == [
-        "Le plan de financement n'est pas équilibré en année N : "
-        f"{format_euros(D('50000'))} de ressources pour {format_euros(D('52000'))} de besoins.",
-        f"La réponse mobilise {format_euros(D('40000'))} auprès des fonds, plus que les "
-        "emprunts, apports et subventions prévus au plan de financement en année N "
-        f"({format_euros(D('35000'))}) : mettez le plan à jour pour qu'il reste équilibré.",
+        "Le plan de financement n'est pas équilibré pour l'année 2028 (N+1) : "
+        f"{format_euros(D('2500'))} de besoins non couverts. "
+        "Les ressources doivent égaler les besoins chaque année."
     ]

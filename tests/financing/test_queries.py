@@ -112,8 +112,10 @@ EXPECTED = {
     ("esia_officer", "financing:request-list", ()): 10,
     ("esia_officer", "financing:request-list", (("status", "granted"),)): 10,
     ("coordinator", "financing:request-list", ()): 10,
-    ("esia_officer", "financing:global-response", ()): 10,
-    ("coordinator", "financing:global-response", ()): 8,
+    # The global response: four sums by the database (totals, uses by month, disbursements
+    # by month, needs), however many requests.
+    ("esia_officer", "financing:global-response", ()): 11,
+    ("coordinator", "financing:global-response", ()): 9,
     ("coordinator", "financing:credit-line-list", ()): 8,
     ("esia_officer", "dashboard-funder", ()): 9,
 }
