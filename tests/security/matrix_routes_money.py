@@ -282,6 +282,31 @@ VARIANTS: dict[str, tuple[str, Route]] = {
             post=only(REDIRECT, "coordinator", "funder_urscop"),
         ),
     ),
+    "documents-download fund brief urscop": (
+        "documents:download",
+        Route(
+            args=lambda w: [w.fund_brief.pk],
+            get=only(OK, "coordinator", "funder_urscop"),
+            post=only(OK, "coordinator", "funder_urscop"),
+        ),
+    ),
+    # The scheme's PDFs: the coordination alone.
+    "documents-download scheme report": (
+        "documents:download",
+        _coordination(post=OK, args=lambda w: [w.scheme_pdf.pk]),
+    ),
+    "documents-status scheme report": (
+        "documents:status",
+        _coordination(post=OK, args=lambda w: [w.scheme_pdf.pk]),
+    ),
+    "documents-request scheme report": (
+        "documents:request",
+        Route(
+            args=lambda w: ["scheme_report", w.scheme_report.pk],
+            get=signed_in(NOT_ALLOWED),
+            post=only(REDIRECT, "coordinator"),
+        ),
+    ),
     # The scheme's other document.
     "scheme-document-request brief": (
         "scheme:document-request",

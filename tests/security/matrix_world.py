@@ -287,7 +287,7 @@ def _financing(coordinator, owner, structure, campaign, esia, urscop) -> dict:
     forwarded to ESIA (its financing file generated), one granted by URSCOP; each with a
     document; ESIA's credit line."""
     from financing.catalogue import ensure_products
-    from financing.documents import FINANCING_FILE
+    from financing.documents import FINANCING_FILE, FUND_BRIEF
     from financing.models import CreditLine, FinancingRequest, RequestDocument, RequestUse
     from financing.services.requests import request_transition
     from financing.services.responses import response_for
@@ -338,17 +338,14 @@ def _financing(coordinator, owner, structure, campaign, esia, urscop) -> dict:
         "pargest", "productive_investment", ["submit", "forward", "grant"], scop, scop_editor
     )
     # The financing file forwarding asked for, rendered (the pipeline runs on commit).
-    file = GeneratedDocument.objects.get(
-        kind=FINANCING_FILE,
-        content_type_id=_content_type_id(forwarded),
-        object_id=forwarded.pk,
+    file = _rendered(
+        GeneratedDocument.objects.get(
+            kind=FINANCING_FILE,
+            content_type_id=_content_type_id(forwarded),
+            object_id=forwarded.pk,
+        )
     )
-    file.status = GeneratedDocument.Status.READY
-    file.source_html = "<p>dossier</p>"
-    file.fingerprint = "2" * 64
-    file.checksum = "3" * 64
-    file.ready_at = timezone.now()
-    file.file.save("dossier.pdf", _pdf_file(), save=True)
+    brief = _rendered(_document_of(FUND_BRIEF, urscop, coordinator))
     line = CreditLine.objects.create(
         funder=esia,
         name="Ligne CCR 2026",
@@ -369,18 +366,28 @@ def _financing(coordinator, owner, structure, campaign, esia, urscop) -> dict:
         "forwarded_document": document(forwarded),
         "granted_document": document(granted),
         "financing_file": file,
+        "fund_brief": brief,
         "credit_line": line,
     }
 
 
 def _scheme(coordinator) -> dict:
     """A saved scenario, an existing scheme counted as offer, an activity report's row."""
+    from scheme.documents import ACTIVITY_REPORT
     from scheme.figures import ScenarioParameters
     from scheme.models import OfferScheme, SchemeReport
     from scheme.services import offer_scheme_save, scenario_save
 
     month = timezone.localdate().replace(day=1)
+    report = SchemeReport.objects.create(
+        kind=SchemeReport.Kind.ACTIVITY,
+        period_start=month.replace(month=1),
+        period_end=month.replace(month=12, day=31),
+        requested_by=coordinator,
+    )
     return {
+        "scheme_report": report,
+        "scheme_pdf": _rendered(_document_of(ACTIVITY_REPORT, report, coordinator)),
         "scenario": scenario_save(
             name="Renfort", note="", parameters=ScenarioParameters(), saved_by=coordinator
         ),
@@ -394,12 +401,6 @@ def _scheme(coordinator) -> dict:
             starts_on=month,
             ends_on=month.replace(day=28),
             note="",
-        ),
-        "scheme_report": SchemeReport.objects.create(
-            kind=SchemeReport.Kind.ACTIVITY,
-            period_start=month.replace(month=1),
-            period_end=month.replace(month=12, day=31),
-            requested_by=coordinator,
         ),
     }
 
@@ -422,6 +423,26 @@ def _guests(event) -> dict:
         "guest_confirm_token": guest_confirm_url(guest).rstrip("/").rsplit("/", 1)[-1],
         "guest_cancel_token": guest_cancel_url(guest).rstrip("/").rsplit("/", 1)[-1],
     }
+
+
+def _document_of(kind, subject, requested_by) -> GeneratedDocument:
+    return GeneratedDocument.objects.create(
+        kind=kind,
+        content_type_id=_content_type_id(subject),
+        object_id=subject.pk,
+        requested_by=requested_by,
+        fingerprint="4" * 64,
+    )
+
+
+def _rendered(document: GeneratedDocument) -> GeneratedDocument:
+    """The PDF as the pipeline leaves it (it renders on commit, which the world never is)."""
+    document.status = GeneratedDocument.Status.READY
+    document.source_html = "<p>document</p>"
+    document.checksum = "3" * 64
+    document.ready_at = timezone.now()
+    document.file.save(f"{document.kind}.pdf", _pdf_file(), save=True)
+    return document
 
 
 def _content_type_id(obj) -> int:
