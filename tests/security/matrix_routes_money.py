@@ -10,6 +10,7 @@ a draft, another fund's request, the financing file.
 """
 
 from tests.security.matrix import (
+    BAD_REQUEST,
     DENIED,
     NO_POST,
     NOT_ALLOWED,
@@ -288,6 +289,24 @@ VARIANTS: dict[str, tuple[str, Route]] = {
             args=lambda w: [w.fund_brief.pk],
             get=only(OK, "coordinator", "funder_urscop"),
             post=only(OK, "coordinator", "funder_urscop"),
+        ),
+    ),
+    # A visitor's link that is not one: a forged token, or the confirmation's token on the
+    # cancellation (each link is signed for its step). Refused, nothing written.
+    "event-guest-confirm forged": (
+        "accompaniment:event-guest-confirm",
+        Route(
+            args=lambda w: [w.guest_confirm_token[:-2] + "xx"],
+            get=everyone(BAD_REQUEST),
+            post=everyone(BAD_REQUEST),
+        ),
+    ),
+    "event-guest-cancel with the confirmation's token": (
+        "accompaniment:event-guest-cancel",
+        Route(
+            args=lambda w: [w.guest_confirm_token],
+            get=everyone(BAD_REQUEST),
+            post=everyone(BAD_REQUEST),
         ),
     ),
     # The scheme's PDFs: the coordination alone.
