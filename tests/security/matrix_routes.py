@@ -315,26 +315,26 @@ ROUTES: dict[str, Route] = {
     "applicants:campaign-document": Route(
         args=lambda w: [w.campaign_document.pk],
         get=everyone(OK),
-        post=everyone(OK),
+        post=NO_POST,
     ),
     "applicants:campaign-document-add": Route(
         args=lambda w: [w.campaign.pk],
-        get=signed_in(NOT_ALLOWED),
+        get=only(NOT_ALLOWED, "coordinator"),
         post=only(REDIRECT, "coordinator"),
     ),
     "applicants:campaign-document-delete": Route(
         args=lambda w: [w.campaign_document.pk],
-        get=signed_in(NOT_ALLOWED),
+        get=only(NOT_ALLOWED, "coordinator"),
         post=only(REDIRECT, "coordinator"),
     ),
     "applicants:campaign-list": Route(
         get=only(OK, "coordinator"),
-        post=only(OK, "coordinator"),
+        post=NO_POST,
     ),
     "applicants:campaign-public": Route(
         args=lambda w: [w.campaign.pk],
         get=everyone(OK),
-        post=everyone(OK),
+        post=NO_POST,
     ),
     "applicants:campaign-update": Route(
         args=lambda w: [w.campaign.pk],
@@ -342,7 +342,7 @@ ROUTES: dict[str, Route] = {
         post=only(OK, "coordinator"),
     ),
     "applicants:document-type-create": Route(
-        get=signed_in(NOT_ALLOWED),
+        get=only(NOT_ALLOWED, "coordinator"),
         post=only(REDIRECT, "coordinator"),
     ),
     "applicants:dossier-create": Route(
@@ -779,3 +779,8 @@ ROUTES.update(
         ),
     }
 )
+
+# The financial accompaniment, the scheme and the information day's public pages.
+from tests.security.matrix_routes_money import ROUTES as _MONEY  # noqa: E402
+
+ROUTES.update(_MONEY)

@@ -29,8 +29,10 @@ from tests.security.matrix import (
 )
 from tests.security.matrix_routes import ADMIN_NAMESPACE, ROUTES
 
-# Routes checked by test_matrix_staff.py; every other one by test_matrix.py.
+# Routes checked by test_matrix_staff.py, by test_matrix_money.py (with the VARIANTS of
+# matrix_routes_money.py); every other one by test_matrix.py.
 STAFF_NAMESPACES = ("diagnostics:", "accompaniment:", "committee:")
+MONEY_NAMESPACES = ("financing:", "scheme:")
 
 # Written by every request or by every refusal, on purpose: the session (the last
 # activity), the security log (refusals are recorded), django-axes' access log.
@@ -127,12 +129,13 @@ def _request(client, method, url, data):
 # -- the matrix ---------------------------------------------------------------------
 
 
-def check_route(matrix, name):
-    route = ROUTES[name]
+def check_route(matrix, name, route=None, label=None):
+    """``name``'s declared outcomes, or ``route``'s (a variant against other objects)."""
+    route = route or ROUTES[name]
     url = reverse(name, args=route.args(matrix)) + route.query
     data = route.data(matrix)
     if PROBE:
-        _probe(matrix, name, url, data)
+        _probe(matrix, label or name, url, data)
         return
     cases = [
         (method, viewer, table[viewer])

@@ -33,6 +33,7 @@ from applicants.models import (
     Invitation,
     Membership,
     MessageAttachment,
+    Structure,
 )
 from applicants.services.messages import message_post
 from ccr_portal.antivirus.models import ScanStatus
@@ -221,7 +222,14 @@ def build_world() -> SimpleNamespace:
     accompanied_dossier.save(update_fields=["status"])
     qades = QadesGrid.objects.create(structure=accompanied, year=timezone.localdate().year)
 
+    extra = {
+        **_financing(coordinator, owner, structure, campaign, esia, urscop),
+        **_scheme(coordinator),
+        **_guests(event),
+    }
+
     return SimpleNamespace(
+        **extra,
         viewers={
             "anonymous": None,
             "editor_other": editor_other,
@@ -272,6 +280,169 @@ def build_world() -> SimpleNamespace:
         qades=qades,
         unused_action=PlanAction.objects.exclude(pk=action.pk).filter(plan=plan).first(),
     )
+
+
+def _financing(coordinator, owner, structure, campaign, esia, urscop) -> dict:
+    """The owner's financial accompaniment: its response, a draft request to ESIA, one
+    forwarded to ESIA (its financing file generated), one granted by URSCOP; each with a
+    document; ESIA's credit line."""
+    from financing.catalogue import ensure_products
+    from financing.documents import FINANCING_FILE, FUND_BRIEF
+    from financing.models import CreditLine, FinancingRequest, RequestDocument, RequestUse
+    from financing.services.requests import request_transition
+    from financing.services.responses import response_for
+
+    products = ensure_products({"ESIA": esia, "URSCOP": urscop})
+    response = response_for(structure=structure, campaign=campaign)
+    officers = {esia.pk: esia.members.get(), urscop.pk: urscop.members.get()}
+
+    # URSCOP's product is for cooperatives: a SCOP of someone else asks it.
+    scop = StructureFactory(name="Coopérative Propriétaire", legal_form=Structure.LegalForm.SCOP)
+    scop_editor = MembershipFactory(structure=scop).user
+
+    def request(code, category, steps, structure=structure, editor=owner):
+        product = products[code]
+        made = FinancingRequest.objects.create(
+            structure=structure,
+            campaign=campaign,
+            product=product,
+            amount=Decimal("10000"),
+            duration_months=36,
+            created_by=editor,
+        )
+        RequestUse.objects.create(request=made, category=category, amount=made.amount)
+        actors = {"submit": editor, "forward": coordinator, "grant": officers[product.funder_id]}
+        for step in steps:
+            data = {}
+            if step == "grant":
+                data = {
+                    "granted_amount": made.amount,
+                    "granted_months": 36,
+                    "first_due_on": campaign.closes_on,
+                    "committee_date": campaign.opens_on,
+                }
+            request_transition(request=made, actor=actors[step], action=step, comment="", **data)
+        made.refresh_from_db()
+        return made
+
+    def document(of):
+        piece = RequestDocument(request=of, original_name="devis.pdf", file_kind="pdf", size=100)
+        piece.file.save("devis.pdf", _pdf_file(), save=False)
+        piece.scan_status = ScanStatus.CLEAN
+        piece.save()
+        return piece
+
+    draft = request("fris", "shop_fitout", [])
+    forwarded = request("fris", "shop_fitout", ["submit", "forward"])
+    granted = request(
+        "pargest", "productive_investment", ["submit", "forward", "grant"], scop, scop_editor
+    )
+    # The financing file forwarding asked for, rendered (the pipeline runs on commit).
+    file = _rendered(
+        GeneratedDocument.objects.get(
+            kind=FINANCING_FILE,
+            content_type_id=_content_type_id(forwarded),
+            object_id=forwarded.pk,
+        )
+    )
+    brief = _rendered(_document_of(FUND_BRIEF, urscop, coordinator))
+    line = CreditLine.objects.create(
+        funder=esia,
+        name="Ligne CCR 2026",
+        amount=Decimal("200000"),
+        starts_on=campaign.opens_on,
+        ends_on=campaign.closes_on,
+    )
+    line.products.add(products["fris"])
+    return {
+        "esia": esia,
+        "urscop": urscop,
+        "product": products["fris"],
+        "response": response,
+        "draft_request": draft,
+        "forwarded_request": forwarded,
+        "granted_request": granted,
+        "draft_document": document(draft),
+        "forwarded_document": document(forwarded),
+        "granted_document": document(granted),
+        "financing_file": file,
+        "fund_brief": brief,
+        "credit_line": line,
+    }
+
+
+def _scheme(coordinator) -> dict:
+    """A saved scenario, an existing scheme counted as offer, an activity report's row."""
+    from scheme.documents import ACTIVITY_REPORT
+    from scheme.figures import ScenarioParameters
+    from scheme.models import OfferScheme, SchemeReport
+    from scheme.services import offer_scheme_save, scenario_save
+
+    month = timezone.localdate().replace(day=1)
+    report = SchemeReport.objects.create(
+        kind=SchemeReport.Kind.ACTIVITY,
+        period_start=month.replace(month=1),
+        period_end=month.replace(month=12, day=31),
+        requested_by=coordinator,
+    )
+    return {
+        "scheme_report": report,
+        "scheme_pdf": _rendered(_document_of(ACTIVITY_REPORT, report, coordinator)),
+        "scenario": scenario_save(
+            name="Renfort", note="", parameters=ScenarioParameters(), saved_by=coordinator
+        ),
+        "offer": offer_scheme_save(
+            name="DLA 13 collectif",
+            kind=OfferScheme.Kind.COLLECTIVE_DLA,
+            axis="securing",
+            payer="dla",
+            places=4,
+            days_per_place=Decimal("2"),
+            starts_on=month,
+            ends_on=month.replace(day=28),
+            note="",
+        ),
+    }
+
+
+def _guests(event) -> dict:
+    """A visitor's registration to the information day, waiting for its confirmation: the
+    links e-mailed to them."""
+    from accompaniment.services.guest_tokens import guest_cancel_url, guest_confirm_url
+
+    guest = EventRegistration.objects.create(
+        event=event,
+        status=RegistrationStatus.PENDING,
+        guest_email="visiteuse@example.org",
+        guest_name="Visiteuse",
+        guest_structure_name="Association Visiteuse",
+        requested_at=timezone.now(),
+    )
+    return {
+        "guest": guest,
+        "guest_confirm_token": guest_confirm_url(guest).rstrip("/").rsplit("/", 1)[-1],
+        "guest_cancel_token": guest_cancel_url(guest).rstrip("/").rsplit("/", 1)[-1],
+    }
+
+
+def _document_of(kind, subject, requested_by) -> GeneratedDocument:
+    return GeneratedDocument.objects.create(
+        kind=kind,
+        content_type_id=_content_type_id(subject),
+        object_id=subject.pk,
+        requested_by=requested_by,
+        fingerprint="4" * 64,
+    )
+
+
+def _rendered(document: GeneratedDocument) -> GeneratedDocument:
+    """The PDF as the pipeline leaves it (it renders on commit, which the world never is)."""
+    document.status = GeneratedDocument.Status.READY
+    document.source_html = "<p>document</p>"
+    document.checksum = "3" * 64
+    document.ready_at = timezone.now()
+    document.file.save(f"{document.kind}.pdf", _pdf_file(), save=True)
+    return document
 
 
 def _content_type_id(obj) -> int:

@@ -20,6 +20,7 @@ from tests.security.matrix import LOGIN, OK, REFUSALS
 from tests.security.matrix_routes import ROUTES
 from tests.security.matrix_runner import (
     ADMIN_NAMESPACE,
+    MONEY_NAMESPACES,
     STAFF_NAMESPACES,
     check_route,
     outcome,
@@ -60,7 +61,10 @@ def test_a_route_without_post_declares_none_only_if_its_view_refuses_posts():
 # -- the matrix: the routes of the applicants, the accounts and the portal's core -------
 
 
-@pytest.mark.parametrize("name", sorted(n for n in ROUTES if not n.startswith(STAFF_NAMESPACES)))
+@pytest.mark.parametrize(
+    "name",
+    sorted(n for n in ROUTES if not n.startswith((*STAFF_NAMESPACES, *MONEY_NAMESPACES))),
+)
 def test_route(matrix, name):
     check_route(matrix, name)
 
