@@ -160,18 +160,18 @@ def sweep() -> dict:
     from ccr_portal.notifications import tasks as notification_tasks
 
     sending = {"seconds": 0.0}
-    send = notification_tasks.notifications_send_emails
+    send = notification_tasks.outgoing_emails_send
 
-    def timed_send(**kwargs):
+    def timed_send(*args, **kwargs):
         start = time.perf_counter()
         try:
-            return send(**kwargs)
+            return send(*args, **kwargs)
         finally:
             sending["seconds"] += time.perf_counter() - start
 
     start = time.perf_counter()
     with (
-        mock.patch.object(notification_tasks, "notifications_send_emails", timed_send),
+        mock.patch.object(notification_tasks, "outgoing_emails_send", timed_send),
         CaptureQueriesContext(connection) as queries,
     ):
         for name in names:
