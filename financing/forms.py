@@ -166,7 +166,7 @@ class ResponseLineForm(forms.Form):
     )
     amount = AmountField(label="Montant (€)")
     duration_months = forms.IntegerField(label="Durée (mois)", required=False, min_value=1)
-    guaranteed_share = forms.DecimalField(
+    guaranteed_share = AmountField(
         label="Quotité garantie (%)", required=False, min_value=0, max_value=100
     )
     delete = forms.BooleanField(label="Supprimer la ligne", required=False)
@@ -178,7 +178,7 @@ class RequestForm(forms.Form):
     deferral_months = forms.IntegerField(
         label="Différé souhaité (mois)", required=False, min_value=0, initial=0
     )
-    guaranteed_share = forms.DecimalField(
+    guaranteed_share = AmountField(
         label="Quotité garantie demandée (%)", required=False, min_value=0, max_value=100
     )
     project = forms.CharField(
@@ -211,14 +211,14 @@ class ForwardForm(TransitionForm):
 
 class GrantForm(TransitionForm):
     granted_amount = AmountField(label="Montant accordé (€)")
-    granted_rate = forms.DecimalField(
+    granted_rate = AmountField(
         label="Taux (%)", required=False, min_value=0, max_value=100, decimal_places=2
     )
     granted_months = forms.IntegerField(label="Durée (mois)", required=False, min_value=1)
     granted_deferral_months = forms.IntegerField(
         label="Différé (mois)", required=False, min_value=0
     )
-    granted_share = forms.DecimalField(
+    granted_share = AmountField(
         label="Quotité garantie (%)", required=False, min_value=0, max_value=100
     )
     first_due_on = forms.DateField(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ccr_portal.axes import Axis
 from ccr_portal.formatting import format_number, with_preposition
-from ccr_portal.forms import ServiceErrorsMixin
+from ccr_portal.forms import AmountField, ServiceErrorsMixin
 from ccr_portal.users.models import Provider
 
 from .figures import AddedProvider, Period, ScenarioParameters, month_of
@@ -47,21 +47,21 @@ class ScenarioForm(PeriodForm):
         max_value=100,
         initial=DEFAULTS.full_share,
     )
-    light_days = forms.DecimalField(
+    light_days = AmountField(
         label="Jours par diagnostic léger",
         min_value=0,
         max_value=20,
         decimal_places=1,
         initial=DEFAULTS.light_days,
     )
-    full_days = forms.DecimalField(
+    full_days = AmountField(
         label="Jours par diagnostic complet",
         min_value=0,
         max_value=20,
         decimal_places=1,
         initial=DEFAULTS.full_days,
     )
-    securing_days = forms.DecimalField(
+    securing_days = AmountField(
         label="Jours d'un accompagnement de sécurisation",
         min_value=0,
         max_value=30,
@@ -87,7 +87,7 @@ class ScenarioForm(PeriodForm):
         max_value=100,
         initial=DEFAULTS.friche_share,
     )
-    friche_extra_days = forms.DecimalField(
+    friche_extra_days = AmountField(
         label="Jours de sécurisation en plus à la Friche (montée en charge lente)",
         min_value=0,
         max_value=10,
@@ -101,14 +101,14 @@ class ScenarioForm(PeriodForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    added_days = forms.DecimalField(
+    added_days = AmountField(
         label="Prestataire ajouté : jours par mois",
         min_value=0,
         max_value=200,
         decimal_places=1,
         required=False,
     )
-    added_rate = forms.DecimalField(
+    added_rate = AmountField(
         label="Prestataire ajouté : tarif journalier (€)",
         min_value=0,
         max_value=5000,
@@ -126,7 +126,7 @@ class ScenarioForm(PeriodForm):
         super().__init__(*args, **kwargs)
         self.providers = list(providers)
         for provider in self.providers:
-            self.fields[f"capacity_{provider.id}"] = forms.DecimalField(
+            self.fields[f"capacity_{provider.id}"] = AmountField(
                 label=f"Capacité {with_preposition('de', provider.name)} (jours par mois)",
                 min_value=0,
                 max_value=200,
