@@ -31,10 +31,13 @@ class StructureQuerySet(models.QuerySet):
             return self.none()
         if user.has_role(Role.COORDINATOR):
             return self
-        mine = Q(memberships__user=user) if user.has_role(Role.APPLICANT) else Q(pk__in=[])
+        # Subqueries, not joins through the memberships: no row repeated, no DISTINCT.
+        mine = Q(pk__in=[])
+        if user.has_role(Role.APPLICANT):
+            mine |= Q(pk__in=user.memberships.values("structure_id"))
         if user.has_role(Role.PROVIDER):
             mine |= worked_structures_condition(user)
-        return self.filter(mine).distinct()
+        return self.filter(mine)
 
 
 class Structure(models.Model):
@@ -364,10 +367,10 @@ class DossierQuerySet(models.QuerySet):
             return self
         mine = Q(pk__in=[])
         if user.has_role(Role.APPLICANT):
-            mine |= Q(structure__memberships__user=user)
+            mine |= Q(structure__in=user.memberships.values("structure_id"))
         if user.has_role(Role.PROVIDER):
             mine |= worked_structures_condition(user, "structure")
-        return self.filter(mine).distinct()
+        return self.filter(mine)
 
 
 class Dossier(models.Model):

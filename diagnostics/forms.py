@@ -398,15 +398,15 @@ class DiagnosticFilter(django_filters.FilterSet):
         model = Diagnostic
         fields = ["q", "status", "kind", "purpose", "provider", "overdue", "late"]
 
-    def __init__(self, *args, late_ids=(), **kwargs):
-        # The capacity projection's late diagnostics, computed once by the page.
-        self.late_ids = late_ids
+    def __init__(self, *args, late=None, **kwargs):
+        # The capacity projection's late diagnostics (``selectors.LateDiagnostics``).
+        self.late = late
         super().__init__(*args, **kwargs)
 
     def filter_late(self, queryset, name, value):
-        if not value:
+        if not value or self.late is None:
             return queryset
-        return queryset.filter(pk__in=list(self.late_ids))
+        return queryset.filter(pk__in=self.late.ids())
 
     def filter_text(self, queryset, name, value):
         return text_search(
