@@ -268,6 +268,6 @@ def test_the_dossier_page_runs_a_fixed_number_of_queries(
     client.force_login(coordinator)
     # At most: the content-type cache may already hold the summary PDF's type. The
     # committee's panel reads the dossier's meetings and its instruction note (two).
-    with django_assert_max_num_queries(31):
+    with django_assert_max_num_queries(26):
         response = client.get(dossier.get_absolute_url())
     assert page_text(response).count("/pieces/") >= documents
