@@ -123,7 +123,11 @@ class Structure(models.Model):
         verbose_name_plural = "structures"
         ordering = ["name"]
         # The structure list and the dossier list sorted by name read it in order.
-        indexes = [models.Index(fields=["name", "id"], name="structure_name_idx")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="structure_name_idx"),
+            # The coordination's counts per sector, and the dossier list's sector filter.
+            models.Index(fields=["sector"], name="structure_sector_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(siret="") | ~Q(rna=""),
@@ -457,6 +461,8 @@ class Dossier(models.Model):
             # The dossier list's default order (most recently updated first) and its sort.
             models.Index(fields=["updated_at", "id"], name="dossier_updated_idx"),
             models.Index(fields=["submitted_at", "id"], name="dossier_submitted_idx"),
+            # The counts per status (lists, dashboards) and the status filter.
+            models.Index(fields=["status"], name="dossier_status_idx"),
         ]
 
     def __str__(self):

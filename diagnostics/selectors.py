@@ -13,7 +13,6 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -51,6 +50,7 @@ from .models import (
     DiagnosticStatus,
     DiagnosticTransition,
     ProviderCapacity,
+    queue_rank,
 )
 
 CAPACITY_HORIZON_MONTHS = 6
@@ -102,25 +102,8 @@ def annotate_rows(diagnostics) -> list[Diagnostic]:
 
 def diagnostic_queue() -> QuerySet:
     """The coordinators' queue: what waits for triage first, then by due date."""
-    return Diagnostic.objects.alias(status_rank=_status_rank()).order_by(
+    return Diagnostic.objects.alias(status_rank=queue_rank()).order_by(
         "status_rank", "due_date", "requested_at", "pk"
-    )
-
-
-def _status_rank() -> Case:
-    order = [
-        DiagnosticStatus.REQUESTED,
-        DiagnosticStatus.ACCEPTED,
-        DiagnosticStatus.ASSIGNED,
-        DiagnosticStatus.IN_PROGRESS,
-        DiagnosticStatus.DELIVERED,
-        DiagnosticStatus.VALIDATED,
-        DiagnosticStatus.COVERED,
-        DiagnosticStatus.DECLINED,
-    ]
-    return Case(
-        *[When(status=code, then=Value(rank)) for rank, code in enumerate(order)],
-        output_field=IntegerField(),
     )
 
 

@@ -278,6 +278,57 @@ def test_postgresql_reads_the_dossier_list_through_its_indexes():
     assert "Sort" not in structures.split("SubPlan")[0]
 
 
+def _sequential_scans():
+    """Every SELECT of every list and dashboard page, planned by PostgreSQL with sequential
+    scans forbidden: the tables it must still scan whole, per page."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = "
+            "'public'::regnamespace"
+        )
+        tables = [name for (name,) in cursor.fetchall()]
+        # The tables that grow with the volume (at least one row per structure).
+        growing = set()
+        for table in tables:
+            cursor.execute(f'SELECT count(*) FROM "{table}"')
+            if cursor.fetchone()[0] >= LARGE:
+                growing.add(table)
+    scans, clients = {}, {}
+    for page in PAGES:
+        if page.kind not in ("list", "dashboard"):
+            continue
+        if page.viewer not in clients:
+            clients[page.viewer] = Client()
+            clients[page.viewer].force_login(User.objects.get(email=page.viewer))
+        url = page.url()
+        clients[page.viewer].get(url)
+        with CaptureQueriesContext(connection) as queries:
+            clients[page.viewer].get(url)
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute(f"EXPLAIN {sql}")
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                cursor.execute("SET LOCAL enable_seqscan = on")
+            for table in re.findall(r"Seq Scan on (\w+)", plan):
+                if table in growing:
+                    scans.setdefault(page.label, set()).add(table)
+    return scans
+
+
+@pytest.mark.services
+def test_every_list_and_dashboard_query_has_an_index_to_read(client):
+    """No list or dashboard page needs to read a growing table whole: each of its queries
+    has an index path (the planner may still prefer a scan on a small table)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN du plan de PostgreSQL (DATABASE_URL=postgres://…)")
+    scans = _at_size(LARGE, _sequential_scans)
+    assert scans == {}
+
+
 def test_pages_are_compressed_with_django_s_breach_padding(client):
     client.force_login(UserFactory(coordinator=True))
     response = client.get(
