@@ -133,6 +133,7 @@ PAGES = [
     Page("demandes de financement (coordination)", COORDINATOR, _url("financing:request-list")),
     Page("réponse globale (coordination)", COORDINATOR, _url("financing:global-response")),
     Page("lignes de crédit (coordination)", COORDINATOR, _url("financing:credit-line-list")),
+    Page("réponses financières (coordination)", COORDINATOR, _url("financing:response-list")),
 ]
 
 # Exports: measured for time and peak memory at each size (not under load).

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views import View
@@ -10,6 +12,9 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.models import Campaign, Dossier, DossierStatus, Structure
+from applicants.search import normalised_query
+from ccr_portal.collation import french
+from ccr_portal.search import text_search
 from ccr_portal.users.models import Role
 from ccr_portal.views import ServiceActionView
 
@@ -28,6 +33,8 @@ from ..services.responses import (
     working_capital_apply,
 )
 
+PAGE_SIZE = 25
+
 # The dossiers whose structure builds a financing response (needs may come earlier).
 OPEN_DOSSIER_STATUSES = (
     DossierStatus.SUBMITTED,
@@ -39,24 +46,60 @@ OPEN_DOSSIER_STATUSES = (
 
 
 class ResponseListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    """The responses, and the residents who have none yet."""
+    """The responses, and the residents who have none yet: each list searched by name and
+    paginated (a scheme of thousands of residents lists 25 of each at a time)."""
 
     permission_required = "financing.list_responses"
     template_name = "financing/response_list.html"
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
+        user, params = self.request.user, self.request.GET
+        query = normalised_query(params.get("q", ""))
         responses = FinancingResponse.objects.select_related("structure", "campaign")
         dossiers = Dossier.objects.filter(status__in=OPEN_DOSSIER_STATUSES).select_related(
             "structure", "campaign"
         )
         if not user.has_role(Role.COORDINATOR):
-            responses = responses.filter(structure__memberships__user=user)
-            dossiers = dossiers.filter(structure__memberships__user=user)
-        responses = list(responses.order_by("structure__name"))
-        have = {(r.structure_id, r.campaign_id) for r in responses}
-        waiting = [d for d in dossiers if (d.structure_id, d.campaign_id) not in have]
-        return super().get_context_data(responses=responses, waiting=waiting, **kwargs)
+            mine = user.memberships.values("structure_id")
+            responses = responses.filter(structure__in=mine)
+            dossiers = dossiers.filter(structure__in=mine)
+        # A dossier waits while its structure has no response for its campaign.
+        answered = FinancingResponse.objects.filter(
+            structure=OuterRef("structure"), campaign=OuterRef("campaign")
+        )
+        dossiers = dossiers.filter(~Exists(answered))
+        searched = ["structure__name", "structure__city"]
+        responses = text_search(responses, query=query, fields=searched)
+        dossiers = text_search(dossiers, query=query, fields=searched)
+        responses_page = Paginator(
+            responses.order_by(french("structure__name"), "pk"), PAGE_SIZE
+        ).get_page(params.get("page"))
+        waiting_page = Paginator(
+            dossiers.order_by(french("structure__name"), "pk"), PAGE_SIZE
+        ).get_page(params.get("attente"))
+        return super().get_context_data(
+            query=query,
+            responses=responses_page,
+            waiting=waiting_page,
+            responses_pages=_pages(params, "page", responses_page),
+            waiting_pages=_pages(params, "attente", waiting_page),
+            **kwargs,
+        )
+
+
+def _pages(params, name: str, page) -> dict:
+    """The previous and next links of one of the page's two lists (the other list's
+    page and the search kept)."""
+
+    def link(number: int) -> str:
+        query = params.copy()
+        query[name] = number
+        return f"?{query.urlencode()}"
+
+    return {
+        "previous": link(page.previous_page_number()) if page.has_previous() else "",
+        "next": link(page.next_page_number()) if page.has_next() else "",
+    }
 
 
 class ResponseOpenView(ServiceActionView):
