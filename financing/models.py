@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from applicants.models import Campaign, DocumentType, FinancingCategory, Structure
+from applicants.models import Campaign, DocumentType, FinancingCategory, Membership, Structure
 from ccr_portal.antivirus.models import ScannedFile
 from ccr_portal.history import TransitionRecord
 from ccr_portal.uploads import private_name
@@ -285,11 +285,13 @@ class FinancingRequestQuerySet(models.QuerySet):
             return self
         scope = Q(pk__in=[])
         if user.has_role(Role.APPLICANT):
-            scope |= Q(structure__memberships__user=user)
+            # A subquery, not a join: no row repeated, so no DISTINCT (which made
+            # PostgreSQL sort every visible request, all columns, before a page of them).
+            scope |= Q(structure__in=Membership.objects.filter(user=user).values("structure"))
         funds = funder_ids(user)
         if funds:
             scope |= Q(product__funder_id__in=funds, status__in=FUNDER_STATUSES)
-        return self.filter(scope).distinct()
+        return self.filter(scope)
 
     def for_funder(self, funder_id: int) -> "FinancingRequestQuerySet":
         return self.filter(product__funder_id=funder_id, status__in=FUNDER_STATUSES)
