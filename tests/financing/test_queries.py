@@ -72,6 +72,7 @@ PAGES = [
     ("esia_officer", "financing:global-response", {}),
     ("coordinator", "financing:global-response", {}),
     ("coordinator", "financing:credit-line-list", {}),
+    ("coordinator", "financing:credit-line", {}),
     ("esia_officer", "dashboard-funder", {}),
 ]
 
@@ -90,6 +91,8 @@ def _counts(client, world):
         client.force_login(getattr(world, viewer))
         if name.startswith("dashboard-"):
             url = reverse("dashboard", args=[name.removeprefix("dashboard-")])
+        elif name == "financing:credit-line":
+            url = line.get_absolute_url()
         else:
             url = reverse(name)
         client.get(url, params)  # caches warm, as in production
@@ -116,6 +119,9 @@ EXPECTED = {
     # by month, needs), however many requests.
     ("esia_officer", "financing:global-response", ()): 11,
     ("coordinator", "financing:global-response", ()): 9,
-    ("coordinator", "financing:credit-line-list", ()): 8,
+    # The lines' positions: one sum for all the lines.
+    ("coordinator", "financing:credit-line-list", ()): 7,
+    # A line's page: the line and its products, a sum by product and one by need category.
+    ("coordinator", "financing:credit-line", ()): 8,
     ("esia_officer", "dashboard-funder", ()): 9,
 }
