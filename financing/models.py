@@ -356,7 +356,12 @@ class FinancingRequest(models.Model):
         verbose_name = "demande de financement"
         verbose_name_plural = "demandes de financement"
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            # The lists' default order, and the funder's oldest forwarded requests first.
+            models.Index(fields=["-created_at", "-id"], name="request_created_idx"),
+            models.Index(fields=["forwarded_at", "id"], name="request_forwarded_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="granted") | Q(granted_amount__isnull=False),
