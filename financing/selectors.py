@@ -2,14 +2,18 @@
 lines' positions, the funders' lists and the global response, in fixed query counts."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import (
+    Count,
     DateField,
     DecimalField,
     F,
     FilteredRelation,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -33,6 +37,8 @@ from .models import (
     FundingProduct,
     RequestStatus,
     RequestUse,
+    funder_ids,
+    request_visibility,
 )
 
 ZERO = Decimal("0")
@@ -500,30 +506,89 @@ def _funder_name(prefix: str = ""):
     )
 
 
+# The global response adds up every request: cached under the version of what it reads, so
+# that any write shows at once; the lifetime bounds what a write the version cannot see
+# (a queryset ``update()``, an older update committed after a newer one) may leave.
+GLOBAL_RESPONSE_TTL = 300
+# What the sums read, each with its count and latest update in the data version.
+GLOBAL_SOURCES = (FinancingRequest, RequestUse, Disbursement, FinancingNeed)
+
+
+def _data_version() -> tuple | None:
+    """Each source table's count and latest update, and each product's fund and the fund's
+    name (the sums are by fund): one query. None without a product (nothing to cache)."""
+    stamps = {}
+    for index, model in enumerate(GLOBAL_SOURCES):
+        stamps[f"count_{index}"] = Subquery(
+            model.objects.order_by().values(one=Value(1)).annotate(n=Count("pk")).values("n"),
+            output_field=IntegerField(),
+        )
+        stamps[f"latest_{index}"] = Subquery(
+            model.objects.order_by("-updated_at").values("updated_at")[:1]
+        )
+    rows = tuple(
+        FundingProduct.objects.order_by("pk")
+        .annotate(
+            fund=Coalesce(NullIf(F("funder__short_name"), Value("")), F("funder__name")),
+            **stamps,
+        )
+        .values_list("pk", "funder_id", "fund", *stamps)
+    )
+    return rows or None
+
+
+def _scope_key(viewer) -> str | None:
+    """What the viewer's scope depends on, or None when it depends on more than the data
+    version (a structure's member: their memberships) and is not cached."""
+    from ccr_portal.users.models import Role
+
+    if viewer is None:
+        return "all"  # a document whose permission the pipeline checked
+    if not viewer.is_authenticated or not viewer.is_active:
+        return None
+    if viewer.has_role(Role.COORDINATOR):
+        return "all"
+    if viewer.has_role(Role.APPLICANT):
+        return None
+    return "funds-" + "-".join(str(pk) for pk in sorted(funder_ids(viewer)))
+
+
 def global_response(viewer, *, funder_id: int | None = None) -> arithmetic.Consolidation:
+    """``global_response_sums``, cached under the data version (the page, its XLSX and the
+    fund's brief read the same figures)."""
+    scope = _scope_key(viewer)
+    version = _data_version() if scope is not None else None
+    if version is None:
+        return global_response_sums(viewer, funder_id=funder_id)
+    digest = hashlib.sha256(repr((scope, funder_id, version)).encode()).hexdigest()
+    key = f"financing:global-response:{digest}"
+    consolidation = cache.get(key)
+    if consolidation is None:
+        consolidation = global_response_sums(viewer, funder_id=funder_id)
+        cache.set(key, consolidation, GLOBAL_RESPONSE_TTL)
+    return consolidation
+
+
+def global_response_sums(viewer, *, funder_id: int | None = None) -> arithmetic.Consolidation:
     """The consolidated needs of all residents, by category and month, against what was
     requested, granted and disbursed per fund and per month, summed by the database: four
     queries whatever the number of requests. Requested and granted money falls in the
     month needed of the need its use finances (the structure's need of that category in
     the request's campaign); disbursed money in the month of its disbursement. A fund's
     officer sees their own fund's requests only."""
-    # What a request, a use and a disbursement must match, written once for each of them
-    # (``prefix``: the path to the request) on the request joined anyway, rather than as
-    # a subquery of request ids.
-    scope = None
-    if viewer is not None:  # None: a document whose permission the pipeline checked
-        visible = FinancingRequest.objects.visible_to(viewer)
-        if visible.query.has_filters():  # a coordinator sees every request: no filter
-            # A subquery rather than the scope's joins, which could repeat a row in the sums.
-            scope = visible.order_by().values("pk")
 
+    # What a request, a use and a disbursement must match, stated on the request that
+    # each sum joins anyway (``prefix``: the path to it) rather than as a subquery of
+    # request ids, which PostgreSQL planned badly for a fund's officer.
     def scoped(queryset, prefix: str = "", statuses=arithmetic.REQUESTED_STATUSES):
-        conditions = {f"{prefix}status__in": statuses}
-        if scope is not None:
-            conditions[f"{prefix}pk__in"] = scope
+        queryset = queryset.filter(**{f"{prefix}status__in": statuses})
+        if viewer is not None:  # None: a document whose permission the pipeline checked
+            condition = request_visibility(viewer, prefix)
+            if condition is not None:
+                queryset = queryset.filter(condition)
         if funder_id is not None:
-            conditions[f"{prefix}product__funder_id"] = funder_id
-        return queryset.filter(**conditions).order_by()
+            queryset = queryset.filter(**{f"{prefix}product__funder_id": funder_id})
+        return queryset.order_by()
 
     totals = (
         scoped(FinancingRequest.objects.all())

@@ -10,6 +10,7 @@ from decimal import Decimal as D
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from bench.generate import generate
@@ -30,6 +31,7 @@ from financing.selectors import (
     credit_line_requests,
     credit_line_summaries,
     global_response,
+    global_response_sums,
 )
 from tests.factories import StructureFactory
 
@@ -367,6 +369,135 @@ def test_the_generated_data_equals_the_former_python_sums():
         position,
         by_product,
         by_category,
+    )
+
+
+# --- The cache ------------------------------------------------------------------------
+
+
+def _fresh(viewer, **kwargs):
+    return figures(global_response_sums(viewer, **kwargs))
+
+
+def test_a_second_global_response_reads_the_data_version_only(world):
+    awkward_requests(world)
+    first = figures(global_response(world.coordinator))
+    with CaptureQueriesContext(connection) as queries:
+        again = figures(global_response(world.coordinator))
+    assert again == first == _fresh(world.coordinator)
+    assert len(queries) == 1  # the version: counts, latest updates and the funds' names
+
+
+def _request_granted_more(world):
+    request = FinancingRequest.objects.filter(status="granted").first()
+    request.granted_amount += D("0.01")
+    request.save()
+
+
+def _use_added(world):
+    request = FinancingRequest.objects.filter(status="forwarded").first()
+    RequestUse.objects.create(request=request, category="moving", amount=D("1.23"))
+
+
+def _use_changed(world):
+    use = RequestUse.objects.filter(request__status="submitted").first()
+    use.amount += 1
+    use.save()
+
+
+def _disbursement_deleted(world):
+    Disbursement.objects.order_by("pk").first().delete()
+
+
+def _need_moved(world):
+    need = FinancingNeed.objects.order_by("pk").first()
+    need.needed_on = datetime.date(2031, 1, 1)
+    need.save()
+
+
+def _fund_renamed(world):
+    world.urscop.short_name = "URSCOP Sud"
+    world.urscop.save()
+
+
+def _product_moved(world):
+    product = world.products["pargest"]
+    product.funder = world.esia
+    product.save()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _request_granted_more,
+        _use_added,
+        _use_changed,
+        _disbursement_deleted,
+        _need_moved,
+        _fund_renamed,
+        _product_moved,
+    ],
+)
+def test_any_change_of_what_the_response_adds_up_shows_at_once(client, world, change):
+    awkward_requests(world)
+    client.force_login(world.coordinator)
+    before = client.get(reverse("financing:global-response")).content
+    cached = figures(global_response(world.coordinator))
+    for viewer, fund in ((world.coordinator, None), (world.esia_officer, world.esia.pk)):
+        global_response(viewer, funder_id=fund)  # cached too
+
+    change(world)
+
+    assert figures(global_response(world.coordinator)) == _fresh(world.coordinator) != cached
+    assert figures(global_response(world.esia_officer, funder_id=world.esia.pk)) == _fresh(
+        world.esia_officer, funder_id=world.esia.pk
+    )
+    assert client.get(reverse("financing:global-response")).content != before
+
+
+def test_each_scope_has_its_own_figures(world):
+    awkward_requests(world)
+    everything = figures(global_response(world.coordinator))
+    esia = figures(global_response(world.coordinator, funder_id=world.esia.pk))
+    officer = figures(global_response(world.esia_officer, funder_id=world.esia.pk))
+    assert len({repr(everything), repr(esia), repr(officer)}) == 3
+    assert officer == _fresh(world.esia_officer, funder_id=world.esia.pk)
+    assert esia == _fresh(world.coordinator, funder_id=world.esia.pk)
+
+
+def test_the_sums_run_four_queries_at_any_size(world):
+    counts = []
+    awkward_requests(world, count=6)
+    for size in (6, 60):
+        _more(world, size)
+        for viewer in (world.esia_officer, world.coordinator):
+            global_response_sums(viewer)  # the viewers' roles and funds, read once
+        with CaptureQueriesContext(connection) as queries:
+            global_response_sums(world.esia_officer, funder_id=world.esia.pk)
+            global_response_sums(world.coordinator)
+        counts.append(len(queries))
+    assert counts == [8, 8]
+
+
+def _more(world, count):
+    structure = StructureFactory()
+    requests = FinancingRequest.objects.bulk_create(
+        FinancingRequest(
+            structure=structure,
+            campaign=world.campaign,
+            product=world.products["fris"],
+            amount=D("100"),
+            status="granted",
+            granted_amount=D("99.99"),
+        )
+        for _ in range(count)
+    )
+    RequestUse.objects.bulk_create(
+        RequestUse(request=request, category="moving", amount=D("100")) for request in requests
+    )
+    Disbursement.objects.bulk_create(
+        Disbursement(request=request, day=datetime.date(2027, 3, 3), amount=D("1"))
+        for request in requests
     )
 
 
