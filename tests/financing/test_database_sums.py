@@ -4,6 +4,7 @@ as the reference), on awkward amounts (shares rounded half up), on the demo and 
 benchmark's generated data."""
 
 import datetime
+import io
 from collections import defaultdict
 from decimal import Decimal as D
 
@@ -12,10 +13,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from bench.generate import generate
 from ccr_portal.users.models import User
 from financing import arithmetic
+from financing.documents import brief_context
 from financing.models import (
     CreditLine,
     Disbursement,
@@ -33,6 +36,7 @@ from financing.selectors import (
     global_response,
     global_response_sums,
 )
+from tests.conftest import downloaded
 from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -499,6 +503,33 @@ def _more(world, count):
         Disbursement(request=request, day=datetime.date(2027, 3, 3), amount=D("1"))
         for request in requests
     )
+
+
+def test_the_page_its_xlsx_and_the_brief_agree_after_a_change(client, world):
+    awkward_requests(world)
+    client.force_login(world.coordinator)
+    client.get(reverse("financing:global-response"))  # the figures cached
+    brief_context(world.esia)
+    grant = FinancingRequest.objects.filter(status="granted", product__funder=world.esia).first()
+
+    Disbursement.objects.create(request=grant, day=datetime.date(2026, 11, 5), amount=D("123.45"))
+
+    fresh = global_response_sums(world.coordinator)
+    page = client.get(reverse("financing:global-response"))
+    assert page.context["consolidation"].total_disbursed == fresh.total_disbursed
+    export = client.get(reverse("financing:global-response-export"))
+    sheet = load_workbook(io.BytesIO(downloaded(export))).active
+    rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert [D(str(value)) for value in rows["Total"]] == [
+        fresh.total_needs,
+        fresh.total_requested,
+        fresh.total_granted,
+        fresh.total_disbursed,
+    ]
+    assert D(str(rows["Mois : novembre 2026"][3])) == D("123.45")
+    brief = brief_context(world.esia)["consolidation"]
+    assert figures(brief) == figures(global_response_sums(None, funder_id=world.esia.pk))
+    assert brief.by_month[datetime.date(2026, 11, 1)].disbursed == D("123.45")
 
 
 # Last: the demo stays loaded until the module's end.
