@@ -520,7 +520,8 @@ def _data_version() -> tuple | None:
     stamps = {}
     for index, model in enumerate(GLOBAL_SOURCES):
         stamps[f"count_{index}"] = Subquery(
-            model.objects.order_by().values(one=Value(1)).annotate(n=Count("pk")).values("n"),
+            # COUNT(*): an index-only scan; the latest update: the last entry of its index.
+            model.objects.order_by().values(one=Value(1)).annotate(n=Count("*")).values("n"),
             output_field=IntegerField(),
         )
         stamps[f"latest_{index}"] = Subquery(
@@ -561,7 +562,8 @@ def global_response(viewer, *, funder_id: int | None = None) -> arithmetic.Conso
     if version is None:
         return global_response_sums(viewer, funder_id=funder_id)
     digest = hashlib.sha256(repr((scope, funder_id, version)).encode()).hexdigest()
-    key = f"financing:global-response:{digest}"
+    # The prefix names the cached object's shape: change it with ``Consolidation``.
+    key = f"financing:global-response:1:{digest}"
     consolidation = cache.get(key)
     if consolidation is None:
         consolidation = global_response_sums(viewer, funder_id=funder_id)
