@@ -12,7 +12,8 @@ from .selectors import plan_repayment_lines, requests_for_list
 
 
 def _counts(queryset) -> dict:
-    return dict(queryset.order_by().values_list("status").annotate(total=Count("pk")))
+    # COUNT(*), not COUNT(id): PostgreSQL answers from the status index alone.
+    return dict(queryset.order_by().values_list("status").annotate(total=Count("*")))
 
 
 def _funder_panel(request) -> dict | None:

@@ -42,7 +42,7 @@ def file_context(request) -> dict:
 
 
 def brief_context(funder) -> dict:
-    from .selectors import credit_line_overview, global_response, global_tables
+    from .selectors import credit_line_summaries, global_response, global_tables
 
     consolidation = global_response(None, funder_id=funder.pk)
     categories, months, _ = global_tables(consolidation)
@@ -51,7 +51,7 @@ def brief_context(funder) -> dict:
         "consolidation": consolidation,
         "categories": categories,
         "months": months,
-        "credit_lines": [credit_line_overview(line) for line in funder.credit_lines.all()],
+        "credit_lines": credit_line_summaries(funder.credit_lines.all()),
     }
 
 

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from applicants.models import Campaign, DocumentType, FinancingCategory, Structure
+from applicants.models import Campaign, DocumentType, FinancingCategory, Membership, Structure
 from ccr_portal.antivirus.models import ScannedFile
 from ccr_portal.history import TransitionRecord
 from ccr_portal.uploads import private_name
@@ -172,7 +172,8 @@ class FinancingNeed(models.Model):
     bfr_stock = _amount("stock (€)", null=True, blank=True)
     bfr_receivables = _amount("créances à court terme (€)", null=True, blank=True)
     bfr_debts = _amount("dettes à court terme (€)", null=True, blank=True)
-    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+    # Indexed: with the count, the data version of the cached global response.
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "besoin de financement"
@@ -275,21 +276,35 @@ def funder_ids(user) -> frozenset[int]:
     return user.__dict__["_funder_ids"]
 
 
+def request_visibility(user, prefix: str = "") -> Q | None:
+    """The requests a person may read, as a condition on the request reached through
+    ``prefix`` (``"request__"`` from a use or a disbursement), so that sums can state it
+    on the rows they add up; None: every request (the coordination). Written without a
+    join that could repeat a row: a structure's members through a subquery."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(**{f"{prefix}pk__in": []})
+    if user.has_role(Role.COORDINATOR):
+        return None
+    scope = Q(**{f"{prefix}pk__in": []})
+    if user.has_role(Role.APPLICANT):
+        mine = Membership.objects.filter(user=user).values("structure")
+        scope |= Q(**{f"{prefix}structure__in": mine})
+    funds = funder_ids(user)
+    if funds:
+        scope |= Q(
+            **{f"{prefix}product__funder_id__in": funds, f"{prefix}status__in": FUNDER_STATUSES}
+        )
+    return scope
+
+
 class FinancingRequestQuerySet(models.QuerySet):
     def visible_to(self, user) -> "FinancingRequestQuerySet":
         """Coordinators: every request; a structure's members: theirs; a fund's officers:
         the requests forwarded to their fund (and decided), never a draft."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.has_role(Role.COORDINATOR):
-            return self
-        scope = Q(pk__in=[])
-        if user.has_role(Role.APPLICANT):
-            scope |= Q(structure__memberships__user=user)
-        funds = funder_ids(user)
-        if funds:
-            scope |= Q(product__funder_id__in=funds, status__in=FUNDER_STATUSES)
-        return self.filter(scope).distinct()
+        condition = request_visibility(user)
+        return self if condition is None else self.filter(condition)
 
     def for_funder(self, funder_id: int) -> "FinancingRequestQuerySet":
         return self.filter(product__funder_id=funder_id, status__in=FUNDER_STATUSES)
@@ -347,6 +362,7 @@ class FinancingRequest(models.Model):
     first_due_on = models.DateField("première échéance", null=True, blank=True)
     committee_date = models.DateField("date du comité d'engagement", null=True, blank=True)
     refusal_reason = models.TextField("motif du refus", blank=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True, db_index=True)
 
     objects = FinancingRequestQuerySet.as_manager()
 
@@ -354,7 +370,12 @@ class FinancingRequest(models.Model):
         verbose_name = "demande de financement"
         verbose_name_plural = "demandes de financement"
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            # The lists' default order, and the funder's oldest forwarded requests first.
+            models.Index(fields=["-created_at", "-id"], name="request_created_idx"),
+            models.Index(fields=["forwarded_at", "id"], name="request_forwarded_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="granted") | Q(granted_amount__isnull=False),
@@ -399,6 +420,7 @@ class RequestUse(models.Model):
     category = models.CharField("usage", max_length=30, choices=FinancingCategory.choices)
     amount = _amount("montant (€)", validators=[MinValueValidator(Decimal("0.01"))])
     note = models.CharField("précision", max_length=300, blank=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "usage des fonds"
@@ -481,6 +503,7 @@ class Disbursement(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "versement"

@@ -2,11 +2,24 @@
 lines' positions, the funders' lists and the global response, in fixed query counts."""
 
 import datetime
-from collections import defaultdict
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DateField, DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.core.cache import cache
+from django.db.models import (
+    Count,
+    DateField,
+    DecimalField,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, NullIf, Round, TruncMonth
 from django.utils import timezone
 
@@ -24,6 +37,8 @@ from .models import (
     FundingProduct,
     RequestStatus,
     RequestUse,
+    funder_ids,
+    request_visibility,
 )
 
 ZERO = Decimal("0")
@@ -283,6 +298,10 @@ def plan_repayment_lines(*, structure_id: int, campaign_id: int, years) -> list:
 
 # --- The credit line -----------------------------------------------------------------
 
+# The requests a credit line counts: forwarded ones are committed, granted ones consumed.
+COVERED_STATUSES = (RequestStatus.FORWARDED, RequestStatus.GRANTED)
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
 
 def credit_line_requests(line: CreditLine):
     """The requests the line covers: its products, forwarded within its period."""
@@ -290,13 +309,63 @@ def credit_line_requests(line: CreditLine):
         product__in=line.products.all(),
         forwarded_at__date__gte=line.starts_on,
         forwarded_at__date__lte=line.ends_on,
-        status__in=(RequestStatus.FORWARDED, RequestStatus.GRANTED),
+        status__in=COVERED_STATUSES,
     )
 
 
+def _covered(queryset, lines, prefix: str = ""):
+    """``queryset`` (requests, or what hangs from a request through ``prefix``) joined to
+    each of ``lines`` covering it, as ``credit_line_requests`` reads a line: its products,
+    forwarded within its period (one join, so a request counts once per line)."""
+    line = f"{prefix}product__credit_lines"
+    return queryset.filter(
+        **{
+            f"{line}__in": lines,
+            f"{prefix}status__in": COVERED_STATUSES,
+            f"{prefix}forwarded_at__date__gte": F(f"{line}__starts_on"),
+            f"{prefix}forwarded_at__date__lte": F(f"{line}__ends_on"),
+        }
+    ).order_by()
+
+
+def _envelope_sums(prefix: str = "", *, granted, committed) -> dict:
+    """The two sums of an envelope: ``granted`` for granted requests, ``committed`` for
+    forwarded ones (0, not None, when there is none)."""
+    return {
+        "granted": Coalesce(
+            Sum(granted, filter=Q(**{f"{prefix}status": RequestStatus.GRANTED})),
+            Value(ZERO),
+            output_field=MONEY,
+        ),
+        "committed": Coalesce(
+            Sum(committed, filter=Q(**{f"{prefix}status": RequestStatus.FORWARDED})),
+            Value(ZERO),
+            output_field=MONEY,
+        ),
+    }
+
+
+def credit_line_positions(lines) -> dict[int, arithmetic.EnvelopePosition]:
+    """Each line's envelope, granted, committed and remaining, summed by the database:
+    one query for all the lines (``arithmetic.envelope_position`` is the rule)."""
+    lines = list(lines)
+    sums = {
+        row["line"]: row
+        for row in _covered(FinancingRequest.objects.all(), [line.pk for line in lines])
+        .values(line=F("product__credit_lines"))
+        .annotate(**_envelope_sums(granted="granted_amount", committed="amount"))
+    }
+    empty = {"granted": ZERO, "committed": ZERO}
+    return {
+        line.pk: arithmetic.EnvelopePosition(
+            line.amount, sums.get(line.pk, empty)["granted"], sums.get(line.pk, empty)["committed"]
+        )
+        for line in lines
+    }
+
+
 def credit_line_position(line: CreditLine) -> arithmetic.EnvelopePosition:
-    rows = credit_line_requests(line).values_list("status", "amount", "granted_amount")
-    return arithmetic.envelope_position(line.amount, rows)
+    return credit_line_positions([line])[line.pk]
 
 
 def credit_line_for(request: FinancingRequest, day: datetime.date | None = None):
@@ -344,38 +413,67 @@ def envelope_warning(request: FinancingRequest) -> str:
 class CreditLineView:
     line: CreditLine
     position: arithmetic.EnvelopePosition
-    by_product: list[tuple[str, Decimal, Decimal]]
-    by_category: list[tuple[str, Decimal, Decimal]]
+    # The line's page only (None where the position alone is shown: the list, the brief).
+    by_product: list[tuple[str, Decimal, Decimal]] | None = None
+    by_category: list[tuple[str, Decimal, Decimal]] | None = None
+
+
+def credit_line_summaries(lines) -> list[CreditLineView]:
+    """The lines with their positions (the list of lines, a fund's brief): one query."""
+    lines = list(lines)
+    positions = credit_line_positions(lines)
+    return [CreditLineView(line, positions[line.pk]) for line in lines]
 
 
 def credit_line_overview(line: CreditLine) -> CreditLineView:
-    """Envelope, granted, committed and remaining, by product and by need category."""
-    requests = list(
-        credit_line_requests(line)
-        .select_related("product")
-        .prefetch_related("uses")
-        .order_by("product__name", "pk")
+    """Envelope, granted, committed and remaining, by product and by need category, summed
+    by the database (two queries). A request consumes its granted amount once granted,
+    its requested amount while forwarded; each use line takes its share of that, in
+    proportion to its amount and rounded to the cent (``arithmetic.granted_share``)."""
+    by_product = list(
+        _covered(FinancingRequest.objects.all(), [line.pk])
+        .values("product__name")
+        .annotate(**_envelope_sums(granted="granted_amount", committed="amount"))
+        .order_by("product__name")
+        .values_list("product__name", "granted", "committed")
     )
-    rows = [(r.status, r.amount, r.granted_amount) for r in requests]
-    by_product: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    by_category: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for request in requests:
-        granted = request.status == RequestStatus.GRANTED
-        slot = 0 if granted else 1
-        value = request.granted_amount if granted else request.amount
-        by_product[request.product.name][slot] += value
-        for use in request.uses.all():
-            share = arithmetic.cents(value * use.amount / request.amount) if request.amount else 0
-            by_category[use.category][slot] += share
+    by_category = {
+        category: (granted, committed)
+        for category, granted, committed in _covered(
+            RequestUse.objects.all(), [line.pk], prefix="request__"
+        )
+        .values("category")
+        .annotate(
+            **_envelope_sums(
+                "request__",
+                granted=_use_share("request__granted_amount"),
+                committed=_use_share("request__amount"),
+            )
+        )
+        .values_list("category", "granted", "committed")
+    }
+    position = arithmetic.EnvelopePosition(
+        line.amount,
+        sum((granted for _name, granted, _committed in by_product), ZERO),
+        sum((committed for _name, _granted, committed in by_product), ZERO),
+    )
     return CreditLineView(
         line,
-        arithmetic.envelope_position(line.amount, rows),
-        [(name, *values) for name, values in by_product.items()],
+        position,
+        by_product,
         [
             (CATEGORY_LABELS[code], *by_category[code])
             for code in FinancingCategory.values
             if code in by_category
         ],
+    )
+
+
+def _use_share(value: str):
+    """A use line's share of its request's ``value``: value × use ÷ requested, rounded to
+    the cent (``arithmetic.granted_share``; PostgreSQL rounds half away from zero)."""
+    return Round(
+        F(value) * F("amount") / NullIf(F("request__amount"), Value(ZERO)), 2, output_field=MONEY
     )
 
 
@@ -408,62 +506,129 @@ def _funder_name(prefix: str = ""):
     )
 
 
+# The global response adds up every request: cached under the version of what it reads, so
+# that any write shows at once; the lifetime bounds what a write the version cannot see
+# (a queryset ``update()``, an older update committed after a newer one) may leave.
+GLOBAL_RESPONSE_TTL = 300
+# What the sums read, each with its count and latest update in the data version.
+GLOBAL_SOURCES = (FinancingRequest, RequestUse, Disbursement, FinancingNeed)
+
+
+def _data_version() -> tuple | None:
+    """Each source table's count and latest update, and each product's fund and the fund's
+    name (the sums are by fund): one query. None without a product (nothing to cache)."""
+    stamps = {}
+    for index, model in enumerate(GLOBAL_SOURCES):
+        stamps[f"count_{index}"] = Subquery(
+            # COUNT(*): an index-only scan; the latest update: the last entry of its index.
+            model.objects.order_by().values(one=Value(1)).annotate(n=Count("*")).values("n"),
+            output_field=IntegerField(),
+        )
+        stamps[f"latest_{index}"] = Subquery(
+            model.objects.order_by("-updated_at").values("updated_at")[:1]
+        )
+    rows = tuple(
+        FundingProduct.objects.order_by("pk")
+        .annotate(
+            fund=Coalesce(NullIf(F("funder__short_name"), Value("")), F("funder__name")),
+            **stamps,
+        )
+        .values_list("pk", "funder_id", "fund", *stamps)
+    )
+    return rows or None
+
+
+def _scope_key(viewer) -> str | None:
+    """What the viewer's scope depends on, or None when it depends on more than the data
+    version (a structure's member: their memberships) and is not cached."""
+    from ccr_portal.users.models import Role
+
+    if viewer is None:
+        return "all"  # a document whose permission the pipeline checked
+    if not viewer.is_authenticated or not viewer.is_active:
+        return None
+    if viewer.has_role(Role.COORDINATOR):
+        return "all"
+    if viewer.has_role(Role.APPLICANT):
+        return None
+    return "funds-" + "-".join(str(pk) for pk in sorted(funder_ids(viewer)))
+
+
 def global_response(viewer, *, funder_id: int | None = None) -> arithmetic.Consolidation:
+    """``global_response_sums``, cached under the data version (the page, its XLSX and the
+    fund's brief read the same figures)."""
+    scope = _scope_key(viewer)
+    version = _data_version() if scope is not None else None
+    if version is None:
+        return global_response_sums(viewer, funder_id=funder_id)
+    digest = hashlib.sha256(repr((scope, funder_id, version)).encode()).hexdigest()
+    # The prefix names the cached object's shape: change it with ``Consolidation``.
+    key = f"financing:global-response:1:{digest}"
+    consolidation = cache.get(key)
+    if consolidation is None:
+        consolidation = global_response_sums(viewer, funder_id=funder_id)
+        cache.set(key, consolidation, GLOBAL_RESPONSE_TTL)
+    return consolidation
+
+
+def global_response_sums(viewer, *, funder_id: int | None = None) -> arithmetic.Consolidation:
     """The consolidated needs of all residents, by category and month, against what was
     requested, granted and disbursed per fund and per month, summed by the database: four
     queries whatever the number of requests. Requested and granted money falls in the
     month needed of the need its use finances (the structure's need of that category in
     the request's campaign); disbursed money in the month of its disbursement. A fund's
     officer sees their own fund's requests only."""
-    requests = FinancingRequest.objects.filter(status__in=arithmetic.REQUESTED_STATUSES)
-    if viewer is not None:  # None: a document whose permission the pipeline checked
-        # A subquery rather than the scope's joins, which could repeat a row in the sums.
-        requests = requests.filter(
-            pk__in=FinancingRequest.objects.visible_to(viewer).order_by().values("pk")
-        )
-    if funder_id is not None:
-        requests = requests.filter(product__funder_id=funder_id)
+
+    # What a request, a use and a disbursement must match, stated on the request that
+    # each sum joins anyway (``prefix``: the path to it) rather than as a subquery of
+    # request ids, which PostgreSQL planned badly for a fund's officer.
+    def scoped(queryset, prefix: str = "", statuses=arithmetic.REQUESTED_STATUSES):
+        queryset = queryset.filter(**{f"{prefix}status__in": statuses})
+        if viewer is not None:  # None: a document whose permission the pipeline checked
+            condition = request_visibility(viewer, prefix)
+            if condition is not None:
+                queryset = queryset.filter(condition)
+        if funder_id is not None:
+            queryset = queryset.filter(**{f"{prefix}product__funder_id": funder_id})
+        return queryset.order_by()
+
     totals = (
-        requests.order_by()
+        scoped(FinancingRequest.objects.all())
         .values("status", funder=_funder_name())
         .annotate(requested=Sum("amount"), granted=Sum("granted_amount"))
         .values_list("funder", "status", "requested", "granted")
     )
-    month_needed = FinancingNeed.objects.filter(
-        structure_id=OuterRef("request__structure_id"),
-        campaign_id=OuterRef("request__campaign_id"),
-        category=OuterRef("category"),
-    ).values("needed_on")[:1]
-    money = DecimalField(max_digits=14, decimal_places=2)
     uses = (
-        RequestUse.objects.filter(request__in=requests.values("pk"))
-        .order_by()
+        scoped(RequestUse.objects.all(), "request__")
+        # The need the use finances: the structure's need of its category in the request's
+        # campaign (at most one), joined rather than looked up per use.
+        .annotate(
+            need=FilteredRelation(
+                "request__campaign__financing_need_lines",
+                condition=Q(
+                    request__campaign__financing_need_lines__structure_id=F(
+                        "request__structure_id"
+                    ),
+                    request__campaign__financing_need_lines__category=F("category"),
+                ),
+            )
+        )
         .values(
             "category",
             funder=_funder_name("request__"),
             state=F("request__status"),
-            month=Subquery(month_needed, output_field=DateField()),
+            month=F("need__needed_on"),
         )
         .annotate(
             requested=Sum("amount"),
             # Each use's share of the granted amount, rounded to the cent as
             # ``arithmetic.granted_share`` does (PostgreSQL rounds half away from zero).
-            granted=Sum(
-                Round(
-                    F("request__granted_amount") * F("amount") / F("request__amount"),
-                    2,
-                    output_field=money,
-                ),
-                output_field=money,
-            ),
+            granted=Sum(_use_share("request__granted_amount"), output_field=MONEY),
         )
         .values_list("funder", "state", "category", "month", "requested", "granted")
     )
     disbursed = (
-        Disbursement.objects.filter(
-            request__in=requests.filter(status=RequestStatus.GRANTED).values("pk")
-        )
-        .order_by()
+        scoped(Disbursement.objects.all(), "request__", statuses=[RequestStatus.GRANTED])
         .values(funder=_funder_name("request__"), month=TruncMonth("day", output_field=DateField()))
         .annotate(total=Sum("amount"))
         .values_list("funder", "month", "total")

@@ -11,7 +11,12 @@ from ccr_portal.views import ServiceFormView
 
 from ..forms import CreditLineForm, FunderForm, ProductForm
 from ..models import CreditLine, FundingProduct, funder_ids
-from ..selectors import CATEGORY_LABELS, LEGAL_FORM_LABELS, credit_line_overview
+from ..selectors import (
+    CATEGORY_LABELS,
+    LEGAL_FORM_LABELS,
+    credit_line_overview,
+    credit_line_summaries,
+)
 from ..services.catalogue import credit_line_save, product_save
 
 
@@ -93,9 +98,7 @@ class CreditLineListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateVi
         lines = CreditLine.objects.select_related("funder").prefetch_related("products")
         if not self.request.user.has_role(Role.COORDINATOR):
             lines = lines.filter(funder_id__in=funder_ids(self.request.user))
-        return super().get_context_data(
-            overviews=[credit_line_overview(line) for line in lines], **kwargs
-        )
+        return super().get_context_data(overviews=credit_line_summaries(lines), **kwargs)
 
 
 class CreditLineDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
