@@ -45,12 +45,24 @@ from .models import (
 # --- The per-person sets the rules read ------------------------------------------------
 
 
+def _state(user) -> dict:
+    """Where the sets are kept: the user's own ``__dict__``, also when the caller holds
+    ``request.user`` (a lazy wrapper whose ``__dict__`` is its own, not the user's), so
+    that a page's selectors and the rules it asks share one read."""
+    wrapped = getattr(user, "_wrapped", None)
+    if wrapped is not None:
+        user.pk  # noqa: B018 (sets the lazy object up)
+        user = user._wrapped
+    return user.__dict__
+
+
 def _cached(user, key: str, compute):
     if not (user and user.is_authenticated and user.is_active):
         return frozenset()
-    if key not in user.__dict__:
-        user.__dict__[key] = compute()
-    return user.__dict__[key]
+    state = _state(user)
+    if key not in state:
+        state[key] = compute()
+    return state[key]
 
 
 def conflicted_structure_ids(user) -> frozenset[int]:
@@ -81,7 +93,7 @@ def opinion_given_item_ids(user, meeting_id: int) -> frozenset[int]:
     """The files of a meeting on which this person gave their opinion."""
     if not (user and user.is_authenticated):
         return frozenset()
-    cache = user.__dict__.setdefault("_committee_opinions", {})
+    cache = _state(user).setdefault("_committee_opinions", {})
     if meeting_id not in cache:
         cache[meeting_id] = frozenset(
             Opinion.objects.filter(member=user, item__meeting_id=meeting_id).values_list(
@@ -93,9 +105,10 @@ def opinion_given_item_ids(user, meeting_id: int) -> frozenset[int]:
 
 def forget_committee_cache(user) -> None:
     """After a write that changes what the person may read (a conflict, an opinion)."""
+    state = _state(user)
     for key in ("_committee_conflicts", "_committee_meetings", "_committee_opinions"):
-        user.__dict__.pop(key, None)
-    user.__dict__.pop("_committee_excluded", None)
+        state.pop(key, None)
+    state.pop("_committee_excluded", None)
 
 
 # --- Members and their organisations' links ---------------------------------------------
@@ -237,9 +250,10 @@ class AgendaLine:
         return f"{self.given} / {self.expected}"
 
 
-def agenda_lines(meeting: Meeting, viewer) -> list[AgendaLine]:
+def agenda_lines(meeting: Meeting, viewer, *, warnings: bool = True) -> list[AgendaLine]:
     """The agenda as a person reads it: for each file, « opinions données / attendues », the
-    viewer's own opinion and conflict, the decision. A bounded number of queries."""
+    viewer's own opinion and conflict, the decision, and (``warnings``) whether its
+    assessment diagnostic is still unfinished. A bounded number of queries."""
     items = list(
         meeting.agenda.select_related(
             "meeting", "dossier__structure", "dossier__campaign", "decision"
@@ -258,7 +272,19 @@ def agenda_lines(meeting: Meeting, viewer) -> list[AgendaLine]:
     ).values_list("member_id", "structure_id"):
         conflicts[structure_id].add(member_id)
     mine = conflicted_structure_ids(viewer)
-    pending = unfinished_assessments([item.dossier for item in items])
+    pending = unfinished_assessments([item.dossier for item in items]) if warnings else {}
+    if viewer.is_authenticated:
+        # Every opinion on the agenda is at hand: the files the viewer gave theirs on (the
+        # ``gave_own_opinion`` rule's set, otherwise a query of its own) are among them.
+        _state(viewer).setdefault("_committee_opinions", {}).setdefault(
+            meeting.pk,
+            frozenset(
+                opinion.item_id
+                for item in items
+                for opinion in item.opinions.all()
+                if opinion.member_id == viewer.pk
+            ),
+        )
     lines = []
     for item in items:
         voters = invited - conflicts[item.dossier.structure_id]
