@@ -7,7 +7,7 @@ read once per request and kept on the user object, like ``provider_ids``.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accompaniment.models import DevelopmentPlan, PlanAction, PlanStatus
 from applicants.models import (
@@ -26,6 +26,7 @@ from diagnostics.selectors import assessment_warning, unfinished_assessments
 from financing.models import FinancingRequest, RequestStatus
 
 from .models import (
+    ACCEPTING_OUTCOMES,
     AgendaItem,
     ConflictKind,
     ConflictOfInterest,
@@ -250,10 +251,13 @@ class AgendaLine:
         return f"{self.given} / {self.expected}"
 
 
-def agenda_lines(meeting: Meeting, viewer, *, warnings: bool = True) -> list[AgendaLine]:
+def agenda_lines(
+    meeting: Meeting, viewer, *, warnings: bool = True, invited: set[int] | None = None
+) -> list[AgendaLine]:
     """The agenda as a person reads it: for each file, « opinions données / attendues », the
     viewer's own opinion and conflict, the decision, and (``warnings``) whether its
-    assessment diagnostic is still unfinished. A bounded number of queries."""
+    assessment diagnostic is still unfinished. A bounded number of queries; ``invited``,
+    the ids of the meeting's invited people, when the page read the invitations already."""
     items = list(
         meeting.agenda.select_related(
             "meeting", "dossier__structure", "dossier__campaign", "decision"
@@ -263,7 +267,8 @@ def agenda_lines(meeting: Meeting, viewer, *, warnings: bool = True) -> list[Age
         )
         .order_by("position", "pk")
     )
-    invited = set(meeting.invitations.values_list("user_id", flat=True))
+    if invited is None:
+        invited = set(meeting.invitations.values_list("user_id", flat=True))
     conflicts = defaultdict(set)
     for member_id, structure_id in ConflictOfInterest.objects.filter(
         member_id__in=invited,
@@ -448,26 +453,50 @@ class SiteLine:
 def campaign_summary(campaign) -> dict:
     """The outcomes of a campaign's decisions, and each site's allocations against its
     capacity."""
-    decisions = list(
-        Decision.objects.filter(
-            item__meeting__campaign=campaign,
-            status__in=(DecisionStatus.RECORDED, DecisionStatus.NOTIFIED),
-        ).select_related("site")
-    )
-    allocated = Counter(d.site_id for d in decisions if d.is_accepting and d.site_id)
+    return campaign_summaries([campaign])[0]
+
+
+def campaign_summaries(campaigns) -> list[dict]:
+    """``campaign_summary`` of each of these campaigns, in three queries whatever their
+    number (their recorded decisions, the sites' capacities and the campaigns' sites)."""
+    campaigns = list(campaigns)
+    ids = [campaign.pk for campaign in campaigns]
+    decisions = defaultdict(list)  # campaign id -> [(outcome, site id)]
+    for campaign_id, outcome, site_id in Decision.objects.filter(
+        item__meeting__campaign_id__in=ids,
+        status__in=(DecisionStatus.RECORDED, DecisionStatus.NOTIFIED),
+    ).values_list("item__meeting__campaign_id", "outcome", "site_id"):
+        decisions[campaign_id].append((outcome, site_id))
     capacities = {
-        capacity.site_id: capacity.places
-        for capacity in SiteCapacity.objects.filter(campaign=campaign)
+        (campaign_id, site_id): places
+        for campaign_id, site_id, places in SiteCapacity.objects.filter(
+            campaign_id__in=ids
+        ).values_list("campaign_id", "site_id", "places")
     }
-    return {
-        "campaign": campaign,
-        "outcomes": outcome_counts(decisions),
-        "sites": [
-            SiteLine(site, allocated.get(site.pk, 0), capacities.get(site.pk))
-            for site in campaign.sites.all()
-        ],
-        "total": len(decisions),
-    }
+    prefetch_related_objects(campaigns, "sites")
+    summaries = []
+    for campaign in campaigns:
+        taken = decisions[campaign.pk]
+        outcomes = Counter(outcome for outcome, _site_id in taken)
+        allocated = Counter(
+            site_id for outcome, site_id in taken if outcome in ACCEPTING_OUTCOMES and site_id
+        )
+        summaries.append(
+            {
+                "campaign": campaign,
+                "outcomes": [
+                    (code, label, outcomes.get(code, 0)) for code, label in Outcome.choices
+                ],
+                "sites": [
+                    SiteLine(
+                        site, allocated.get(site.pk, 0), capacities.get((campaign.pk, site.pk))
+                    )
+                    for site in campaign.sites.all()
+                ],
+                "total": len(taken),
+            }
+        )
+    return summaries
 
 
 def meetings_with_counts(queryset: QuerySet) -> QuerySet:
