@@ -112,14 +112,15 @@ def _dossier_axes(request, dossier) -> dict | None:
         or user.has_perm("applicants.view_dossier", dossier)
     ):
         return None
-    recommendations = list(dossier.committee_recommendations.all())
+    # Read once, with their actions: the start rules and the panel's list.
+    recommendations = list(dossier.committee_recommendations.select_related("action"))
     context = start_context(
         dossier.structure, dossier.campaign, dossier=dossier, recommendations=recommendations
     )
     return {
         "dossier": dossier,
         "rules": [(Axis(axis).label, rule(context)) for axis, rule in START_RULES.items()],
-        "recommendations": dossier.committee_recommendations.select_related("action"),
+        "recommendations": recommendations,
         "can_read_details": user.has_perm("accompaniment.view_committee_recommendations", dossier),
     }
 

@@ -9,7 +9,15 @@ from applicants.models import Campaign, Structure
 from ccr_portal.axes import Axis
 from ccr_portal.collation import french
 from ccr_portal.formatting import format_euros, format_number
-from ccr_portal.forms import AmountField, ServiceErrorsMixin
+from ccr_portal.forms import (
+    DAYS,
+    FTE,
+    HOURS,
+    AmountField,
+    QuantityField,
+    ServiceErrorsMixin,
+    model_decimal_field,
+)
 from ccr_portal.permissions import provider_ids
 from ccr_portal.uploads import ACCEPT_ATTRIBUTE, ALLOWED_LABELS
 from ccr_portal.users.models import Provider, Role, User
@@ -56,13 +64,12 @@ class ProviderForm(ServiceErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    daily_rate = forms.DecimalField(
+    daily_rate = AmountField(
         label="Tarif journalier (€)",
         max_digits=8,
         decimal_places=2,
         min_value=0,
         required=False,
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
         help_text="Coût d'une journée de consultant ; s'applique aux nouvelles actions.",
     )
     funding_scheme = forms.ChoiceField(
@@ -70,12 +77,12 @@ class ProviderForm(ServiceErrorsMixin, forms.Form):
         choices=[("", "Non précisé"), *Provider.FundingScheme.choices],
         required=False,
     )
-    monthly_capacity_days = forms.DecimalField(
+    monthly_capacity_days = QuantityField(
+        quantity=DAYS,
         label="Capacité (jours consultant par mois)",
         max_digits=5,
         decimal_places=1,
         min_value=0,
-        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0"}),
     )
     consultants = forms.ModelMultipleChoiceField(
         label="Consultants",
@@ -220,11 +227,12 @@ class ActionForm(ServiceErrorsMixin, forms.Form):
         help_text="Le coût est calculé avec son tarif journalier.",
     )
     format = forms.ChoiceField(label="Format", choices=Format.choices, initial=Format.INDIVIDUAL)
-    planned_days = forms.DecimalField(
+    planned_days = QuantityField(
+        quantity=DAYS,
         label="Jours prévus",
         max_digits=5,
         decimal_places=1,
-        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0.5"}),
+        max_value=100,
         help_text="Par demi-journées : 0,5 ; 1 ; 1,5…",
     )
     description = forms.CharField(
@@ -255,13 +263,13 @@ class FollowUpForm(ServiceErrorsMixin, forms.Form):
     what_changed = forms.CharField(
         label="Ce qui a changé depuis la fin du plan", widget=forms.Textarea(attrs={"rows": 4})
     )
-    jobs_fte = forms.DecimalField(
+    jobs_fte = QuantityField(
+        quantity=FTE,
         label="Emplois aujourd'hui (ETP)",
         max_digits=6,
         decimal_places=2,
         min_value=0,
         required=False,
-        widget=forms.NumberInput(attrs={"step": "0.1", "min": "0"}),
     )
     turnover_trend = forms.ChoiceField(
         label="Évolution du chiffre d'affaires",
@@ -317,13 +325,13 @@ class SessionForm(ServiceErrorsMixin, forms.Form):
     date = forms.DateField(
         label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    duration_hours = forms.DecimalField(
+    duration_hours = QuantityField(
+        quantity=HOURS,
         label="Durée (heures)",
         max_digits=4,
         decimal_places=2,
         min_value=Decimal("0.25"),
         max_value=24,
-        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25"}),
         help_text="7 heures font une journée.",
     )
     axis = forms.ChoiceField(label="Axe", choices=Axis.choices)
@@ -418,6 +426,13 @@ class DocumentForm(ServiceErrorsMixin, forms.Form):
 
 
 class EventForm(ServiceErrorsMixin, forms.ModelForm):
+    duration_hours = model_decimal_field(
+        Event,
+        "duration_hours",
+        HOURS,
+        help_text="La présence compte comme une séance collective de cette durée.",
+    )
+
     class Meta:
         model = Event
         fields = EVENT_FIELDS
@@ -425,10 +440,8 @@ class EventForm(ServiceErrorsMixin, forms.ModelForm):
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "description": forms.Textarea(attrs={"rows": 3}),
-            "duration_hours": forms.NumberInput(attrs={"step": "0.25"}),
         }
         help_texts = {
-            "duration_hours": "La présence compte comme une séance collective de cette durée.",
             "organiser": "Ses consultants relèvent les présences.",
         }
 
@@ -535,21 +548,21 @@ class GpecForm(ServiceErrorsMixin, forms.Form):
 
 class GpecJobForm(forms.Form):
     title = forms.CharField(label="Emploi", max_length=150, required=False)
-    fte_today = forms.DecimalField(
+    fte_today = QuantityField(
+        quantity=FTE,
         label="ETP aujourd'hui",
         max_digits=5,
         decimal_places=2,
         min_value=0,
         required=False,
-        widget=forms.NumberInput(attrs={"step": "0.1", "min": "0"}),
     )
-    fte_in_3_years = forms.DecimalField(
+    fte_in_3_years = QuantityField(
+        quantity=FTE,
         label="ETP dans 3 ans",
         max_digits=5,
         decimal_places=2,
         min_value=0,
         required=False,
-        widget=forms.NumberInput(attrs={"step": "0.1", "min": "0"}),
     )
     note = forms.CharField(label="Précision", max_length=300, required=False)
 

@@ -354,12 +354,14 @@ class PlanActionQuerySet(models.QuerySet):
             return self.none()
         if user.has_role(Role.COORDINATOR):
             return self
+        # Subqueries, not joins: a join through a many-to-many multiplies the rows
+        # and would need a DISTINCT over every column of the list.
         scope = Q(pk__in=[])
         if user.has_role(Role.PROVIDER):
-            scope |= Q(provider__members=user) & ~Q(plan__status=PlanStatus.DRAFT)
+            scope |= Q(provider__in=user.provider_organisations.values("pk"))
         if user.has_role(Role.APPLICANT):
-            scope |= Q(plan__structure__memberships__user=user) & ~Q(plan__status=PlanStatus.DRAFT)
-        return self.filter(scope).distinct()
+            scope |= Q(plan__structure__in=user.memberships.values("structure_id"))
+        return self.filter(scope).exclude(plan__status=PlanStatus.DRAFT)
 
 
 class PlanAction(models.Model):
@@ -551,10 +553,14 @@ class SessionQuerySet(models.QuerySet):
             return self
         scope = Q(pk__in=[])
         if user.has_role(Role.PROVIDER):
-            scope |= Q(provider__members=user)
+            scope |= Q(provider__in=user.provider_organisations.values("pk"))
         if user.has_role(Role.APPLICANT):
-            scope |= Q(attendances__structure__memberships__user=user)
-        return self.filter(scope).distinct()
+            scope |= Q(
+                pk__in=SessionAttendance.objects.filter(
+                    structure__in=user.memberships.values("structure_id")
+                ).values("session_id")
+            )
+        return self.filter(scope)
 
 
 class Session(models.Model):

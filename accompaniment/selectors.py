@@ -10,11 +10,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from ccr_portal.axes import Axis
 from ccr_portal.plan_lines import computed_plan_lines
+from ccr_portal.subqueries import count_of, sum_of
 from ccr_portal.users.models import Provider, Role
 
 from .arithmetic import (
@@ -40,23 +50,29 @@ from .models import (
     SatisfactionAnswer,
     Session,
     SessionAttendance,
+    SessionDocument,
     SessionStatus,
 )
 
 # Below this many answers, a provider sees no average: it would be one structure's answer.
 SATISFACTION_MIN_ANSWERS = 3
 
-HELD_AND_PRESENT = Q(attendances__attended=True, attendances__session__status=SessionStatus.HELD)
 ZERO_HOURS = Value(Decimal("0"))
 
 
 def with_consumed_hours(actions: QuerySet) -> QuerySet:
-    """Annotate each action with the hours of held sessions its structure attended."""
-    return actions.annotate(
-        consumed_hours=Coalesce(
-            Sum("attendances__session__duration_hours", filter=HELD_AND_PRESENT), ZERO_HOURS
-        )
+    """Annotate each action with the hours of held sessions its structure attended.
+
+    A correlated subquery, not a join and a GROUP BY: PostgreSQL computes it for the
+    rows of the page only (after the sort and the LIMIT), and the list's COUNT and
+    totals do not pay it."""
+    held = SessionAttendance.objects.filter(
+        action=OuterRef("pk"), attended=True, session__status=SessionStatus.HELD
     )
+    hours = sum_of(
+        held, "action", "session__duration_hours", DecimalField(max_digits=9, decimal_places=2)
+    )
+    return actions.annotate(consumed_hours=Coalesce(hours, ZERO_HOURS))
 
 
 # --- Tables of the plan -------------------------------------------------------------
@@ -301,10 +317,10 @@ def attendances_visible_to(user) -> QuerySet:
         return attendances
     scope = Q(pk__in=[])
     if user.has_role(Role.PROVIDER):
-        scope |= Q(session__provider__members=user)
+        scope |= Q(session__provider__in=user.provider_organisations.values("pk"))
     if user.has_role(Role.APPLICANT):
-        scope |= Q(structure__memberships__user=user)
-    return attendances.filter(scope).distinct()
+        scope |= Q(structure__in=user.memberships.values("structure_id"))
+    return attendances.filter(scope)
 
 
 def sessions_for(user) -> QuerySet:
@@ -318,7 +334,11 @@ def sessions_for(user) -> QuerySet:
                 queryset=attendances_visible_to(user).select_related("structure", "action"),
             )
         )
-        .annotate(document_count=Count("documents", distinct=True))
+        .annotate(
+            document_count=count_of(
+                SessionDocument.objects.filter(session=OuterRef("pk")), "session"
+            )
+        )
         .order_by("-date", "-pk")
     )
 

@@ -155,12 +155,22 @@ class DossierFilter(django_filters.FilterSet):
         missing = missing_documents_condition()
         return queryset.filter(missing if value else ~missing)
 
+    def _cleaned(self) -> dict:
+        """What ``qs`` filters on: the valid fields of a bound form (django-filter
+        filters on those even when another field is invalid)."""
+        if not self.is_bound:
+            return {}
+        self.errors  # noqa: B018 -- validates the form, as ``qs`` does
+        return self.form.cleaned_data
+
+    def chosen_status(self) -> str:
+        """The status the list is filtered on, or "" for every status."""
+        return self._cleaned().get("status") or ""
+
     def qs_without_status(self):
         """The filtered dossiers before the status filter: the counts per status."""
-        if not self.is_bound or not self.form.is_valid():
-            return self.queryset
-        queryset = self.queryset
-        for name, value in self.form.cleaned_data.items():
+        queryset = self.queryset.all()
+        for name, value in self._cleaned().items():
             if name in {"status", "ordering"}:
                 continue
             queryset = self.filters[name].filter(queryset, value)

@@ -1,10 +1,17 @@
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import MinValueValidator
 
 from ccr_portal.axes import Axis
-from ccr_portal.forms import AmountField, ServiceErrorsMixin, TransitionForm
+from ccr_portal.forms import (
+    DAYS,
+    FTE,
+    AmountField,
+    QuantityField,
+    ServiceErrorsMixin,
+    TransitionForm,
+    model_decimal_field,
+)
 from ccr_portal.uploads import ACCEPT_ATTRIBUTE
 from ccr_portal.validators import normalise_siret
 
@@ -37,7 +44,9 @@ class StructureForm(ServiceErrorsMixin, forms.ModelForm):
         assume_scheme="https",
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
-    staff_fte = AmountField(label="Salariés (ETP)", required=False, max_digits=6, min_value=0)
+    staff_fte = QuantityField(
+        quantity=FTE, label="Salariés (ETP)", required=False, max_digits=6, min_value=0
+    )
     last_budget = AmountField(
         label="Dernier budget annuel ou chiffre d'affaires (€)", required=False, min_value=0
     )
@@ -177,12 +186,18 @@ class EconomyForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         for year in self.years:
             for name, label in ECONOMY_FIELDS:
-                self.fields[f"{name}_{year}"] = AmountField(
-                    label=f"{label} : exercice {year}",
-                    required=False,
-                    max_digits=12 if name != "staff_fte" else 6,
-                    validators=[MinValueValidator(0)] if name == "staff_fte" else [],
-                )
+                if name == "staff_fte":
+                    self.fields[f"{name}_{year}"] = QuantityField(
+                        quantity=FTE,
+                        label=f"{label} : exercice {year}",
+                        required=False,
+                        max_digits=6,
+                        min_value=0,
+                    )
+                else:
+                    self.fields[f"{name}_{year}"] = AmountField(
+                        label=f"{label} : exercice {year}", required=False
+                    )
 
     def groups(self):
         return [
@@ -357,10 +372,11 @@ class CampaignForm(ServiceErrorsMixin, forms.ModelForm):
         help_text="Un engagement par ligne : ce sont les critères de sélection (GT4).",
     )
 
+    securing_days_threshold = model_decimal_field(Campaign, "securing_days_threshold", DAYS)
+
     class Meta:
         model = Campaign
         fields = [*CAMPAIGN_FIELDS, "sites", "required_document_types"]
-        localized_fields = ["securing_days_threshold"]
         widgets = {
             "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -31,10 +31,13 @@ class StructureQuerySet(models.QuerySet):
             return self.none()
         if user.has_role(Role.COORDINATOR):
             return self
-        mine = Q(memberships__user=user) if user.has_role(Role.APPLICANT) else Q(pk__in=[])
+        # Subqueries, not joins through the memberships: no row repeated, no DISTINCT.
+        mine = Q(pk__in=[])
+        if user.has_role(Role.APPLICANT):
+            mine |= Q(pk__in=user.memberships.values("structure_id"))
         if user.has_role(Role.PROVIDER):
             mine |= worked_structures_condition(user)
-        return self.filter(mine).distinct()
+        return self.filter(mine)
 
 
 class Structure(models.Model):
@@ -120,7 +123,11 @@ class Structure(models.Model):
         verbose_name_plural = "structures"
         ordering = ["name"]
         # The structure list and the dossier list sorted by name read it in order.
-        indexes = [models.Index(fields=["name", "id"], name="structure_name_idx")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="structure_name_idx"),
+            # The coordination's counts per sector, and the dossier list's sector filter.
+            models.Index(fields=["sector"], name="structure_sector_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(siret="") | ~Q(rna=""),
@@ -364,10 +371,10 @@ class DossierQuerySet(models.QuerySet):
             return self
         mine = Q(pk__in=[])
         if user.has_role(Role.APPLICANT):
-            mine |= Q(structure__memberships__user=user)
+            mine |= Q(structure__in=user.memberships.values("structure_id"))
         if user.has_role(Role.PROVIDER):
             mine |= worked_structures_condition(user, "structure")
-        return self.filter(mine).distinct()
+        return self.filter(mine)
 
 
 class Dossier(models.Model):
@@ -454,6 +461,8 @@ class Dossier(models.Model):
             # The dossier list's default order (most recently updated first) and its sort.
             models.Index(fields=["updated_at", "id"], name="dossier_updated_idx"),
             models.Index(fields=["submitted_at", "id"], name="dossier_submitted_idx"),
+            # The counts per status (lists, dashboards) and the status filter.
+            models.Index(fields=["status"], name="dossier_status_idx"),
         ]
 
     def __str__(self):

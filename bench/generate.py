@@ -74,11 +74,15 @@ from ccr_portal.validators import luhn_completed
 from committee.models import (
     AgendaItem,
     CommitteeMember,
+    Decision,
+    DecisionStatus,
     InstructionNote,
     Meeting,
     MeetingMember,
+    MeetingStatus,
     Opinion,
     OpinionValue,
+    Outcome,
 )
 from diagnostics.demo import GRID_NOTES, STEPS
 from diagnostics.models import (
@@ -803,6 +807,11 @@ def generate(*, structures: int) -> BenchData:
 
     # --- The selection committee: a meeting of 30 files, five members -----------------
     _committee(coordinator, campaign, dossiers, sites)
+    # --- and the closed meeting that decided every dossier the committee decided --------
+    _decisions(coordinator, campaign, dossiers, sites)
+
+    # --- Needs against offer: two saved scenarios -----------------------------------------
+    _scenarios(coordinator)
 
     # --- Financing: two requests per structure, needs, an ESIA credit line ---------------
     financing_requests = _financing(campaign, created)
@@ -885,6 +894,72 @@ def _financing(campaign, structures) -> int:
 
 
 COMMITTEE_FILES = 30
+
+# The decision each decided dossier status comes from.
+DECIDED = {
+    S.ACCEPTED: Outcome.ACCEPTED,
+    S.INSTALLED: Outcome.ACCEPTED,
+    S.WAITLISTED: Outcome.WAITLISTED,
+    S.REJECTED: Outcome.REJECTED,
+}
+
+
+def _decisions(coordinator, campaign, dossiers, sites):
+    """A closed meeting, two months ago, with a recorded and notified decision (and its
+    letter sent) on each accepted, installed, waitlisted or rejected dossier."""
+    held = timezone.now() - datetime.timedelta(days=60)
+    meeting = Meeting.objects.create(
+        campaign=campaign,
+        starts_at=held,
+        place="Cité des Associations, Marseille",
+        quorum=3,
+        status=MeetingStatus.CLOSED,
+        created_by=coordinator,
+    )
+    decided = [dossier for dossier in dossiers if dossier.status in DECIDED]
+    items = AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, dossier=dossier, position=n, added_by=coordinator)
+        for n, dossier in enumerate(decided)
+    )
+    Decision.objects.bulk_create(
+        Decision(
+            item=item,
+            outcome=DECIDED[dossier.status],
+            motivation="Projet cohérent avec la vocation de la Cité."
+            if DECIDED[dossier.status] == Outcome.ACCEPTED
+            else "Le comité n'a pas retenu le projet en l'état.",
+            site=sites[n % len(sites)] if DECIDED[dossier.status] == Outcome.ACCEPTED else None,
+            financing_referral=n % 4 == 0,
+            quorum=3,
+            status=DecisionStatus.NOTIFIED,
+            recorded_by=coordinator,
+            recorded_at=held,
+            letter_sent_at=held + datetime.timedelta(days=2),
+        )
+        for n, (item, dossier) in enumerate(zip(items, decided, strict=True))
+    )
+
+
+def _scenarios(coordinator):
+    """Two saved scenarios of the needs-against-offer page: the default parameters, and
+    one more securing day per structure."""
+    from scheme.figures import ScenarioParameters
+    from scheme.models import Scenario
+
+    default = ScenarioParameters()
+    more = ScenarioParameters(securing_days=default.securing_days + 1)
+    Scenario.objects.bulk_create(
+        [
+            Scenario(
+                name="Paramètres actuels", parameters=default.as_dict(), created_by=coordinator
+            ),
+            Scenario(
+                name="Un jour de sécurisation de plus",
+                parameters=more.as_dict(),
+                created_by=coordinator,
+            ),
+        ]
+    )
 
 
 def _committee(coordinator, campaign, dossiers, sites):

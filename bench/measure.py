@@ -159,15 +159,17 @@ def sweep() -> dict:
     # The e-mails' share (the worker's, in production), timed apart.
     from ccr_portal.notifications import tasks as notification_tasks
 
-    sending = {"seconds": 0.0}
+    sending = {"seconds": 0.0, "queries": 0, "batches": 0}
     send = notification_tasks.outgoing_emails_send
 
     def timed_send(*args, **kwargs):
-        start = time.perf_counter()
+        start, before = time.perf_counter(), len(connection.queries_log)
         try:
             return send(*args, **kwargs)
         finally:
             sending["seconds"] += time.perf_counter() - start
+            sending["queries"] += len(connection.queries_log) - before
+            sending["batches"] += 1
 
     start = time.perf_counter()
     with (
@@ -191,6 +193,9 @@ def sweep() -> dict:
         "notifications": Notification.objects.filter(pk__gt=last_notification).count(),
         "emails": len(mail.outbox),
         "email_seconds": round(sending["seconds"], 2),
+        # The worker's share (eager here): the batches' own queries.
+        "email_queries": sending["queries"],
+        "email_batches": sending["batches"],
         "tasks": per_task,
     }
     SentReminder.objects.filter(pk__gt=last_sent).delete()

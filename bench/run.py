@@ -457,10 +457,23 @@ def markdown(results: dict) -> str:
         f"{sweep['big']['notifications']} notifications "
         f"| ≤ {TARGET_SWEEP_S} s, queries not growing |"
     )
+
+    def worker(size: dict) -> str:
+        return (
+            f"{size.get('email_seconds', 0):.2f} s, {size['emails']} e-mails, "
+            f"{size.get('email_batches', 0)} batches, {size.get('email_queries', 0)} queries"
+        )
+
+    def rules(size: dict) -> str:
+        return f"{size['queries'] - size.get('email_queries', 0)} queries"
+
     lines.append(
         f"| of which e-mails (batches of 200, the worker's share) "
-        f"| {sweep['small'].get('email_seconds', 0):.2f} s, {sweep['small']['emails']} e-mails "
-        f"| {sweep['big'].get('email_seconds', 0):.2f} s, {sweep['big']['emails']} e-mails | |"
+        f"| {worker(sweep['small'])} | {worker(sweep['big'])} | a fixed cost per batch |"
+    )
+    lines.append(
+        f"| of which the rules (the beat's share) "
+        f"| {rules(sweep['small'])} | {rules(sweep['big'])} | not growing |"
     )
     for small_export, big_export in zip(
         results["exports"]["small"], results["exports"]["big"], strict=True

@@ -113,6 +113,7 @@ _BEFORE_HIGH_PUNCTUATION = re.compile(r"[ \t\u00a0\u202f]+([;!?])")
 _BEFORE_COLON = re.compile(r"[ \t\u202f]+:(?=\s|$|[^\w/])")
 _AFTER_OPENING_GUILLEMET = re.compile(r"«[ \t\u00a0]*")
 _BEFORE_CLOSING_GUILLEMET = re.compile(r"[ \t\u00a0]*»")
+_MARKS = re.compile("[;!?:«»]")
 
 
 def french_spaces(text: str) -> str:
@@ -122,7 +123,7 @@ def french_spaces(text: str) -> str:
     space (U+00A0) before a colon. Only spaces already there are replaced:
     ``12:30``, ``https://`` and ``?page=2`` are left alone.
     """
-    if not any(mark in text for mark in ";!?:«»"):
+    if not _MARKS.search(text):
         return text
     text = _BEFORE_HIGH_PUNCTUATION.sub(NNBSP + r"\1", text)
     text = _BEFORE_COLON.sub(NBSP + ":", text)
@@ -147,8 +148,10 @@ def french_spaces_html(html: str) -> str:
     parts = _VERBATIM.split(html)
     out = []
     # split() returns text, then the matched markup and its captured tag name, in turn.
+    search = _MARKS.search
     for index in range(0, len(parts), 3):
-        out.append(french_spaces(parts[index]))
+        text = parts[index]
+        out.append(french_spaces(text) if search(text) else text)
         if index + 1 < len(parts):
             out.append(parts[index + 1])
     return "".join(out)

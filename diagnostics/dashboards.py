@@ -1,7 +1,5 @@
 """The diagnostics' panels on dashboards, structure and dossier pages."""
 
-from django.utils import timezone
-
 from ccr_portal.panels import (
     DOSSIER_DETAIL,
     STRUCTURE_DETAIL,
@@ -27,11 +25,10 @@ def _coordinator_panel(request) -> dict:
     # The plan counted the diagnostics by status and found the overdue ones already.
     totals = plan.status_totals
     counts = [(code, label, totals.get(code, 0)) for code, label in DiagnosticStatus.choices]
-    today = timezone.localdate()
     return {
         "counts": [row for row in counts if row[2]],
         "to_triage": totals.get(DiagnosticStatus.REQUESTED, 0),
-        "overdue": sum(1 for item in plan.late if item.due_date < today),
+        "overdue": plan.late.overdue,
         "plan": plan,
         "warnings": capacity_warnings(plan),
     }

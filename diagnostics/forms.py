@@ -12,7 +12,7 @@ from applicants.search import normalised_query
 from ccr_portal.axes import Axis
 from ccr_portal.collation import french
 from ccr_portal.formatting import format_number
-from ccr_portal.forms import ServiceErrorsMixin
+from ccr_portal.forms import DAYS, QuantityField, ServiceErrorsMixin
 from ccr_portal.search import text_search
 from ccr_portal.uploads import ACCEPT_ATTRIBUTE, ALLOWED_LABELS
 from ccr_portal.users.models import Provider, User
@@ -243,14 +243,14 @@ class GridForm(ServiceErrorsMixin, forms.Form):
         if diagnostic.is_full:
             for axis in Axis:
                 days_name, reason_name = f"days_{axis.value}", f"reason_{axis.value}"
-                self.fields[days_name] = forms.DecimalField(
+                self.fields[days_name] = QuantityField(
+                    quantity=DAYS,
                     label=f"{axis.label} : jours estimés",
                     required=False,
                     min_value=Decimal("0.5"),
                     max_value=Decimal("100"),
+                    max_digits=5,
                     decimal_places=1,
-                    widget=forms.NumberInput(attrs={"step": "0.5"}),
-                    localize=True,
                 )
                 self.fields[reason_name] = forms.CharField(
                     label=f"{axis.label} : pourquoi", required=False, max_length=300
@@ -326,12 +326,12 @@ def days_per_kind_text() -> str:
 class CapacityForm(ServiceErrorsMixin, forms.Form):
     """The usual capacity, and the months that differ from it (empty: the usual capacity)."""
 
-    usual_days = forms.DecimalField(
+    usual_days = QuantityField(
+        quantity=DAYS,
         label="Capacité habituelle (jours consultant par mois)",
         min_value=0,
         max_digits=5,
         decimal_places=1,
-        localize=True,
     )
 
     def __init__(self, *args, provider: Provider, months: int = 6, **kwargs):
@@ -348,13 +348,13 @@ class CapacityForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["usual_days"].help_text = days_per_kind_text()
         for month in self.months:
-            self.fields[self.month_field(month)] = forms.DecimalField(
+            self.fields[self.month_field(month)] = QuantityField(
+                quantity=DAYS,
                 label=f"{month_label(month).capitalize()} (jours consultant)",
                 required=False,
                 min_value=0,
                 max_digits=5,
                 decimal_places=1,
-                localize=True,
                 help_text="Laissez vide pour la capacité habituelle.",
             )
 
@@ -398,15 +398,15 @@ class DiagnosticFilter(django_filters.FilterSet):
         model = Diagnostic
         fields = ["q", "status", "kind", "purpose", "provider", "overdue", "late"]
 
-    def __init__(self, *args, late_ids=(), **kwargs):
-        # The capacity projection's late diagnostics, computed once by the page.
-        self.late_ids = late_ids
+    def __init__(self, *args, late=None, **kwargs):
+        # The capacity projection's late diagnostics (``selectors.LateDiagnostics``).
+        self.late = late
         super().__init__(*args, **kwargs)
 
     def filter_late(self, queryset, name, value):
-        if not value:
+        if not value or self.late is None:
             return queryset
-        return queryset.filter(pk__in=list(self.late_ids))
+        return queryset.filter(pk__in=self.late.ids())
 
     def filter_text(self, queryset, name, value):
         return text_search(

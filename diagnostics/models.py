@@ -150,6 +150,30 @@ class DiagnosticQuerySet(models.QuerySet):
         )
 
 
+# The queue's order of the statuses: what waits for the coordination first.
+QUEUE_ORDER = (
+    DiagnosticStatus.REQUESTED,
+    DiagnosticStatus.ACCEPTED,
+    DiagnosticStatus.ASSIGNED,
+    DiagnosticStatus.IN_PROGRESS,
+    DiagnosticStatus.DELIVERED,
+    DiagnosticStatus.VALIDATED,
+    DiagnosticStatus.COVERED,
+    DiagnosticStatus.DECLINED,
+)
+
+
+def queue_rank() -> models.Case:
+    """The rank of a diagnostic's status in the queue (the queue's index sorts on it)."""
+    return models.Case(
+        *[
+            models.When(status=code, then=models.Value(rank))
+            for rank, code in enumerate(QUEUE_ORDER)
+        ],
+        output_field=models.IntegerField(),
+    )
+
+
 def covered_document_path(instance, filename):
     return private_name(f"diagnostics/covered/{instance.pk}", filename)
 
@@ -249,6 +273,10 @@ class Diagnostic(ScannedFile):
         indexes = [
             models.Index(fields=["status", "kind"]),
             models.Index(fields=["provider", "status"]),
+            # The coordination's queue, in its order: what waits first, then by due date.
+            models.Index(
+                queue_rank(), "due_date", "requested_at", "id", name="diagnostic_queue_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

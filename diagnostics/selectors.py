@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -24,6 +25,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -51,6 +53,7 @@ from .models import (
     DiagnosticStatus,
     DiagnosticTransition,
     ProviderCapacity,
+    queue_rank,
 )
 
 CAPACITY_HORIZON_MONTHS = 6
@@ -102,25 +105,8 @@ def annotate_rows(diagnostics) -> list[Diagnostic]:
 
 def diagnostic_queue() -> QuerySet:
     """The coordinators' queue: what waits for triage first, then by due date."""
-    return Diagnostic.objects.alias(status_rank=_status_rank()).order_by(
+    return Diagnostic.objects.alias(status_rank=queue_rank()).order_by(
         "status_rank", "due_date", "requested_at", "pk"
-    )
-
-
-def _status_rank() -> Case:
-    order = [
-        DiagnosticStatus.REQUESTED,
-        DiagnosticStatus.ACCEPTED,
-        DiagnosticStatus.ASSIGNED,
-        DiagnosticStatus.IN_PROGRESS,
-        DiagnosticStatus.DELIVERED,
-        DiagnosticStatus.VALIDATED,
-        DiagnosticStatus.COVERED,
-        DiagnosticStatus.DECLINED,
-    ]
-    return Case(
-        *[When(status=code, then=Value(rank)) for rank, code in enumerate(order)],
-        output_field=IntegerField(),
     )
 
 
@@ -192,12 +178,11 @@ def capacity_plan(
 ) -> CapacityPlan:
     """``plan_capacity`` on totals computed by the database, then its late diagnostics.
 
-    Three queries whatever the number of diagnostics: the diagnostics per status and kind,
+    Two queries whatever the number of diagnostics: the diagnostics per status and kind,
     and for the committed ones per provider and due month too (the committed days, the
     waiting ones' days, and ``plan.status_totals`` for the dashboards); the providers
-    with the capacities they declared; and the late diagnostics (a window sum of each
-    provider's queue in due-date order, compared with what the plan says it will have
-    done by then).
+    with the capacities they declared. The late diagnostics are asked of the database
+    when read (``LateDiagnostics``).
     """
     today = today or timezone.localdate()
     first = month_start(today)
@@ -279,36 +264,124 @@ def _supplies(first: datetime.date, *, busy: set[int]) -> list[Supply]:
     return list(supplies.values())
 
 
-def late_diagnostics(plan: CapacityPlan, *, today: datetime.date | None = None) -> list[Late]:
-    """The committed diagnostics that cannot meet their due date, in due-date order.
+def late_diagnostics(
+    plan: CapacityPlan, *, today: datetime.date | None = None
+) -> "LateDiagnostics":
+    """The committed diagnostics that cannot meet their due date, found by the database."""
+    return LateDiagnostics(plan, today=today or timezone.localdate())
 
-    The database ranks each provider's queue (a window sum of the days in due-date
-    order: the position of each diagnostic); a diagnostic is late when overdue or when
-    its position is beyond what the plan has its provider do by the end of its due month.
-    One query of three numbers and a date per committed diagnostic, and no model.
+
+class LateDiagnostics:
+    """The plan's late diagnostics, in due-date order, asked of the database on demand.
+
+    A diagnostic is late when overdue, or when its position in its provider's queue (a
+    window sum of the days in due-date order) is beyond what the plan has that provider
+    do by the end of its due month. The plan's few thresholds (provider, month, days
+    done) go to the database as a ``VALUES`` list, so the thousands of late diagnostics
+    of a large scheme are counted and filtered there: one query gives the counts and
+    the first few, another which of a page's rows are late; the queue's filter uses the
+    same SQL as a subquery. Nothing of it grows with the number of diagnostics.
     """
-    today = today or timezone.localdate()
-    queue = (
-        _committed()
-        .annotate(
-            position=Window(
-                Sum(_days_of_kind()),
-                partition_by=[F("provider_id")],
-                order_by=[F("due_date").asc(), F("pk").asc()],
+
+    def __init__(self, plan: CapacityPlan, *, today: datetime.date):
+        self.plan, self.today = plan, today
+        self._summary: tuple[int, int, list[Late]] | None = None
+
+    def _sql(self, where: str = "", where_params: tuple = ()) -> tuple[str, list]:
+        queue = (
+            _committed()
+            .annotate(
+                month=TruncMonth("due_date"),
+                position=Window(
+                    Sum(_days_of_kind()),
+                    partition_by=[F("provider_id")],
+                    order_by=[F("due_date").asc(), F("pk").asc()],
+                ),
             )
+            .order_by()
+            .values_list("pk", "provider_id", "due_date", "month", "position")
         )
-        .order_by("due_date", "pk")
-        .values_list("pk", "provider_id", "due_date", "position")
-    )
-    done_through, month_of, late = plan.done_through, {}, []
-    for pk, provider_id, due_date, position in queue:
-        if due_date not in month_of:
-            month_of[due_date] = plan.month_index(due_date)
-        done = done_through.get(provider_id, ())
-        index = month_of[due_date]
-        if due_date < today or index >= len(done) or position > done[index]:
-            late.append(Late(pk, provider_id, due_date, plan.finish_month(provider_id, position)))
-    return late
+        queue_sql, queue_params = queue.query.sql_with_params()
+        postgresql = connection.vendor == "postgresql"
+        # (provider, month, days done by its end); a first row that matches nothing
+        # keeps the list valid (and typed) when the plan has no provider.
+        limits = [(0, self.plan.first or month_start(self.today), 0.0)] + [
+            (provider_id, add_months(self.plan.first, index), float(done))
+            for provider_id, done_through in self.plan.done_through.items()
+            for index, done in enumerate(done_through)
+        ]
+        row = "(%s, CAST(%s AS date), %s)" if postgresql else "(%s, %s, %s)"
+        params = [*queue_params]
+        for provider_id, month, done in limits:
+            params += [provider_id, month if postgresql else month.isoformat(), done]
+        today = self.today if postgresql else self.today.isoformat()
+        sql = (
+            f"WITH queue(id, provider_id, due_date, month, position) AS ({queue_sql}), "
+            f"limits(provider_id, month, done) AS (VALUES {', '.join([row] * len(limits))}) "
+            "SELECT queue.id, queue.provider_id, queue.due_date, queue.position "
+            "FROM queue LEFT JOIN limits ON limits.provider_id = queue.provider_id "
+            "AND limits.month = queue.month "
+            "WHERE (queue.due_date < %s OR limits.done IS NULL OR queue.position > limits.done)"
+            f"{where}"
+        )
+        return sql, [*params, today, *where_params]
+
+    def _late(self, row) -> Late:
+        pk, provider_id, due_date, position = row[:4]
+        if isinstance(due_date, str):  # SQLite
+            due_date = datetime.date.fromisoformat(due_date)
+        return Late(
+            pk, provider_id, due_date, self.plan.finish_month(provider_id, Decimal(str(position)))
+        )
+
+    def _read_summary(self) -> tuple[int, int, list[Late]]:
+        if self._summary is None:
+            sql, params = self._sql()
+            today = self.today if connection.vendor == "postgresql" else self.today.isoformat()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT late.*, COUNT(*) OVER (), "
+                    f"SUM(CASE WHEN late.due_date < %s THEN 1 ELSE 0 END) OVER () "
+                    f"FROM ({sql}) late ORDER BY late.due_date, late.id LIMIT {WARNINGS_SHOWN}",
+                    [today, *params],
+                )
+                rows = cursor.fetchall()
+            total, overdue = (rows[0][4], int(rows[0][5])) if rows else (0, 0)
+            self._summary = (total, overdue, [self._late(row) for row in rows])
+        return self._summary
+
+    def __len__(self) -> int:
+        return self._read_summary()[0]
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    @property
+    def overdue(self) -> int:
+        """How many of them are past their due date."""
+        return self._read_summary()[1]
+
+    def first(self, count: int) -> list[Late]:
+        """The first ``count`` (at most ``WARNINGS_SHOWN``), in due-date order."""
+        return self._read_summary()[2][: max(0, count)]
+
+    def among(self, ids) -> dict[int, Late]:
+        """Which of these diagnostics are late (one query)."""
+        ids = [int(pk) for pk in ids]
+        if not ids:
+            return {}
+        sql, params = self._sql(f" AND queue.id IN ({', '.join(['%s'] * len(ids))})", tuple(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {row[0]: self._late(row) for row in cursor.fetchall()}
+
+    def get(self, pk: int) -> Late | None:
+        return self.among([pk]).get(pk)
+
+    def ids(self) -> RawSQL:
+        """Their ids as a subquery: ``filter(pk__in=late.ids())``."""
+        sql, params = self._sql()
+        return RawSQL(f"SELECT late.id FROM ({sql}) late", params)
 
 
 def status_counts(queryset: QuerySet) -> list[tuple[str, str, int]]:
@@ -354,7 +427,7 @@ def capacity_warnings(
     """
     today = today or timezone.localdate()
     overloads = plan.overloads[:shown]
-    late_items = plan.late[: max(0, shown - len(overloads))]
+    late_items = plan.late.first(shown - len(overloads))
     warnings = [
         {
             "text": f"{overload.name} dépasse sa capacité en "

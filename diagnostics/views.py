@@ -137,23 +137,36 @@ class QueueView(PermissionRequiredMixin, AnnotatedPageMixin, ListView):
 
     def get_queryset(self):
         self.plan = capacity_plan()
-        self.late_ids = {item.diagnostic_id for item in self.plan.late}
         self.filterset = forms.DiagnosticFilter(
-            self.request.GET or None, queryset=diagnostic_queue(), late_ids=self.late_ids
+            self.request.GET or None, queryset=diagnostic_queue(), late=self.plan.late
         )
         return self.filterset.qs
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # Unfiltered, or filtered on a status only, the list's total is one of the counts
+        # per status the plan read already: no COUNT of its own.
+        filters = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        used = {name for name, value in filters.items() if value not in (None, "", False)}
+        if not self.filterset.is_bound or (self.filterset.form.is_valid() and used <= {"status"}):
+            totals = self.plan.status_totals
+            status = filters.get("status")
+            paginator.__dict__["count"] = totals.get(status, 0) if status else sum(totals.values())
+        return paginator
+
     def get_context_data(self, **kwargs):
         plan = self.plan
-        return super().get_context_data(
+        context = super().get_context_data(
             filter=self.filterset,
             plan=plan,
             warnings=capacity_warnings(plan),
             days_per_kind=forms.days_per_kind_text(),
-            late_ids=self.late_ids,
             providers=Provider.objects.order_by(french("name")),
             **kwargs,
         )
+        # Which of the page's rows the projection finds late (one query).
+        context["late_ids"] = set(plan.late.among(row.pk for row in context["object_list"]))
+        return context
 
 
 class AssignmentListView(PermissionRequiredMixin, AnnotatedPageMixin, ListView):
@@ -459,7 +472,7 @@ def assignment_warnings(diagnostic: Diagnostic) -> list[str]:
         for overload in plan.overloads
         if overload.provider_id == diagnostic.provider_id
     ]
-    if any(item.diagnostic_id == diagnostic.pk for item in plan.late):
+    if plan.late.get(diagnostic.pk) is not None:
         warnings.append(
             f"Attention : au rythme de sa capacité, {diagnostic.provider} ne pourra pas tenir "
             f"l'échéance du {format_date(diagnostic.due_date)}."
@@ -471,9 +484,7 @@ def late_warning(diagnostic: Diagnostic) -> str:
     """Why the due date of a committed diagnostic cannot be met, or nothing."""
     if diagnostic.is_overdue:
         return f"L'échéance du {format_date(diagnostic.due_date)} est dépassée."
-    late = next(
-        (item for item in capacity_plan().late if item.diagnostic_id == diagnostic.pk), None
-    )
+    late = capacity_plan().late.get(diagnostic.pk)
     if late is None:
         return ""
     if late.done_month is not None:

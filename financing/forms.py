@@ -3,7 +3,15 @@
 from django import forms
 
 from applicants.models import Campaign, DocumentType, FinancingCategory, Structure
-from ccr_portal.forms import AmountField, ServiceErrorsMixin, TransitionForm
+from ccr_portal.forms import (
+    PERCENTAGE,
+    AmountField,
+    Quantity,
+    QuantityField,
+    ServiceErrorsMixin,
+    TransitionForm,
+    model_decimal_field,
+)
 from ccr_portal.users.models import Funder
 
 from .models import CreditLine, FundingProduct
@@ -44,6 +52,15 @@ class ProductForm(ServiceErrorsMixin, forms.ModelForm):
     )
     min_amount = AmountField(label="Montant minimal (€)")
     max_amount = AmountField(label="Montant maximal (€)", required=False)
+    interest_rate = model_decimal_field(FundingProduct, "interest_rate", PERCENTAGE)
+    fee_rate = model_decimal_field(FundingProduct, "fee_rate", PERCENTAGE)
+    guaranteed_share = model_decimal_field(FundingProduct, "guaranteed_share", PERCENTAGE)
+    young_guaranteed_share = model_decimal_field(
+        FundingProduct, "young_guaranteed_share", PERCENTAGE
+    )
+    matching_ratio = model_decimal_field(
+        FundingProduct, "matching_ratio", Quantity("Effet de levier", "1,5")
+    )
     required_documents = forms.ModelMultipleChoiceField(
         label="Pièces exigées",
         queryset=DocumentType.objects.all(),
@@ -166,8 +183,12 @@ class ResponseLineForm(forms.Form):
     )
     amount = AmountField(label="Montant (€)")
     duration_months = forms.IntegerField(label="Durée (mois)", required=False, min_value=1)
-    guaranteed_share = AmountField(
-        label="Quotité garantie (%)", required=False, min_value=0, max_value=100
+    guaranteed_share = QuantityField(
+        quantity=PERCENTAGE,
+        label="Quotité garantie (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
     )
     delete = forms.BooleanField(label="Supprimer la ligne", required=False)
 
@@ -178,8 +199,12 @@ class RequestForm(forms.Form):
     deferral_months = forms.IntegerField(
         label="Différé souhaité (mois)", required=False, min_value=0, initial=0
     )
-    guaranteed_share = AmountField(
-        label="Quotité garantie demandée (%)", required=False, min_value=0, max_value=100
+    guaranteed_share = QuantityField(
+        quantity=PERCENTAGE,
+        label="Quotité garantie demandée (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
     )
     project = forms.CharField(
         label="Projet financé", required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -211,15 +236,24 @@ class ForwardForm(TransitionForm):
 
 class GrantForm(TransitionForm):
     granted_amount = AmountField(label="Montant accordé (€)")
-    granted_rate = AmountField(
-        label="Taux (%)", required=False, min_value=0, max_value=100, decimal_places=2
+    granted_rate = QuantityField(
+        quantity=PERCENTAGE,
+        label="Taux (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
     )
     granted_months = forms.IntegerField(label="Durée (mois)", required=False, min_value=1)
     granted_deferral_months = forms.IntegerField(
         label="Différé (mois)", required=False, min_value=0
     )
-    granted_share = AmountField(
-        label="Quotité garantie (%)", required=False, min_value=0, max_value=100
+    granted_share = QuantityField(
+        quantity=PERCENTAGE,
+        label="Quotité garantie (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
     )
     first_due_on = forms.DateField(
         label="Première échéance",

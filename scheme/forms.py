@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from ccr_portal.axes import Axis
 from ccr_portal.formatting import format_number, with_preposition
-from ccr_portal.forms import AmountField, ServiceErrorsMixin
+from ccr_portal.forms import (
+    DAYS,
+    AmountField,
+    QuantityField,
+    ServiceErrorsMixin,
+    model_decimal_field,
+)
 from ccr_portal.users.models import Provider
 
 from .figures import AddedProvider, Period, ScenarioParameters, month_of
@@ -47,21 +53,24 @@ class ScenarioForm(PeriodForm):
         max_value=100,
         initial=DEFAULTS.full_share,
     )
-    light_days = AmountField(
+    light_days = QuantityField(
+        quantity=DAYS,
         label="Jours par diagnostic léger",
         min_value=0,
         max_value=20,
         decimal_places=1,
         initial=DEFAULTS.light_days,
     )
-    full_days = AmountField(
+    full_days = QuantityField(
+        quantity=DAYS,
         label="Jours par diagnostic complet",
         min_value=0,
         max_value=20,
         decimal_places=1,
         initial=DEFAULTS.full_days,
     )
-    securing_days = AmountField(
+    securing_days = QuantityField(
+        quantity=DAYS,
         label="Jours d'un accompagnement de sécurisation",
         min_value=0,
         max_value=30,
@@ -87,7 +96,8 @@ class ScenarioForm(PeriodForm):
         max_value=100,
         initial=DEFAULTS.friche_share,
     )
-    friche_extra_days = AmountField(
+    friche_extra_days = QuantityField(
+        quantity=DAYS,
         label="Jours de sécurisation en plus à la Friche (montée en charge lente)",
         min_value=0,
         max_value=10,
@@ -101,7 +111,8 @@ class ScenarioForm(PeriodForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    added_days = AmountField(
+    added_days = QuantityField(
+        quantity=DAYS,
         label="Prestataire ajouté : jours par mois",
         min_value=0,
         max_value=200,
@@ -126,7 +137,8 @@ class ScenarioForm(PeriodForm):
         super().__init__(*args, **kwargs)
         self.providers = list(providers)
         for provider in self.providers:
-            self.fields[f"capacity_{provider.id}"] = AmountField(
+            self.fields[f"capacity_{provider.id}"] = QuantityField(
+                quantity=DAYS,
                 label=f"Capacité {with_preposition('de', provider.name)} (jours par mois)",
                 min_value=0,
                 max_value=200,
@@ -237,6 +249,8 @@ class ReportForm(forms.Form):
 
 
 class OfferSchemeForm(ServiceErrorsMixin, forms.ModelForm):
+    days_per_place = model_decimal_field(OfferScheme, "days_per_place", DAYS)
+
     class Meta:
         model = OfferScheme
         fields = [

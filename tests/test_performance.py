@@ -11,6 +11,7 @@ import importlib
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection, transaction
 from django.test import Client, TestCase
@@ -36,14 +37,9 @@ DASHBOARD_BUDGET = 15
 # Object pages gather many panels; their budget is their own, but fixed too.
 DETAIL_BUDGET = 30
 
+# Every reminder rule of the beat schedule, as the benchmark's sweep runs them.
 REMINDER_TASKS = [
-    "applicants.tasks.send_dossier_reminders",
-    "diagnostics.tasks.send_due_soon_reminders",
-    "diagnostics.tasks.send_overdue_reminders",
-    "diagnostics.tasks.send_sign_off_reminders",
-    "accompaniment.tasks.send_session_notes_reminders",
-    "accompaniment.tasks.send_plan_agreement_reminders",
-    "accompaniment.tasks.send_follow_up_reminders",
+    entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values() if "reminder" in entry["task"]
 ]
 
 
@@ -136,6 +132,48 @@ def test_the_reminder_sweep_runs_the_same_number_of_queries_at_two_sizes():
     assert large["queries"] == small["queries"]
 
 
+def test_the_sweep_hands_its_e_mails_over_in_batches_at_a_fixed_query_cost(monkeypatch):
+    """The sweep's own queries do not grow with its e-mails (one UPDATE marks them all
+    queued); each batch the worker sends costs the same queries whatever its rule."""
+    from ccr_portal.notifications import services
+    from ccr_portal.notifications.models import OutgoingEmail
+
+    monkeypatch.setattr(services, "EMAIL_BATCH", 2)
+    published = []
+    # The broker: the batches are recorded instead of queued (sent below, one by one).
+    monkeypatch.setattr(services, "publish", lambda task, ids: published.append(ids) or True)
+
+    def sweep_then_send():
+        published.clear()
+        swept = _sweep()
+        batches = list(published)
+        costs = set()
+        for batch in batches:
+            with CaptureQueriesContext(connection) as queries:
+                services.outgoing_emails_send(email_ids=batch)
+            costs.add(len(queries))
+        return {
+            **swept,
+            "batches": [len(batch) for batch in batches],
+            "costs": costs,
+            "pending": OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).count(),
+            "queued": OutgoingEmail.objects.filter(enqueued_at__isnull=False).count(),
+        }
+
+    small = _at_size(SMALL, sweep_then_send)
+    large = _at_size(LARGE, sweep_then_send)
+    assert len(large["batches"]) > len(small["batches"]) > 1
+    assert large["queries"] == small["queries"]
+    for result in (small, large):
+        assert sum(result["batches"]) == result["notifications"]
+        assert max(result["batches"]) == 2
+        assert result["pending"] == 0  # every e-mail of every batch sent, once
+        assert result["queued"] == result["notifications"]
+    # Every batch, full or a rule's last, costs the worker the same queries.
+    assert len(small["costs"]) == 1
+    assert large["costs"] == small["costs"]
+
+
 def test_a_second_sweep_sends_nothing():
     def twice():
         first = _sweep()
@@ -225,6 +263,69 @@ def test_postgresql_reads_the_dossier_list_through_its_indexes():
     by_name = DossierFilter({"ordering": "name"}, queryset=base).qs
     assert "structure_name_idx" in plan(Structure.objects.order_by("name", "id")[:25])
     assert "Seq Scan on applicants_dossier" not in plan(by_name[:25])
+    # The structure list, sorted the French way (ICU collation), reads its first page
+    # from the index in that collation; its member counts are computed for that page.
+    from django.test import RequestFactory
+
+    from applicants.views.structures import StructureListView
+
+    view = StructureListView()
+    view.request = RequestFactory().get("/structures/")
+    view.request.user = coordinator
+    structures = plan(view.get_queryset()[:25])
+    assert "structure_name_fr_idx" in structures
+    assert "Sort" not in structures.split("SubPlan")[0]
+
+
+def _sequential_scans():
+    """Every SELECT of every list and dashboard page, planned by PostgreSQL with sequential
+    scans forbidden: the tables it must still scan whole, per page."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = "
+            "'public'::regnamespace"
+        )
+        tables = [name for (name,) in cursor.fetchall()]
+        # The tables that grow with the volume (at least one row per structure).
+        growing = set()
+        for table in tables:
+            cursor.execute(f'SELECT count(*) FROM "{table}"')
+            if cursor.fetchone()[0] >= LARGE:
+                growing.add(table)
+    scans, clients = {}, {}
+    for page in PAGES:
+        if page.kind not in ("list", "dashboard"):
+            continue
+        if page.viewer not in clients:
+            clients[page.viewer] = Client()
+            clients[page.viewer].force_login(User.objects.get(email=page.viewer))
+        url = page.url()
+        clients[page.viewer].get(url)
+        with CaptureQueriesContext(connection) as queries:
+            clients[page.viewer].get(url)
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute(f"EXPLAIN {sql}")
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                cursor.execute("SET LOCAL enable_seqscan = on")
+            for table in re.findall(r"Seq Scan on (\w+)", plan):
+                if table in growing:
+                    scans.setdefault(page.label, set()).add(table)
+    return scans
+
+
+@pytest.mark.services
+def test_every_list_and_dashboard_query_has_an_index_to_read(client):
+    """No list or dashboard page needs to read a growing table whole: each of its queries
+    has an index path (the planner may still prefer a scan on a small table)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("EXPLAIN du plan de PostgreSQL (DATABASE_URL=postgres://…)")
+    scans = _at_size(LARGE, _sequential_scans)
+    assert scans == {}
 
 
 def test_pages_are_compressed_with_django_s_breach_padding(client):

@@ -2,7 +2,7 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -11,7 +11,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.forms import StructureForm
-from applicants.models import Campaign, Dossier, Structure
+from applicants.models import Campaign, Dossier, Membership, Structure
 from applicants.search import normalised_query
 from applicants.services.structures import structure_create, structure_update
 from ccr_portal.collation import french
@@ -19,6 +19,7 @@ from ccr_portal.downloads import file_response
 from ccr_portal.panels import STRUCTURE_DETAIL, rendered_panels
 from ccr_portal.portability import archive_filename, build_structure_archive
 from ccr_portal.search import text_search
+from ccr_portal.subqueries import count_of
 
 
 class StructureListView(LoginRequiredMixin, ListView):
@@ -34,8 +35,9 @@ class StructureListView(LoginRequiredMixin, ListView):
             fields=["name", "city", "siret", "rna"],
             words=["name", "city"],
         )
-        return structures.annotate(member_count=Count("memberships", distinct=True)).order_by(
-            french("name")
+        members = Membership.objects.filter(structure=OuterRef("pk"))
+        return structures.annotate(member_count=count_of(members, "structure")).order_by(
+            french("name"), "pk"
         )
 
     def get_context_data(self, **kwargs):

@@ -24,6 +24,14 @@ from ccr_portal.downloads import file_response
 PAGE_SIZE = 25
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its total, counted already by the page's other figures."""
+
+    def __init__(self, object_list, per_page, *, total: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = total  # ``count`` is a cached property
+
+
 def _filtered(request) -> DossierFilter:
     base = Dossier.objects.visible_to(request.user).order_by("-updated_at", "-pk")
     return DossierFilter(request.GET or None, queryset=base)
@@ -38,17 +46,23 @@ class DossierListView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         request = self.request
         dossier_filter = _filtered(request)
-        # The paginator counts and slices the plain filtered rows (index scans); only the
-        # page's 25 rows pay the annotations of what the list shows.
-        page = Paginator(dossier_filter.qs.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+        counts = dossier_status_counts(dossier_filter.qs_without_status())
+        # The list's total is the counts' (one filtered scan, not two): all of them, or
+        # the chosen status's.
+        status = dossier_filter.chosen_status()
+        total = sum(count for code, _label, count in counts if status in ("", code))
+        # The paginator slices the plain filtered rows (index scans); only the page's 25
+        # rows pay the annotations of what the list shows.
+        paginator = CountedPaginator(dossier_filter.qs.only("pk"), PAGE_SIZE, total=total)
+        page = paginator.get_page(request.GET.get("page"))
         page.object_list = annotate_page(page.object_list)
         query = request.GET.copy()
         query.pop("page", None)
         status_links = []
-        for code, label, total in dossier_status_counts(dossier_filter.qs_without_status()):
+        for code, label, count in counts:
             link = query.copy()
             link["status"] = code
-            status_links.append((code, label, total, link.urlencode()))
+            status_links.append((code, label, count, link.urlencode()))
         return super().get_context_data(
             filter=dossier_filter,
             page_obj=page,

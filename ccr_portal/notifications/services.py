@@ -430,9 +430,7 @@ def remind_many(*, rule: str, reminders: Iterable[Reminder]) -> int:
             for reminder in due
         )
     ids = [email.pk for email in emails]
-    for start in range(0, len(ids), EMAIL_BATCH):
-        batch = ids[start : start + EMAIL_BATCH]
-        transaction.on_commit(lambda batch=batch: _publish_batch(batch))
+    transaction.on_commit(lambda: _publish_batches(ids))
     return len(due)
 
 
@@ -447,15 +445,22 @@ def _outgoing_for(notification: Notification) -> OutgoingEmail:
     )
 
 
-def _publish_batch(email_ids: list[int]) -> bool:
-    """Hand the broker a batch of the outbox's e-mails; the drain sends them if it is away."""
+def _publish_batches(email_ids: list[int]) -> int:
+    """Hand the broker the outbox's e-mails in tasks of ``EMAIL_BATCH``; the drain sends
+    those it could not take. One UPDATE marks them all as queued (a batch the broker
+    refuses is unmarked), so the sweep's queries do not grow with its e-mails.
+    Returns how many batches the broker took."""
     from .tasks import send_outgoing_emails
 
     OutgoingEmail.objects.filter(pk__in=email_ids).update(enqueued_at=timezone.now())
-    if publish(send_outgoing_emails, email_ids):
-        return True
-    OutgoingEmail.objects.filter(pk__in=email_ids).update(enqueued_at=None)
-    return False
+    published = 0
+    for start in range(0, len(email_ids), EMAIL_BATCH):
+        batch = email_ids[start : start + EMAIL_BATCH]
+        if publish(send_outgoing_emails, batch):
+            published += 1
+        else:
+            OutgoingEmail.objects.filter(pk__in=batch).update(enqueued_at=None)
+    return published
 
 
 def _email_context(recipient_name: str, subject: str, url: str, context: dict) -> dict:

@@ -136,6 +136,8 @@ class RoleAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user"),
         ]
+        # Who holds a role: the team's counts and filter, every audience of a role.
+        indexes = [models.Index(fields=["role", "user"], name="roleassignment_role_idx")]
 
     def __str__(self):
         return f"{self.user} : {self.get_role_display()}"

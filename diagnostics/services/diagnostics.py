@@ -89,6 +89,11 @@ def diagnostic_request(
             )
     except IntegrityError:
         raise ValidationError({"kind": pending_message}) from None
+    except ValidationError:
+        # Or the model's own check of that constraint saw the other request first.
+        if pending.exists():
+            raise ValidationError({"kind": pending_message}) from None
+        raise
     notify_many(
         recipients=[person for person in people.coordinators() if person != actor],
         subject=f"Nouvelle demande de diagnostic : {structure}",

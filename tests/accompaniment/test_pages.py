@@ -142,9 +142,9 @@ def test_edit_forms_show_what_is_saved(client, demo):
     client.force_login(coordinator)
     text = page_text(client.get(reverse("accompaniment:action-update", args=[action.pk])))
     assert f'value="{action.title}"' in text
-    assert 'name="planned_days" value="3.0"' in text
+    assert 'name="planned_days" value="3"' in text
     text = page_text(client.get(reverse("accompaniment:provider-update", args=[ramsess.pk])))
-    assert 'name="daily_rate" value="450.00"' in text
+    assert 'name="daily_rate" value="450,00"' in text
     assert 'name="axes" value="securing"  id="id_axes_1" checked>' in text
     text = page_text(client.get(reverse("accompaniment:event-attendance", args=[training.pk])))
     assert text.count(" checked>") == 2
@@ -153,7 +153,7 @@ def test_edit_forms_show_what_is_saved(client, demo):
     client.force_login(User.objects.get(email="comptoir@example.org"))
     text = page_text(client.get(reverse("accompaniment:gpec-update", args=[comptoir.pk])))
     assert 'name="emplois-0-title" value="Vendeur·se"' in text
-    assert 'name="emplois-0-fte_today" value="1.50"' in text
+    assert 'name="emplois-0-fte_today" value="1,5"' in text
     assert 'name="emplois-2-title" value="Coordinatrice"' in text
 
     client.force_login(User.objects.get(email="provider@example.org"))

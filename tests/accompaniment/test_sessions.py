@@ -319,7 +319,7 @@ def test_provider_logs_a_session_through_the_form(client, world):
         {
             "provider": world["ramsess"].pk,
             "date": (TODAY - datetime.timedelta(days=2)).isoformat(),
-            "duration_hours": "10.5",
+            "duration_hours": "10,5",
             "axis": Axis.SECURING,
             "theme": "Modèle économique",
             "format": "individual",

@@ -179,9 +179,9 @@ def test_the_selector_reads_declared_capacity_else_the_usual_one_and_days_per_ki
 
 @pytest.mark.django_db
 def test_the_selector_plans_what_the_arithmetic_plans_from_each_diagnostic(settings):
-    """The selector adds the committed days up from the queue's rows and reads the
-    providers with their declarations in one query: the same plan as ``plan_capacity``
-    given every diagnostic one by one and the providers written by hand."""
+    """The selector counts the committed days in the grouping that counts the statuses,
+    and reads the providers with their declarations in one query: the same plan as
+    ``plan_capacity`` given every diagnostic one by one and the providers by hand."""
     settings.DIAGNOSTIC_DAYS = {"light": 1.0, "full": 3.0}
     today = timezone.localdate()
     first = today.replace(day=1)
@@ -233,8 +233,11 @@ def test_the_selector_plans_what_the_arithmetic_plans_from_each_diagnostic(setti
     )
     assert plan.rows == expected.rows
     assert [row.name for row in plan.rows] == ["APEAS Marseille", "Busy", "RAMSESS"]
-    assert plan.late == expected.late
-    assert {item.diagnostic_id for item in plan.late} >= {committed[0].pk, committed[7].pk}
+    assert len(plan.late) == len(expected.late)
+    assert plan.late.among([d.pk for d in committed]) == {
+        item.diagnostic_id: item for item in expected.late
+    }
+    assert {item.diagnostic_id for item in expected.late} >= {committed[0].pk, committed[7].pk}
     assert plan.overloads == expected.overloads
     assert (plan.to_assign_days, plan.to_triage_days) == (D("4"), D("1"))
     assert (plan.waiting_absorbed, plan.waiting_done_on, plan.all_done_on, plan.unreachable) == (
@@ -252,3 +255,58 @@ def test_the_selector_plans_what_the_arithmetic_plans_from_each_diagnostic(setti
         "declined": 1,
         "delivered": 1,
     }
+
+
+@pytest.mark.django_db
+def test_the_database_finds_the_same_late_diagnostics_as_the_arithmetic(settings):
+    """The selectors find the late diagnostics in SQL (a window sum of each provider's
+    queue against the plan's thresholds); ``plan_capacity`` finds them in Python from
+    one commitment per diagnostic. Same data, same late diagnostics, same order, same
+    finishing months, and the counts, page membership and filter agree."""
+    settings.DIAGNOSTIC_DAYS = {"light": 1.0, "full": 3.0}
+    today = timezone.localdate()
+    ramsess = ProviderFactory(name="RAMSESS", short_name="RAMSESS", monthly_capacity_days=D("4"))
+    apeas = ProviderFactory(name="APEAS", short_name="APEAS", monthly_capacity_days=D("2.5"))
+    CapacityFactory(provider=apeas, consultant_days=D("0"))  # nothing this month
+    offsets = [-12, -1, 0, 3, 5, 9, 17, 25, 31, 40, 48, 62, 75, 95, 130, 200]
+    diagnostics = []
+    for n, days in enumerate(offsets):
+        diagnostics.append(
+            DiagnosticFactory(
+                assigned=n % 3 != 2,
+                in_progress=n % 3 == 2,
+                full=n % 2 == 0,
+                provider=ramsess if n % 4 else apeas,
+                due_date=today + datetime.timedelta(days=days),
+            )
+        )
+    DiagnosticFactory(delivered=True, full=True, provider=ramsess)  # done: not in any queue
+
+    plan = capacity_plan(today=today, horizon=3)
+    supplies = [
+        Supply(ramsess.pk, "RAMSESS", D("4")),
+        Supply(apeas.pk, "APEAS", D("2.5"), {today.replace(day=1): D("0")}),
+    ]
+    commitments = [
+        Commitment(d.pk, d.provider_id, d.due_date, D("3") if d.kind == "full" else D("1"))
+        for d in diagnostics
+    ]
+    expected = plan_capacity(
+        today=today, supplies=supplies, commitments=commitments, horizon=3, limit=36
+    ).late
+
+    assert len(expected) >= 6  # overdue ones, and some the capacity cannot reach in time
+    assert any(item.due_date >= today for item in expected)
+    assert len(plan.late) == len(expected)
+    assert plan.late.overdue == sum(1 for item in expected if item.due_date < today) == 2
+    assert plan.late.first(5) == expected[:5]
+    page = [d.pk for d in diagnostics]
+    assert plan.late.among(page) == {item.diagnostic_id: item for item in expected}
+    on_time = next(d for d in diagnostics if d.pk not in {i.diagnostic_id for i in expected})
+    assert plan.late.get(on_time.pk) is None
+    assert plan.late.get(expected[-1].diagnostic_id) == expected[-1]
+    from diagnostics.models import Diagnostic
+
+    assert sorted(
+        Diagnostic.objects.filter(pk__in=plan.late.ids()).values_list("pk", flat=True)
+    ) == (sorted(item.diagnostic_id for item in expected))

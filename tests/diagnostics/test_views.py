@@ -793,3 +793,28 @@ def test_every_diagnostic_page_has_its_own_title_and_labelled_fields(
             assert field.get("id") in parsed.labels or field.get("aria-label"), field
         titles.append(title_of(response))
     assert len(set(titles)) == len(titles), titles
+
+
+def test_the_queue_total_is_what_the_queue_lists(client, coordinator, ramsess):
+    """Unfiltered or filtered on a status, the caption's total is read from the plan's
+    counts per status; with any other filter it is counted. Both agree with the rows."""
+    today = timezone.localdate()
+    for n in range(30):
+        trait = ["requested", "accepted", "in_progress"][n % 3]
+        extra = {"provider": ramsess} if trait == "in_progress" else {}
+        DiagnosticFactory(**{trait: True}, due_date=today + datetime.timedelta(days=n), **extra)
+    client.force_login(coordinator)
+
+    def listed(**params) -> tuple[int, int]:
+        text = page_text(client.get(reverse("diagnostics:queue"), params))
+        total = int(re.search(r"<caption>(\d+) diagnostics?</caption>", text).group(1))
+        rows = len(re.findall(r'href="/diagnostics/\d+/"', text.split("<caption>")[1]))
+        return total, rows
+
+    assert listed() == (30, 25)
+    assert listed(page="2") == (30, 5)
+    assert listed(status="accepted") == (10, 10)
+    assert listed(status="validated") == (0, 0)
+    assert listed(provider=ramsess.pk) == (10, 10)
+    assert listed(status="requested", provider=ramsess.pk) == (0, 0)
+    assert listed(status="pas un état") == (30, 25)  # invalid: ignored, as by the list

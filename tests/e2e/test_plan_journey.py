@@ -111,7 +111,7 @@ def test_plan_from_diagnostic_to_pdf(signed_in):
     provider.get_by_role("link", name="Mes séances").click()
     provider.get_by_role("link", name="Saisir une séance").click()
     field(provider, "Date").fill(yesterday.isoformat())
-    field(provider, "Durée (heures)").fill("3.5")
+    field(provider, "Durée (heures)").fill("3,5")
     field(provider, "Axe").select_option(label="B. Accompagnement de sécurisation")
     field(provider, "Thème").fill("Atelier collectif : le plan de financement")
     provider.get_by_label("Collectif").check()
