@@ -167,10 +167,12 @@ def _days_of_kind():
     )
 
 
+# Committed work: assigned (or in progress) to a provider, with a due date.
+_COMMITTED = Q(status__in=COMMITTED_STATUSES, provider__isnull=False, due_date__isnull=False)
+
+
 def _committed() -> QuerySet:
-    return Diagnostic.objects.filter(
-        status__in=COMMITTED_STATUSES, provider__isnull=False, due_date__isnull=False
-    )
+    return Diagnostic.objects.filter(_COMMITTED)
 
 
 def capacity_plan(
@@ -216,15 +218,14 @@ def capacity_plan(
 
 
 def _counts_by_status_and_kind() -> list[dict]:
-    """Every diagnostic counted by status and kind, and, when committed (``_committed``), by
+    """Every diagnostic counted by status and kind, and, when committed (``_COMMITTED``), by
     provider and due month too (``committed_to`` and ``month``, None for the others): the
     dashboards' totals and the plan's committed days, in one grouping."""
-    committed = Q(status__in=COMMITTED_STATUSES, provider__isnull=False, due_date__isnull=False)
     return list(
         Diagnostic.objects.order_by()
         .annotate(
-            committed_to=Case(When(committed, then=F("provider_id")), output_field=IntegerField()),
-            month=Case(When(committed, then=TruncMonth("due_date")), output_field=DateField()),
+            committed_to=Case(When(_COMMITTED, then=F("provider_id")), output_field=IntegerField()),
+            month=Case(When(_COMMITTED, then=TruncMonth("due_date")), output_field=DateField()),
         )
         .values("status", "kind", "committed_to", "month")
         .annotate(total=Count("pk"))
