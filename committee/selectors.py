@@ -72,9 +72,9 @@ def conflicted_structure_ids(user) -> frozenset[int]:
         user,
         "_committee_conflicts",
         lambda: frozenset(
-            ConflictOfInterest.objects.filter(member=user, withdrawn_at__isnull=True).values_list(
-                "structure_id", flat=True
-            )
+            ConflictOfInterest.objects.filter(member=user, withdrawn_at__isnull=True)
+            .order_by()  # a set: no join for the model's ordering
+            .values_list("structure_id", flat=True)
         ),
     )
 
@@ -85,7 +85,7 @@ def invited_meeting_ids(user) -> frozenset[int]:
         user,
         "_committee_meetings",
         lambda: frozenset(
-            MeetingMember.objects.filter(user=user).values_list("meeting_id", flat=True)
+            MeetingMember.objects.filter(user=user).order_by().values_list("meeting_id", flat=True)
         ),
     )
 
@@ -97,19 +97,25 @@ def opinion_given_item_ids(user, meeting_id: int) -> frozenset[int]:
     cache = _state(user).setdefault("_committee_opinions", {})
     if meeting_id not in cache:
         cache[meeting_id] = frozenset(
-            Opinion.objects.filter(member=user, item__meeting_id=meeting_id).values_list(
-                "item_id", flat=True
-            )
+            Opinion.objects.filter(member=user, item__meeting_id=meeting_id)
+            .order_by()
+            .values_list("item_id", flat=True)
         )
     return cache[meeting_id]
 
 
 def forget_committee_cache(user) -> None:
     """After a write that changes what the person may read (a conflict, an opinion)."""
-    state = _state(user)
-    for key in ("_committee_conflicts", "_committee_meetings", "_committee_opinions"):
-        state.pop(key, None)
-    state.pop("_committee_excluded", None)
+    # The user's own sets, and whatever a reader kept on a lazy wrapper's ``__dict__``
+    # (``ccr_portal.permissions`` keeps its exclusions on the object it is given).
+    for state in (_state(user), user.__dict__):
+        for key in (
+            "_committee_conflicts",
+            "_committee_meetings",
+            "_committee_opinions",
+            "_committee_excluded",
+        ):
+            state.pop(key, None)
 
 
 # --- Members and their organisations' links ---------------------------------------------
@@ -268,13 +274,17 @@ def agenda_lines(
         .order_by("position", "pk")
     )
     if invited is None:
-        invited = set(meeting.invitations.values_list("user_id", flat=True))
+        invited = set(meeting.invitations.order_by().values_list("user_id", flat=True))
     conflicts = defaultdict(set)
-    for member_id, structure_id in ConflictOfInterest.objects.filter(
-        member_id__in=invited,
-        structure_id__in=[item.dossier.structure_id for item in items],
-        withdrawn_at__isnull=True,
-    ).values_list("member_id", "structure_id"):
+    for member_id, structure_id in (
+        ConflictOfInterest.objects.filter(
+            member_id__in=invited,
+            structure_id__in=[item.dossier.structure_id for item in items],
+            withdrawn_at__isnull=True,
+        )
+        .order_by()
+        .values_list("member_id", "structure_id")
+    ):
         conflicts[structure_id].add(member_id)
     mine = conflicted_structure_ids(viewer)
     pending = unfinished_assessments([item.dossier for item in items]) if warnings else {}
