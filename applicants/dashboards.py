@@ -1,11 +1,14 @@
-from django.db.models import Count
 from django.utils import timezone
 
 from ccr_portal.panels import PUBLIC, Panel, register_panel
 from ccr_portal.users.models import Role
 
 from .models import Campaign, DossierStatus, Membership, Structure
-from .selectors import all_dossier_status_counts, dossiers_of_member
+from .selectors import (
+    all_dossier_status_counts,
+    all_structure_sector_counts,
+    dossiers_of_member,
+)
 from .workflows import NEXT_STEP
 
 
@@ -47,13 +50,10 @@ def _dossier_counts(request) -> dict:
 
 
 def _structure_counts(request) -> dict:
-    by_sector = (
-        Structure.objects.values("sector").annotate(total=Count("pk")).order_by("-total", "sector")
-    )
     labels = dict(Structure.Sector.choices)
     by_sector = [
-        {"label": labels.get(row["sector"], row["sector"]), "total": row["total"]}
-        for row in by_sector
+        {"label": labels.get(sector, sector), "total": total}
+        for sector, total in all_structure_sector_counts(request)
     ]
     return {
         "structure_total": sum(row["total"] for row in by_sector),

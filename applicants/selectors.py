@@ -1,8 +1,16 @@
 """Reads of the applicants app that several pages share, always scoped by the viewer."""
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 
-from .models import Dossier, DossierStatus, Membership, Message, MessageAttachment, ThreadRead
+from .models import (
+    Dossier,
+    DossierStatus,
+    Membership,
+    Message,
+    MessageAttachment,
+    Structure,
+    ThreadRead,
+)
 
 
 def unread_messages_count(*, dossier: Dossier, user) -> int:
@@ -62,12 +70,40 @@ def thread_for(*, dossier: Dossier, user) -> list[Message]:
     return thread
 
 
+def _dashboard_counts(request) -> dict[str, dict[str, int]]:
+    """Every dossier by status and every structure by sector, counted once per request and
+    in one query (the two groupings side by side, UNION ALL): the coordinator's dashboard
+    shows both in two panels, and other apps' panels read the statuses."""
+    if not hasattr(request, "_applicants_counts"):
+        by_status = (
+            Dossier.objects.order_by()
+            .values_list(Value("status"), "status")
+            .annotate(total=Count("pk"))
+        )
+        by_sector = (
+            Structure.objects.order_by()
+            .values_list(Value("sector"), "sector")
+            .annotate(total=Count("pk"))
+        )
+        counts = {"status": {}, "sector": {}}
+        for grouping, code, total in by_status.union(by_sector, all=True):
+            counts[grouping][code] = total
+        request._applicants_counts = counts
+    return request._applicants_counts
+
+
 def all_dossier_status_counts(request) -> list[tuple[str, str, int]]:
     """``dossier_status_counts`` of every dossier, counted once per request (the
     dashboard's panels of several apps read it)."""
-    if not hasattr(request, "_all_dossier_status_counts"):
-        request._all_dossier_status_counts = dossier_status_counts(Dossier.objects.all())
-    return request._all_dossier_status_counts
+    totals = _dashboard_counts(request)["status"]
+    return [(code, label, totals.get(code, 0)) for code, label in DossierStatus.choices]
+
+
+def all_structure_sector_counts(request) -> list[tuple[str, int]]:
+    """Every structure by sector, the largest first (then by code), counted with the
+    dossiers' statuses (``all_dossier_status_counts``)."""
+    totals = _dashboard_counts(request)["sector"]
+    return sorted(totals.items(), key=lambda row: (-row[1], row[0]))
 
 
 def dossier_status_counts(queryset) -> list[tuple[str, str, int]]:

@@ -17,7 +17,7 @@ from .models import (
     Meeting,
     MeetingStatus,
 )
-from .selectors import campaign_summary, conflicted_structure_ids
+from .selectors import campaign_summaries, conflicted_structure_ids
 
 
 def _member_meetings(request) -> dict:
@@ -73,7 +73,7 @@ def _past_decisions(request) -> dict:
 
 def _campaign_summaries(request) -> dict | None:
     campaigns = Campaign.objects.filter(committee_meetings__isnull=False).distinct()[:3]
-    summaries = [campaign_summary(campaign) for campaign in campaigns]
+    summaries = campaign_summaries(campaigns)
     return {"summaries": summaries} if summaries else None
 
 

@@ -1,9 +1,11 @@
 """Forms of the committee: they read input; the services decide."""
 
 import datetime
+import functools
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from applicants.models import Campaign, Dossier, Site, Structure
 from ccr_portal.axes import Axis
@@ -209,12 +211,52 @@ class SiteCapacityForm(ServiceErrorsMixin, forms.Form):
 # --- Several files at once: one small form per agenda item (prefix: the item's id) ------
 
 
+def _shown(value) -> str:
+    return "" if value is None else str(value)
+
+
+SCORE_CHOICES = [("", "—"), *((str(code), label) for code, label in CharterScore.choices)]
+
+
+@functools.cache
+def _score_options(selected: str) -> str:
+    """A score select's options: the same for every commitment of every file but for the
+    one selected, so written once per selected score instead of once per select."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((code, " selected" if code == selected else "", label) for code, label in SCORE_CHOICES),
+    )
+
+
+def _error_of(field: forms.BoundField) -> tuple[str, str]:
+    """The ``aria-describedby`` attribute and the message of a field in error, or nothing."""
+    if not field.errors:
+        return "", ""
+    return (
+        format_html(' aria-describedby="{}_erreur"', field.auto_id),
+        format_html(
+            '<div id="{}_erreur" class="invalid-feedback d-block">{}</div>',
+            field.auto_id,
+            " ".join(field.errors),
+        ),
+    )
+
+
 class OpinionForm(forms.Form):
-    """One member's opinion on one file, with optional scores per charter commitment."""
+    """One member's opinion on one file, with optional scores per charter commitment.
+
+    The opinions page shows one per file of the agenda, thirty at a time: its template
+    (``committee/includes/opinion_fields.html``) writes the fieldset, legend and labels,
+    and takes the repeated controls (the radio group's choices, each score's select) from
+    ``value_radios`` and ``score_controls``, written here in one go: Django's and crispy's
+    templates for each widget and each option made the page heavy and slow."""
+
+    value_choices = [("", "Pas encore d'avis"), *OpinionValue.choices]
 
     value = forms.ChoiceField(
         label="Avis",
-        choices=[("", "Pas encore d'avis"), *OpinionValue.choices],
+        choices=value_choices,
         required=False,
         widget=forms.RadioSelect,
     )
@@ -222,26 +264,84 @@ class OpinionForm(forms.Form):
         label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, item, commitments, **kwargs):
+    def __init__(self, *args, item, commitments, score_fields=None, **kwargs):
         super().__init__(*args, prefix=f"dossier-{item.pk}", **kwargs)
         self.item = item
         self.commitments = list(commitments)
         structure = item.dossier.structure
         self.fields["value"].label = f"Avis sur « {structure} »"
         self.fields["comment"].label = f"Commentaire sur « {structure} »"
-        for commitment in self.commitments:
-            self.fields[f"charter_{commitment.pk}"] = forms.TypedChoiceField(
+        self.fields.update(score_fields or self.score_fields_for(self.commitments))
+
+    @staticmethod
+    def score_fields_for(commitments) -> dict[str, forms.Field]:
+        """The score fields of these commitments. A page of many files builds them once and
+        passes them to each form (``score_fields``): nothing in them depends on the file
+        (the prefix and the data live in the form and its bound fields)."""
+        return {
+            f"charter_{commitment.pk}": forms.TypedChoiceField(
                 label=commitment.text,
-                choices=[("", "—"), *CharterScore.choices],
+                choices=SCORE_CHOICES,
                 coerce=int,
                 empty_value=None,
                 required=False,
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
+            for commitment in commitments
+        }
 
     @property
     def score_fields(self):
         return [self[f"charter_{commitment.pk}"] for commitment in self.commitments]
+
+    @property
+    def value_radios(self) -> str:
+        """The radio group's choices, the one sent back (else the opinion given) checked."""
+        field = self["value"]
+        current = _shown(field.value())
+        return format_html_join(
+            "\n",
+            '<div class="form-check"><input type="radio" class="form-check-input{invalid}"'
+            ' name="{name}" value="{code}" id="{id}"{checked}>'
+            '<label for="{id}" class="form-check-label">{label}</label></div>',
+            (
+                {
+                    "invalid": " is-invalid" if field.errors else "",
+                    "name": field.html_name,
+                    "code": code,
+                    "id": f"{field.auto_id}_{index}",
+                    "checked": " checked" if code == current else "",
+                    "label": label,
+                }
+                for index, (code, label) in enumerate(self.value_choices)
+            ),
+        )
+
+    @property
+    def score_controls(self) -> list[str]:
+        """Each commitment's label and select, the score sent back (else given) selected."""
+        controls = []
+        for field in self.score_fields:
+            described, error = _error_of(field)
+            controls.append(
+                format_html(
+                    '<label class="form-label small" for="{}">{}</label><select name="{}"'
+                    ' class="form-select form-select-sm{}" id="{}"{}>{}</select>{}',
+                    field.auto_id,
+                    field.label,
+                    field.html_name,
+                    " is-invalid" if field.errors else "",
+                    field.auto_id,
+                    described,
+                    _score_options(_shown(field.value())),
+                    error,
+                )
+            )
+        return controls
+
+    @property
+    def scores_invalid(self) -> bool:
+        return any(field.errors for field in self.score_fields)
 
     def entry(self) -> dict:
         data = self.cleaned_data

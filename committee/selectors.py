@@ -7,7 +7,7 @@ read once per request and kept on the user object, like ``provider_ids``.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from accompaniment.models import DevelopmentPlan, PlanAction, PlanStatus
 from applicants.models import (
@@ -26,6 +26,7 @@ from diagnostics.selectors import assessment_warning, unfinished_assessments
 from financing.models import FinancingRequest, RequestStatus
 
 from .models import (
+    ACCEPTING_OUTCOMES,
     AgendaItem,
     ConflictKind,
     ConflictOfInterest,
@@ -45,12 +46,24 @@ from .models import (
 # --- The per-person sets the rules read ------------------------------------------------
 
 
+def _state(user) -> dict:
+    """Where the sets are kept: the user's own ``__dict__``, also when the caller holds
+    ``request.user`` (a lazy wrapper whose ``__dict__`` is its own, not the user's), so
+    that a page's selectors and the rules it asks share one read."""
+    wrapped = getattr(user, "_wrapped", None)
+    if wrapped is not None:
+        user.pk  # noqa: B018 (sets the lazy object up)
+        user = user._wrapped
+    return user.__dict__
+
+
 def _cached(user, key: str, compute):
     if not (user and user.is_authenticated and user.is_active):
         return frozenset()
-    if key not in user.__dict__:
-        user.__dict__[key] = compute()
-    return user.__dict__[key]
+    state = _state(user)
+    if key not in state:
+        state[key] = compute()
+    return state[key]
 
 
 def conflicted_structure_ids(user) -> frozenset[int]:
@@ -59,9 +72,9 @@ def conflicted_structure_ids(user) -> frozenset[int]:
         user,
         "_committee_conflicts",
         lambda: frozenset(
-            ConflictOfInterest.objects.filter(member=user, withdrawn_at__isnull=True).values_list(
-                "structure_id", flat=True
-            )
+            ConflictOfInterest.objects.filter(member=user, withdrawn_at__isnull=True)
+            .order_by()  # a set: no join for the model's ordering
+            .values_list("structure_id", flat=True)
         ),
     )
 
@@ -72,7 +85,7 @@ def invited_meeting_ids(user) -> frozenset[int]:
         user,
         "_committee_meetings",
         lambda: frozenset(
-            MeetingMember.objects.filter(user=user).values_list("meeting_id", flat=True)
+            MeetingMember.objects.filter(user=user).order_by().values_list("meeting_id", flat=True)
         ),
     )
 
@@ -81,21 +94,28 @@ def opinion_given_item_ids(user, meeting_id: int) -> frozenset[int]:
     """The files of a meeting on which this person gave their opinion."""
     if not (user and user.is_authenticated):
         return frozenset()
-    cache = user.__dict__.setdefault("_committee_opinions", {})
+    cache = _state(user).setdefault("_committee_opinions", {})
     if meeting_id not in cache:
         cache[meeting_id] = frozenset(
-            Opinion.objects.filter(member=user, item__meeting_id=meeting_id).values_list(
-                "item_id", flat=True
-            )
+            Opinion.objects.filter(member=user, item__meeting_id=meeting_id)
+            .order_by()
+            .values_list("item_id", flat=True)
         )
     return cache[meeting_id]
 
 
 def forget_committee_cache(user) -> None:
     """After a write that changes what the person may read (a conflict, an opinion)."""
-    for key in ("_committee_conflicts", "_committee_meetings", "_committee_opinions"):
-        user.__dict__.pop(key, None)
-    user.__dict__.pop("_committee_excluded", None)
+    # The user's own sets, and whatever a reader kept on a lazy wrapper's ``__dict__``
+    # (``ccr_portal.permissions`` keeps its exclusions on the object it is given).
+    for state in (_state(user), user.__dict__):
+        for key in (
+            "_committee_conflicts",
+            "_committee_meetings",
+            "_committee_opinions",
+            "_committee_excluded",
+        ):
+            state.pop(key, None)
 
 
 # --- Members and their organisations' links ---------------------------------------------
@@ -237,9 +257,13 @@ class AgendaLine:
         return f"{self.given} / {self.expected}"
 
 
-def agenda_lines(meeting: Meeting, viewer) -> list[AgendaLine]:
+def agenda_lines(
+    meeting: Meeting, viewer, *, warnings: bool = True, invited: set[int] | None = None
+) -> list[AgendaLine]:
     """The agenda as a person reads it: for each file, « opinions données / attendues », the
-    viewer's own opinion and conflict, the decision. A bounded number of queries."""
+    viewer's own opinion and conflict, the decision, and (``warnings``) whether its
+    assessment diagnostic is still unfinished. A bounded number of queries; ``invited``,
+    the ids of the meeting's invited people, when the page read the invitations already."""
     items = list(
         meeting.agenda.select_related(
             "meeting", "dossier__structure", "dossier__campaign", "decision"
@@ -249,16 +273,33 @@ def agenda_lines(meeting: Meeting, viewer) -> list[AgendaLine]:
         )
         .order_by("position", "pk")
     )
-    invited = set(meeting.invitations.values_list("user_id", flat=True))
+    if invited is None:
+        invited = set(meeting.invitations.order_by().values_list("user_id", flat=True))
     conflicts = defaultdict(set)
-    for member_id, structure_id in ConflictOfInterest.objects.filter(
-        member_id__in=invited,
-        structure_id__in=[item.dossier.structure_id for item in items],
-        withdrawn_at__isnull=True,
-    ).values_list("member_id", "structure_id"):
+    for member_id, structure_id in (
+        ConflictOfInterest.objects.filter(
+            member_id__in=invited,
+            structure_id__in=[item.dossier.structure_id for item in items],
+            withdrawn_at__isnull=True,
+        )
+        .order_by()
+        .values_list("member_id", "structure_id")
+    ):
         conflicts[structure_id].add(member_id)
     mine = conflicted_structure_ids(viewer)
-    pending = unfinished_assessments([item.dossier for item in items])
+    pending = unfinished_assessments([item.dossier for item in items]) if warnings else {}
+    if viewer.is_authenticated:
+        # Every opinion on the agenda is at hand: the files the viewer gave theirs on (the
+        # ``gave_own_opinion`` rule's set, otherwise a query of its own) are among them.
+        _state(viewer).setdefault("_committee_opinions", {}).setdefault(
+            meeting.pk,
+            frozenset(
+                opinion.item_id
+                for item in items
+                for opinion in item.opinions.all()
+                if opinion.member_id == viewer.pk
+            ),
+        )
     lines = []
     for item in items:
         voters = invited - conflicts[item.dossier.structure_id]
@@ -422,26 +463,50 @@ class SiteLine:
 def campaign_summary(campaign) -> dict:
     """The outcomes of a campaign's decisions, and each site's allocations against its
     capacity."""
-    decisions = list(
-        Decision.objects.filter(
-            item__meeting__campaign=campaign,
-            status__in=(DecisionStatus.RECORDED, DecisionStatus.NOTIFIED),
-        ).select_related("site")
-    )
-    allocated = Counter(d.site_id for d in decisions if d.is_accepting and d.site_id)
+    return campaign_summaries([campaign])[0]
+
+
+def campaign_summaries(campaigns) -> list[dict]:
+    """``campaign_summary`` of each of these campaigns, in three queries whatever their
+    number (their recorded decisions, the sites' capacities and the campaigns' sites)."""
+    campaigns = list(campaigns)
+    ids = [campaign.pk for campaign in campaigns]
+    decisions = defaultdict(list)  # campaign id -> [(outcome, site id)]
+    for campaign_id, outcome, site_id in Decision.objects.filter(
+        item__meeting__campaign_id__in=ids,
+        status__in=(DecisionStatus.RECORDED, DecisionStatus.NOTIFIED),
+    ).values_list("item__meeting__campaign_id", "outcome", "site_id"):
+        decisions[campaign_id].append((outcome, site_id))
     capacities = {
-        capacity.site_id: capacity.places
-        for capacity in SiteCapacity.objects.filter(campaign=campaign)
+        (campaign_id, site_id): places
+        for campaign_id, site_id, places in SiteCapacity.objects.filter(
+            campaign_id__in=ids
+        ).values_list("campaign_id", "site_id", "places")
     }
-    return {
-        "campaign": campaign,
-        "outcomes": outcome_counts(decisions),
-        "sites": [
-            SiteLine(site, allocated.get(site.pk, 0), capacities.get(site.pk))
-            for site in campaign.sites.all()
-        ],
-        "total": len(decisions),
-    }
+    prefetch_related_objects(campaigns, "sites")
+    summaries = []
+    for campaign in campaigns:
+        taken = decisions[campaign.pk]
+        outcomes = Counter(outcome for outcome, _site_id in taken)
+        allocated = Counter(
+            site_id for outcome, site_id in taken if outcome in ACCEPTING_OUTCOMES and site_id
+        )
+        summaries.append(
+            {
+                "campaign": campaign,
+                "outcomes": [
+                    (code, label, outcomes.get(code, 0)) for code, label in Outcome.choices
+                ],
+                "sites": [
+                    SiteLine(
+                        site, allocated.get(site.pk, 0), capacities.get((campaign.pk, site.pk))
+                    )
+                    for site in campaign.sites.all()
+                ],
+                "total": len(taken),
+            }
+        )
+    return summaries
 
 
 def meetings_with_counts(queryset: QuerySet) -> QuerySet:

@@ -2,11 +2,13 @@
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 from django.urls import reverse
 
+from applicants.models import Dossier, DossierStatus, Structure
 from ccr_portal.users.demo import DEMO_PASSWORD
 from tests.conftest import page_text
-from tests.factories import UserFactory
+from tests.factories import CampaignFactory, DossierFactory, StructureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +143,55 @@ def test_person_without_role_gets_an_explanation(client):
     client.force_login(person)
     response = client.get("/")
     assert "Votre compte n'a pas encore de rôle" in page_text(response)
+
+
+def _former_counts():
+    """The two panels' former queries: structures by sector (largest first), dossiers by
+    status."""
+    labels = dict(Structure.Sector.choices)
+    by_sector = (
+        Structure.objects.values("sector").annotate(total=Count("pk")).order_by("-total", "sector")
+    )
+    return (
+        [{"label": labels[row["sector"]], "total": row["total"]} for row in by_sector],
+        {code: Dossier.objects.filter(status=code).count() for code in DossierStatus.values},
+    )
+
+
+def test_the_coordinators_counts_of_dossiers_and_structures_are_those_of_the_tables(client):
+    """Dossiers by status and structures by sector come from one query for two panels
+    (and the committee's « à programmer »): each figure is the former queries' own."""
+    coordinator = UserFactory(coordinator=True)
+    _sectors_before, statuses_before = _former_counts()
+    structures_before = Structure.objects.count()
+    campaign, later = CampaignFactory(), CampaignFactory()
+    textile = StructureFactory(sector=Structure.Sector.TEXTILE)
+    # One structure, two calls: two dossiers, one structure.
+    DossierFactory(structure=textile, campaign=later, status=DossierStatus.SUBMITTED)
+    DossierFactory(structure=textile, campaign=campaign, status=DossierStatus.UNDER_REVIEW)
+    for status in (DossierStatus.DRAFT, DossierStatus.SUBMITTED, DossierStatus.UNDER_REVIEW):
+        DossierFactory(campaign=campaign, status=status)  # food
+    StructureFactory(sector=Structure.Sector.HOME)  # no dossier yet
+    StructureFactory(sector=Structure.Sector.HOME)
+    client.force_login(coordinator)
+
+    response = client.get(reverse("dashboard", kwargs={"role": "coordinator"}))
+
+    panels = {panel["template_name"]: panel["context"] for panel in response.context["panels"]}
+    by_sector, by_status = _former_counts()
+    sectors = panels["applicants/panels/structure_counts.html"]
+    assert sectors["structure_total"] == Structure.objects.count() == structures_before + 6
+    assert sectors["structures_by_sector"] == by_sector
+    statuses = panels["applicants/panels/dossier_counts.html"]
+    assert statuses["status_counts"] == [
+        (code, label, by_status[code]) for code, label in DossierStatus.choices if by_status[code]
+    ]
+    added = {code: by_status[code] - statuses_before[code] for code in by_status}
+    assert {code: n for code, n in added.items() if n} == {
+        "draft": 1,
+        "submitted": 2,
+        "under_review": 2,
+    }
+    assert statuses["to_review"] == by_status["submitted"]
+    committee = panels["committee/panels/coordinator_committee.html"]
+    assert committee["to_schedule"] == by_status["under_review"]

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -114,17 +115,20 @@ class MeetingDetailView(MeetingMixin, PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         meeting = self.meeting
-        invitations = list(
-            meeting.invitations.select_related("user__committee_profile").prefetch_related(
-                "user__provider_organisations", "user__funder_organisations"
-            )
+        invitations = list(meeting.invitations.select_related("user__committee_profile"))
+        # What a member sits for is their profile's; only those without one are named by
+        # their provider or fund (``organisation_of``): no query when all have a profile.
+        prefetch_related_objects(
+            [i.user for i in invitations if not hasattr(i.user, "committee_profile")],
+            "provider_organisations",
+            "funder_organisations",
         )
         mine = next((i for i in invitations if i.user_id == user.pk), None)
         return super().get_context_data(
             links=self._links(user, meeting, mine),
             can_prepare_packs=user.has_perm("committee.prepare_packs", meeting),
             can_read_minutes=user.has_perm("committee.view_minutes", meeting),
-            lines=agenda_lines(meeting, user),
+            lines=agenda_lines(meeting, user, invited={i.user_id for i in invitations}),
             invitations=[(i, organisation_of(i.user)) for i in invitations],
             present_count=sum(1 for i in invitations if i.present),
             my_invitation=mine,

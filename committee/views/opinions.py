@@ -10,7 +10,6 @@ from rules.contrib.views import PermissionRequiredMixin
 from ccr_portal.workflow import TransitionRefused
 
 from ..forms import OpinionForm
-from ..models import Opinion
 from ..selectors import agenda_lines, opinion_tally, opinions_by_item
 from ..services.opinions import opinions_give
 from .meetings import MeetingMixin
@@ -25,37 +24,41 @@ class OpinionsView(MeetingMixin, PermissionRequiredMixin, View):
 
     def _rows(self, data=None):
         user = self.request.user
-        lines = agenda_lines(self.meeting, user)
+        lines = agenda_lines(self.meeting, user, warnings=False)
         commitments = list(self.meeting.campaign.charter_commitments.all())
+        score_fields = OpinionForm.score_fields_for(commitments)
         items = [line.item for line in lines]
-        readable = [item for item in items if user.has_perm("committee.view_opinions", item)]
+        readable = {item.pk for item in items if user.has_perm("committee.view_opinions", item)}
         opinions = opinions_by_item(readable)
-        own_opinions = {
-            opinion.item_id: opinion
-            for opinion in Opinion.objects.filter(
-                member=user, item__meeting=self.meeting
-            ).prefetch_related("scores")
-        }
         rows = []
         for line in lines:
             item = line.item
             form = None
             if user.has_perm("committee.give_opinion", item):
-                own = own_opinions.get(item.pk)
+                # One's own opinion makes the file's opinions readable: it is among them,
+                # with its scores.
+                own = next((o for o in opinions.get(item.pk, []) if o.member_id == user.pk), None)
                 initial = {}
                 if own is not None:
                     initial = {"value": own.value, "comment": own.comment}
                     for score in own.scores.all():
                         initial[f"charter_{score.commitment_id}"] = score.score
-                form = OpinionForm(data, item=item, commitments=commitments, initial=initial)
-            others = opinions.get(item.pk, []) if item in readable else []
+                form = OpinionForm(
+                    data,
+                    item=item,
+                    commitments=commitments,
+                    score_fields=score_fields,
+                    initial=initial,
+                )
+            can_read = item.pk in readable
+            others = opinions.get(item.pk, []) if can_read else []
             rows.append(
                 {
                     "line": line,
                     "form": form,
                     "opinions": others,
                     "tally": opinion_tally(others),
-                    "can_read": item in readable,
+                    "can_read": can_read,
                 }
             )
         return rows

@@ -5,16 +5,19 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accompaniment.models import CommitteeRecommendation, PlanAction
 from accompaniment.services.plans import plan_create
-from applicants.models import DossierStatus
+from applicants.models import Campaign, DossierStatus
 from applicants.models import FinancingNeed as DossierNeed
 from ccr_portal.formatting import format_date
 from ccr_portal.notifications.models import Notification
 from ccr_portal.workflow import TransitionRefused
-from committee.models import Decision, DecisionStatus, Outcome
+from committee.models import Decision, DecisionStatus, Outcome, SiteCapacity
+from committee.selectors import campaign_summaries
 from committee.services.decisions import (
     DecisionEntry,
     decision_record,
@@ -24,7 +27,7 @@ from committee.services.opinions import opinions_give
 from financing.models import FinancingNeed, FinancingResponse
 from financing.services.responses import response_open
 from tests.committee.conftest import editor_of
-from tests.committee.factories import held_meeting
+from tests.committee.factories import campaign_with_sites, held_meeting, scheduled_meeting
 from tests.conftest import page_text
 from tests.diagnostics.factories import DiagnosticFactory
 
@@ -393,3 +396,55 @@ def test_a_decision_without_referral_opens_no_financing_response(
     assert not FinancingResponse.objects.exists()
     assert not FinancingNeed.objects.exists()
     assert not Notification.objects.filter(email_template="financing_response_opened").exists()
+
+
+def test_the_campaign_summaries_count_each_campaigns_outcomes_and_places(client, world):
+    """Outcomes and each site's allocations against its places, for every campaign at once
+    (the committee's dashboard shows three): the same figures as by hand, and the same
+    three queries for one campaign or three."""
+    _held(world)
+    decision_record(actor=world.coordinator, entry=_accept(world, world.items[0]))
+    decision_record(
+        actor=world.coordinator,
+        entry=DecisionEntry(
+            item=world.items[1], outcome=Outcome.ACCEPTED, motivation=MOTIVATION, site=world.mk2
+        ),
+    )
+    decision_record(
+        actor=world.coordinator,
+        entry=DecisionEntry(item=world.items[2], outcome=Outcome.WAITLISTED, motivation=MOTIVATION),
+    )
+    SiteCapacity.objects.create(campaign=world.campaign, site=world.mk2, places=1)
+    others = [campaign_with_sites() for _ in range(2)]
+    for other in others:
+        scheduled_meeting(world.coordinator, other, world.members[:2])
+    campaign = Campaign.objects.get(pk=world.campaign.pk)
+    with CaptureQueriesContext(connection) as one_campaign:
+        [alone] = campaign_summaries([campaign])
+    campaigns = list(Campaign.objects.filter(pk__in=[world.campaign.pk, *(c.pk for c in others)]))
+
+    with CaptureQueriesContext(connection) as three_campaigns:
+        summaries = campaign_summaries(campaigns)
+
+    assert len(one_campaign) == len(three_campaigns) == 3
+    first = next(summary for summary in summaries if summary["campaign"] == world.campaign)
+    assert first["total"] == alone["total"] == 3
+    assert (
+        first["outcomes"]
+        == alone["outcomes"]
+        == [
+            ("accepted", "Retenue", 1),
+            ("accepted_with_conditions", "Retenue sous conditions", 1),
+            ("waitlisted", "Sur liste d'attente", 1),
+            ("rejected", "Non retenue", 0),
+        ]
+    )
+    sites = {line.site.code: (line.allocated, line.places, line.over) for line in first["sites"]}
+    assert sites == {"mk2": (2, 1, True), "friche": (0, None, False)}
+    for summary in summaries:
+        if summary is not first:
+            assert summary["total"] == 0
+            assert [line.allocated for line in summary["sites"]] == [0, 0]
+    client.force_login(world.members[1])
+    page = page_text(client.get(reverse("dashboard", kwargs={"role": "committee"})))
+    assert "Sur liste d'attente" in page

@@ -4,13 +4,18 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from pypdf import PdfReader
 
 from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.documents.services import document_request
+from ccr_portal.users.models import User
 from committee.documents import MEETING_PACK
 from committee.models import MeetingMember, Opinion
+from committee.selectors import conflicted_structure_ids, forget_committee_cache
 from committee.services.conflicts import conflicts_declare
 from committee.services.opinions import opinions_give
 from diagnostics.documents import DIAGNOSTIC_REPORT
@@ -183,3 +188,25 @@ def test_a_conflicted_members_pack_leaves_that_file_out(world, django_capture_on
         client = Client()
         client.force_login(person)
         assert client.get(url).status_code == status, person
+
+
+def test_the_rules_and_the_pages_share_one_read_of_a_persons_sets(world):
+    """A page passes ``request.user`` (a lazy wrapper), the rules get the user itself:
+    both read the same cached sets, and forgetting them after a write reaches both."""
+    consultant = User.objects.get(pk=world.consultant.pk)
+    lazy = SimpleLazyObject(lambda: consultant)
+    item = world.items[0]  # RAMSESS diagnosed it: the consultant's conflict
+    with CaptureQueriesContext(connection) as queries:
+        from_page = conflicted_structure_ids(lazy)
+        assert not consultant.has_perm("committee.view_file", item)
+        from_rules = conflicted_structure_ids(consultant)
+    assert from_page == from_rules == {item.dossier.structure_id}
+    conflict_reads = [q for q in queries if "committee_conflictofinterest" in q["sql"]]
+    assert len(conflict_reads) == 1
+
+    forget_committee_cache(lazy)
+
+    assert "_committee_conflicts" not in consultant.__dict__
+    with CaptureQueriesContext(connection) as again:
+        conflicted_structure_ids(consultant)
+    assert len(again) == 1

@@ -178,6 +178,86 @@ def test_the_selector_reads_declared_capacity_else_the_usual_one_and_days_per_ki
 
 
 @pytest.mark.django_db
+def test_the_selector_plans_what_the_arithmetic_plans_from_each_diagnostic(settings):
+    """The selector counts the committed days in the grouping that counts the statuses,
+    and reads the providers with their declarations in one query: the same plan as
+    ``plan_capacity`` given every diagnostic one by one and the providers by hand."""
+    settings.DIAGNOSTIC_DAYS = {"light": 1.0, "full": 3.0}
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    ramsess = ProviderFactory(name="RAMSESS", short_name="RAMSESS", monthly_capacity_days=D("4"))
+    # Known by its name (no short name), capacity declared month by month only.
+    apeas = ProviderFactory(name="APEAS Marseille", short_name="", monthly_capacity_days=D("0"))
+    # Work and no capacity at all: still a row (its work cannot be done).
+    busy = ProviderFactory(name="Busy", short_name="Busy", monthly_capacity_days=D("0"))
+    ProviderFactory(name="Idle", short_name="Idle", monthly_capacity_days=D("0"))  # not shown
+    CapacityFactory(provider=ramsess, month=add_months(first, 1), consultant_days=D("2"))
+    CapacityFactory(provider=apeas, month=first, consultant_days=D("3"))
+    CapacityFactory(provider=apeas, month=add_months(first, 2), consultant_days=D("1.5"))
+    CapacityFactory(provider=apeas, month=add_months(first, -1), consultant_days=D("9"))  # past
+    days = datetime.timedelta
+    committed = [
+        DiagnosticFactory(assigned=True, provider=ramsess, due_date=today - days(20)),
+        DiagnosticFactory(in_progress=True, full=True, provider=ramsess, due_date=today),
+        DiagnosticFactory(assigned=True, full=True, provider=ramsess, due_date=today),
+        DiagnosticFactory(assigned=True, full=True, provider=ramsess, due_date=today + days(35)),
+        DiagnosticFactory(in_progress=True, provider=ramsess, due_date=today + days(70)),
+        DiagnosticFactory(assigned=True, full=True, provider=apeas, due_date=today + days(3)),
+        DiagnosticFactory(assigned=True, provider=apeas, due_date=today + days(40)),
+        DiagnosticFactory(assigned=True, provider=busy, due_date=today + days(31)),
+    ]
+    DiagnosticFactory(accepted=True, full=True)
+    DiagnosticFactory(accepted=True)
+    DiagnosticFactory(requested=True)
+    DiagnosticFactory(declined=True, full=True)
+    DiagnosticFactory(delivered=True, full=True, provider=ramsess)
+
+    plan = capacity_plan(today=today, horizon=3)
+
+    expected = plan_capacity(
+        today=today,
+        supplies=[
+            Supply(
+                apeas.pk, "APEAS Marseille", D("0"), {first: D("3"), add_months(first, 2): D("1.5")}
+            ),
+            Supply(busy.pk, "Busy", D("0")),
+            Supply(ramsess.pk, "RAMSESS", D("4"), {add_months(first, 1): D("2")}),
+        ],
+        commitments=[
+            Commitment(d.pk, d.provider_id, d.due_date, D("3") if d.kind == "full" else D("1"))
+            for d in committed
+        ],
+        waiting=[Waiting(0, D("3"), True), Waiting(0, D("1"), True), Waiting(0, D("1"), False)],
+        horizon=3,
+        limit=36,
+    )
+    assert plan.rows == expected.rows
+    assert [row.name for row in plan.rows] == ["APEAS Marseille", "Busy", "RAMSESS"]
+    assert len(plan.late) == len(expected.late)
+    assert plan.late.among([d.pk for d in committed]) == {
+        item.diagnostic_id: item for item in expected.late
+    }
+    assert {item.diagnostic_id for item in expected.late} >= {committed[0].pk, committed[7].pk}
+    assert plan.overloads == expected.overloads
+    assert (plan.to_assign_days, plan.to_triage_days) == (D("4"), D("1"))
+    assert (plan.waiting_absorbed, plan.waiting_done_on, plan.all_done_on, plan.unreachable) == (
+        expected.waiting_absorbed,
+        expected.waiting_done_on,
+        expected.all_done_on,
+        expected.unreachable,
+    )
+    assert plan.unreachable  # Busy's day is never done
+    assert dict(plan.status_totals) == {
+        "assigned": 6,
+        "in_progress": 2,
+        "accepted": 2,
+        "requested": 1,
+        "declined": 1,
+        "delivered": 1,
+    }
+
+
+@pytest.mark.django_db
 def test_the_database_finds_the_same_late_diagnostics_as_the_arithmetic(settings):
     """The selectors find the late diagnostics in SQL (a window sum of each provider's
     queue against the plan's thresholds); ``plan_capacity`` finds them in Python from
