@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.http import QueryDict
 from django.urls import reverse
@@ -123,6 +124,9 @@ def test_above_the_threshold_a_task_writes_the_same_rows_as_the_inline_export(
     assert notification.subject == f"Votre export est prêt : {label}"
     assert notification.url == reverse("documents:export-status", args=[export.pk])
     assert f"Votre export « {label} » est prêt (7 lignes)." in _plain(notification.body)
+    assert [(m.to, _plain(m.subject)) for m in mail.outbox] == [
+        ([coordinator.email], f"[Portail CCR] Votre export est prêt : {label}")
+    ]
 
     page = client.get(response["Location"])
     text = page_text(page)
