@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -117,11 +117,15 @@ def _own_export(request, pk: int) -> tuple[BackgroundExport, ExportKind]:
 @require_safe
 def export_status_view(request, pk: int):
     export, kind = _own_export(request, pk)
+    if request.htmx and export.is_pending and request.GET.get("lignes") == str(export.rows_done):
+        # Nothing new: no swap, so that the live region is not read out again for nothing.
+        return HttpResponse(status=204)
+    list_url = reverse(kind.list_url_name) if kind.list_url_name else ""
     context = {
         "export": export,
         "kind": kind,
         "expires_at": export.created_at + EXPORT_KEPT_FOR,
-        "list_url": reverse(kind.list_url_name) if kind.list_url_name else "",
+        "list_url": f"{list_url}?{export.params}" if list_url and export.params else list_url,
     }
     if request.htmx:
         return render(request, "documents/_export_status.html", context)

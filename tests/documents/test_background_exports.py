@@ -187,14 +187,19 @@ def test_the_page_of_a_pending_export_shows_its_progress_and_polls(client, coord
     assert "Préparation en cours : 3 500 lignes sur 10 000." in text
     html = page.content.decode()
     assert 'id="export-etat" aria-live="polite"' in html
-    assert f'data-hx-get="{url}"' in html
+    assert f'data-hx-get="{url}?lignes=3500"' in html
     # Without JavaScript: a plain link reloads the page.
     assert f'<a href="{url}">Actualiser la page</a>' in html
     assert '<progress class="w-100 mb-2" max="10000" value="3500"' in html
 
-    fragment = client.get(url, headers={"HX-Request": "true"})
+    # The poll while nothing moved: no content, nothing swapped nor read out again.
+    unchanged = client.get(url, {"lignes": "3500"}, headers={"HX-Request": "true"})
+    assert (unchanged.status_code, unchanged.content) == (204, b"")
+    BackgroundExport.objects.filter(pk=export.pk).update(rows_done=4000)
+    fragment = client.get(url, {"lignes": "3500"}, headers={"HX-Request": "true"})
     assert "<html" not in fragment.content.decode()
-    assert "3 500 lignes sur 10 000" in _plain(page_text(fragment))
+    assert "Préparation en cours : 4 000 lignes sur 10 000." in _plain(page_text(fragment))
+    assert f'data-hx-get="{url}?lignes=4000"' in fragment.content.decode()
     # Nothing to download yet.
     assert client.get(reverse("documents:export-download", args=[export.pk])).status_code == 404
 
@@ -309,6 +314,8 @@ def test_a_failed_export_is_asked_for_anew(
     client.force_login(coordinator)
     page = client.get(reverse("documents:export-status", args=[failed.pk]))
     assert "La préparation de l'export a échoué." in page_text(page)
+    same_filters = f'<a href="{reverse("applicants:dossier-list")}?status=submitted">'
+    assert same_filters in page.content.decode()
     settings.EXPORT_INLINE_MAX_ROWS = 5
     with django_capture_on_commit_callbacks(execute=True):
         _ask(client, "csv")
