@@ -2,6 +2,7 @@
 the progress by itself (htmx), the download once ready, axe-core clean."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_a_large_export_is_followed_on_its_page_then_downloaded(page, settings):
     with page.expect_download() as download:
         link.click()
     assert re.fullmatch(r"dossiers-ccr-\d{4}-\d{2}-\d{2}\.csv", download.value.suggested_filename)
-    body = open(download.value.path(), encoding="utf-8-sig").read()
+    body = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert sorted(line.split(";")[0] for line in body.splitlines()[1:]) == [
         "Structure 0",
         "Structure 1",
