@@ -390,3 +390,15 @@ def test_the_purge_runs_every_hour_from_the_beat():
     assert entry["task"] in celery_app.tasks
     assert entry["schedule"].minute == {20}
     assert len(entry["schedule"].hour) == 24
+
+
+def test_every_export_kind_names_real_permissions_and_its_list():
+    import rules
+
+    kinds = {kind.code: kind for kind in export_registry.all_export_kinds()}
+    assert sorted(kinds) == ["dossiers_csv", "dossiers_xlsx", "financing_requests_xlsx"]
+    for kind in kinds.values():
+        assert kind.permissions
+        assert all(rules.perm_exists(permission) for permission in kind.permissions), kind.code
+        assert reverse(kind.list_url_name)
+        assert kind.get_filename().endswith(f".{kind.file_format}")
