@@ -8,6 +8,7 @@ class ApplicantsConfig(AppConfig):
     def ready(self):
         from . import (
             documents,  # noqa: F401  (registers the structure sheet)
+            exports,  # noqa: F401  (registers the dossier exports)
             portability,
         )
 

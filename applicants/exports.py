@@ -1,15 +1,20 @@
 """CSV and XLSX exports of the coordinators' filtered dossier list, with French headers.
 
 Written by the shared helpers of ``ccr_portal/exports.py``: streamed, in constant
-memory, and with every text cell made harmless for spreadsheets.
+memory, and with every text cell made harmless for spreadsheets. Registered as export
+kinds (``ccr_portal.documents.exports``): a large selection is written in the background
+from the same rows.
 """
 
-from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 
 from django.utils import timezone
 
-from ccr_portal.exports import Column, csv_response, xlsx_response
+from ccr_portal.documents.exports import ExportKind, register
+from ccr_portal.exports import Column
+
+from .filters import annotated_dossiers, dossier_filter
 
 COLUMNS = [
     Column("Structure", lambda d: d.structure.name),
@@ -38,15 +43,32 @@ def export_filename(extension: str) -> str:
     return f"dossiers-ccr-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-# Rows fetched from the database at a time: the exports stream, whatever the selection.
-CHUNK_SIZE = 500
+DOSSIERS_CSV = "dossiers_csv"
+DOSSIERS_XLSX = "dossiers_xlsx"
+# The same permissions as the list and its export buttons.
+EXPORT_PERMISSIONS = ("applicants.list_all_dossiers", "applicants.export_dossiers")
 
 
-def dossiers_csv(dossiers: Iterable):
-    return csv_response(filename=export_filename("csv"), columns=COLUMNS, rows=dossiers)
+def _rows(params, user):
+    return annotated_dossiers(dossier_filter(params, user).qs)
 
 
-def dossiers_xlsx(dossiers: Iterable):
-    return xlsx_response(
-        filename=export_filename("xlsx"), columns=COLUMNS, rows=dossiers, title="Dossiers"
+def _count(params, user) -> int:
+    return dossier_filter(params, user).qs.count()
+
+
+for _code, _format in ((DOSSIERS_CSV, "csv"), (DOSSIERS_XLSX, "xlsx")):
+    register(
+        ExportKind(
+            code=_code,
+            label=f"Dossiers de candidature ({_format.upper()})",
+            permissions=EXPORT_PERMISSIONS,
+            file_format=_format,
+            columns=COLUMNS,
+            rows=_rows,
+            count=_count,
+            get_filename=partial(export_filename, _format),
+            title="Dossiers",
+            list_url_name="applicants:dossier-list",
+        )
     )

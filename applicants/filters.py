@@ -177,6 +177,12 @@ class DossierFilter(django_filters.FilterSet):
         return queryset
 
 
+def dossier_filter(params, user) -> DossierFilter:
+    """The list's filters on the dossiers ``user`` may see: the page and its exports."""
+    base = Dossier.objects.visible_to(user).order_by("-updated_at", "-pk")
+    return DossierFilter(params or None, queryset=base)
+
+
 def annotate_page(dossiers) -> list:
     """The annotated rows of one page, in the page's order (one query for the page)."""
     ids = [dossier.pk for dossier in dossiers]

@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ccr_portal.documents.tasks.requeue_stale_documents",
         "schedule": crontab(minute="*"),
     },
+    # Exports made in the background are deleted 24 hours after they were asked for.
+    "documents-purge-exports": {
+        "task": "ccr_portal.documents.tasks.purge_expired_exports",
+        "schedule": crontab(minute=20),
+    },
     "dossier-reminders": {
         "task": "applicants.tasks.send_dossier_reminders",
         "schedule": crontab(hour=8, minute=0),
@@ -386,6 +391,9 @@ WHITENOISE_USE_FINDERS = not STATICFILES_MANIFEST
 # finders serve the files meanwhile.
 warnings.filterwarnings("ignore", message="No directory at: ")
 UPLOAD_MAX_SIZE_MB = env.int("UPLOAD_MAX_SIZE_MB", default=10)
+# Exports of more rows than this are written in the background (a file to download
+# from its own page) instead of in the request.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=5000)
 # Where ``manage.py backup`` writes its archives by default.
 BACKUP_ROOT = env.path("BACKUP_ROOT", default=VAR_DIR / "backups")
 # Infected uploads are moved here, outside MEDIA_ROOT: never served, never backed up.

@@ -6,4 +6,7 @@ class FinancingConfig(AppConfig):
     verbose_name = "Financement"
 
     def ready(self):
-        from . import documents  # noqa: F401  (registers the financing file and the brief)
+        from . import (
+            documents,  # noqa: F401  (registers the financing file and the brief)
+            exports,  # noqa: F401  (registers the request list's export)
+        )

@@ -1,8 +1,16 @@
-"""The XLSX exports of the financial accompaniment, through ``ccr_portal.exports``."""
+"""The XLSX exports of the financial accompaniment, through ``ccr_portal.exports``.
+
+The request list's export is an export kind (``ccr_portal.documents.exports``): a large
+selection is written in the background from the same rows.
+"""
 
 from django.utils import timezone
 
+from ccr_portal.documents.exports import ExportKind, register
 from ccr_portal.exports import Column, xlsx_response
+
+from .filters import request_filter
+from .selectors import requests_for_list
 
 REQUEST_COLUMNS = [
     Column("Structure", lambda r: r.structure.name),
@@ -28,13 +36,23 @@ REQUEST_COLUMNS = [
 ]
 
 
-def requests_xlsx(rows):
-    return xlsx_response(
-        filename=f"demandes-financement-{timezone.localdate():%Y-%m-%d}.xlsx",
+REQUESTS_XLSX = "financing_requests_xlsx"
+
+register(
+    ExportKind(
+        code=REQUESTS_XLSX,
+        label="Demandes de financement (XLSX)",
+        # The coordination's and each fund's officers' (their own fund's requests only).
+        permissions=("financing.export_requests",),
+        file_format="xlsx",
         columns=REQUEST_COLUMNS,
-        rows=rows,
+        rows=lambda params, user: requests_for_list(request_filter(params, user).qs),
+        count=lambda params, user: request_filter(params, user).qs.count(),
+        get_filename=lambda: f"demandes-financement-{timezone.localdate():%Y-%m-%d}.xlsx",
         title="Demandes",
+        list_url_name="financing:request-list",
     )
+)
 
 
 def global_response_xlsx(table_rows):

@@ -4,9 +4,9 @@ import django_filters
 from django.db.models import Q
 
 from applicants.models import Campaign, Structure
-from ccr_portal.users.models import Funder
+from ccr_portal.users.models import Funder, Role
 
-from .models import FinancingRequest, FundingProduct, RequestStatus
+from .models import FinancingRequest, FundingProduct, RequestStatus, funder_ids
 
 
 class RequestFilter(django_filters.FilterSet):
@@ -72,3 +72,13 @@ class RequestFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(structure__name__icontains=value))
+
+
+def request_filter(params, user) -> RequestFilter:
+    """The list's filters on the requests ``user`` may read: the page and its export. A
+    fund's officer (not the coordination) chooses among their own funds only."""
+    base = FinancingRequest.objects.visible_to(user).order_by("-created_at", "-pk")
+    officer_funds = None
+    if not user.has_role(Role.COORDINATOR) and funder_ids(user):
+        officer_funds = funder_ids(user)
+    return RequestFilter(params or None, queryset=base, funder_ids=officer_funds)

@@ -12,13 +12,13 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.archive import build_dossier_zip, zip_filename
 from applicants.documents import DOSSIER_SUMMARY
-from applicants.exports import CHUNK_SIZE, dossiers_csv, dossiers_xlsx
-from applicants.filters import DossierFilter, annotate_page, annotated_dossiers
-from applicants.models import Dossier
+from applicants.exports import DOSSIERS_CSV, DOSSIERS_XLSX
+from applicants.filters import DossierFilter, annotate_page, dossier_filter
 from applicants.selectors import dossier_status_counts
 from applicants.views.dossiers import DossierMixin
 from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.documents.services import document_request
+from ccr_portal.documents.views import export_or_background
 from ccr_portal.downloads import file_response
 
 PAGE_SIZE = 25
@@ -33,8 +33,7 @@ class CountedPaginator(Paginator):
 
 
 def _filtered(request) -> DossierFilter:
-    base = Dossier.objects.visible_to(request.user).order_by("-updated_at", "-pk")
-    return DossierFilter(request.GET or None, queryset=base)
+    return dossier_filter(request.GET, request.user)
 
 
 class DossierListView(PermissionRequiredMixin, TemplateView):
@@ -74,7 +73,11 @@ class DossierListView(PermissionRequiredMixin, TemplateView):
 
 
 class DossierExportView(PermissionRequiredMixin, View):
-    """The filtered list as CSV or XLSX, streamed; the password is asked again first."""
+    """The filtered list as CSV or XLSX, streamed; the password is asked again first.
+
+    A selection of more than ``EXPORT_INLINE_MAX_ROWS`` dossiers is written in the
+    background instead: the coordinator is sent to its page.
+    """
 
     permission_required = ("applicants.list_all_dossiers", "applicants.export_dossiers")
 
@@ -82,10 +85,9 @@ class DossierExportView(PermissionRequiredMixin, View):
     def get(self, request, file_format: str):
         if file_format not in ("csv", "xlsx"):
             raise Http404("Ce format d'export n'existe pas.")
-        dossiers = annotated_dossiers(_filtered(request).qs).iterator(chunk_size=CHUNK_SIZE)
-        if file_format == "csv":
-            return dossiers_csv(dossiers)
-        return dossiers_xlsx(dossiers)
+        return export_or_background(
+            request, DOSSIERS_CSV if file_format == "csv" else DOSSIERS_XLSX
+        )
 
 
 class DossierZipView(DossierMixin, PermissionRequiredMixin, View):

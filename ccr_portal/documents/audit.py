@@ -6,3 +6,6 @@ from ccr_portal.security.registry import audit_route
 audit_route(
     "documents:download", kind=SecurityEvent.Kind.DOWNLOAD, model="documents.GeneratedDocument"
 )
+audit_route(
+    "documents:export-download", kind=SecurityEvent.Kind.EXPORT, model="documents.BackgroundExport"
+)

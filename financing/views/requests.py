@@ -13,15 +13,15 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from ccr_portal.documents.services import latest_document
+from ccr_portal.documents.views import export_or_background
 from ccr_portal.downloads import scanned_file_response
 from ccr_portal.formatting import with_preposition
-from ccr_portal.users.models import Role
 from ccr_portal.views import ServiceActionView, ServiceFormView, TransitionView
 
 from ..arithmetic import repayments_by_year
 from ..documents import FINANCING_FILE
-from ..exports import requests_xlsx
-from ..filters import RequestFilter
+from ..exports import REQUESTS_XLSX
+from ..filters import RequestFilter, request_filter
 from ..forms import (
     DisbursementForm,
     DocumentForm,
@@ -31,7 +31,7 @@ from ..forms import (
     RequestForm,
     UseFormSet,
 )
-from ..models import FinancingRequest, RequestDocument, funder_ids
+from ..models import FinancingRequest, RequestDocument
 from ..selectors import envelope_warning, request_problems, requests_for_list, schedule_of
 from ..services.requests import (
     disbursement_record,
@@ -46,12 +46,7 @@ PAGE_SIZE = 25
 
 
 def _filtered(request) -> RequestFilter:
-    user = request.user
-    base = FinancingRequest.objects.visible_to(user).order_by("-created_at", "-pk")
-    officer_funds = None
-    if not user.has_role(Role.COORDINATOR) and funder_ids(user):
-        officer_funds = funder_ids(user)
-    return RequestFilter(request.GET or None, queryset=base, funder_ids=officer_funds)
+    return request_filter(request.GET, request.user)
 
 
 class RequestListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
@@ -81,14 +76,14 @@ class RequestListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
 
 
 class RequestExportView(PermissionRequiredMixin, View):
-    """The filtered list as XLSX; the password is asked again first."""
+    """The filtered list as XLSX; the password is asked again first. Above
+    ``EXPORT_INLINE_MAX_ROWS`` requests, the file is written in the background."""
 
     permission_required = "financing.export_requests"
 
     @method_decorator(reauthentication_required)
     def get(self, request):
-        rows = requests_for_list(_filtered(request).qs).iterator(chunk_size=500)
-        return requests_xlsx(rows)
+        return export_or_background(request, REQUESTS_XLSX)
 
 
 def request_or_404(pk) -> FinancingRequest:

@@ -20,6 +20,13 @@ from tests.security.matrix import (  # noqa: F401
 
 ADMIN_NAMESPACE = "admin"
 
+
+def _export_strangers() -> dict[str, str]:
+    from tests.security.matrix import VIEWERS
+
+    return {viewer: NOT_FOUND for viewer in VIEWERS if viewer not in ("anonymous", "coordinator")}
+
+
 ROUTES: dict[str, Route] = {
     "accessibility": Route(
         get=everyone(OK),
@@ -682,6 +689,18 @@ ROUTES: dict[str, Route] = {
         args=lambda w: [w.sheet.pk],
         get=only(OK, "coordinator", "provider_assigned"),
         post=only(OK, "coordinator", "provider_assigned"),
+    ),
+    # A background export is its requester's alone (the coordinator): anyone else, the
+    # superuser included, gets the 404 of an export that does not exist.
+    "documents:export-download": Route(
+        args=lambda w: [w.background_export.pk],
+        get=only(OK, "coordinator", **_export_strangers()),
+        post=signed_in(NOT_ALLOWED),
+    ),
+    "documents:export-status": Route(
+        args=lambda w: [w.background_export.pk],
+        get=only(OK, "coordinator", **_export_strangers()),
+        post=signed_in(NOT_ALLOWED),
     ),
     "documents:request": Route(
         args=lambda w: ["structure_sheet", w.structure.pk],

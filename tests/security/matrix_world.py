@@ -26,6 +26,7 @@ from accompaniment.models import (
 )
 from accompaniment.services.sessions import session_log
 from applicants.documents import STRUCTURE_SHEET
+from applicants.exports import DOSSIERS_CSV
 from applicants.models import (
     Attachment,
     CampaignDocument,
@@ -37,7 +38,7 @@ from applicants.models import (
 )
 from applicants.services.messages import message_post
 from ccr_portal.antivirus.models import ScanStatus
-from ccr_portal.documents.models import GeneratedDocument
+from ccr_portal.documents.models import BackgroundExport, GeneratedDocument
 from ccr_portal.notifications.models import Notification
 from ccr_portal.users.models import User
 from committee.models import ConflictKind, Outcome
@@ -141,6 +142,17 @@ def build_world() -> SimpleNamespace:
         ready_at=timezone.now(),
     )
     sheet.file.save("fiche.pdf", _pdf_file(), save=True)
+    background_export = BackgroundExport(
+        kind=DOSSIERS_CSV,
+        requested_by=coordinator,
+        params="status=submitted",
+        status=BackgroundExport.Status.READY,
+        rows_done=1,
+        rows_total=1,
+        checksum="5" * 64,
+        ready_at=timezone.now(),
+    )
+    background_export.file.save("export.csv", ContentFile(b"Structure\r\n"), save=True)
     notification = Notification.objects.create(
         recipient=owner, subject="Votre dossier", body="Lu par Regain.", url="/"
     )
@@ -262,6 +274,7 @@ def build_world() -> SimpleNamespace:
         document_type=document_type,
         campaign_document=campaign_document,
         sheet=sheet,
+        background_export=background_export,
         notification=notification,
         meeting=meeting,
         item=item,

@@ -14,9 +14,16 @@ from pypdf import PdfReader
 
 from applicants.documents import STRUCTURE_SHEET
 from ccr_portal.celery import app as celery_app
-from ccr_portal.documents.models import GeneratedDocument
+from ccr_portal.documents.models import BackgroundExport, GeneratedDocument
+from ccr_portal.notifications.models import Notification
 from tests.conftest import page_text, plain_spaces, port_open, require
-from tests.factories import MembershipFactory
+from tests.factories import (
+    CampaignFactory,
+    DossierFactory,
+    MembershipFactory,
+    StructureFactory,
+    UserFactory,
+)
 from tests.services.faults import child_environment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,6 +128,43 @@ def test_a_real_worker_generates_the_structure_sheet(client, worker_queue):
     text = plain_spaces(text)
     assert "Coopérative Belle de Mai" in text
     assert "Fiche structure" in text
+
+
+def test_a_real_worker_writes_a_large_dossier_export(client, settings, worker_queue):
+    process, log = worker_queue
+    campaign = CampaignFactory()
+    for n in range(12):
+        DossierFactory(
+            structure=StructureFactory(name=f"Structure {n:02d}"),
+            campaign=campaign,
+            status="submitted",
+        )
+    coordinator = UserFactory(coordinator=True)
+    client.force_login(coordinator)
+    settings.EXPORT_INLINE_MAX_ROWS = 5
+
+    response = client.get(reverse("applicants:dossier-export", args=["csv"]))
+    export = BackgroundExport.objects.get()
+    assert response["Location"] == export.get_absolute_url()
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        export.refresh_from_db()
+        if export.status != BackgroundExport.Status.PENDING:
+            break
+        assert process.poll() is None, "le worker s'est arrêté"
+        time.sleep(0.5)
+    log.seek(0)
+    worker_output = log.read()
+    assert export.status == BackgroundExport.Status.READY, worker_output
+    assert "build_export" in worker_output
+    assert (export.rows_done, export.rows_total) == (12, 12)
+    assert Notification.objects.filter(recipient=coordinator).count() == 1
+    body = b"".join(
+        client.get(reverse("documents:export-download", args=[export.pk])).streaming_content
+    )
+    names = [line.split(";")[0] for line in body.decode("utf-8-sig").splitlines()[1:]]
+    assert sorted(names) == [f"Structure {n:02d}" for n in range(12)]
 
 
 def test_the_cache_is_redis_when_redis_url_is_set(settings):
