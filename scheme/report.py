@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import Avg, Count, DecimalField, F, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accompaniment.models import (
@@ -40,6 +41,18 @@ AXIS_LABELS = dict(Axis.choices)
 
 def days_of(hours) -> Decimal:
     return (Decimal(hours or 0) / settings.HOURS_PER_DAY).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def on_days(field: str, start: datetime.date, end: datetime.date) -> Q:
+    """``field`` (a moment) on a day from ``start`` to ``end`` in the current time zone:
+    ``field__date__gte/lte`` without converting every row's moment (an index can serve).
+    The days may be ISO strings, as that lookup takes them (a report row not reloaded)."""
+    start, end = (datetime.date.fromisoformat(str(day)) for day in (start, end))
+    first = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    after = timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return Q(**{f"{field}__gte": first, f"{field}__lt": after})
 
 
 def money(value) -> Decimal:
@@ -70,7 +83,7 @@ def financing_section(*, start, end, payer) -> dict:
     """
 
     def within(field: str, **more) -> Q:
-        return Q(**{f"{field}__date__gte": start, f"{field}__date__lte": end}, **more)
+        return on_days(field, start, end) & Q(**more)
 
     figures: dict[str, list] = {}
     for short_name, name, requested, granted, declined in (
@@ -111,7 +124,35 @@ def financing_section(*, start, end, payer) -> dict:
     )
 
 
-def activity_report(*, start: datetime.date, end: datetime.date, payer: str = "") -> dict:
+def session_details(held) -> list[dict]:
+    """Each held session of the report (its XLSX detail sheet), by date."""
+    return [
+        {
+            "date": date,
+            "provider": provider,
+            "axis": axis,
+            "theme": theme,
+            "format": "Collectif" if session_format == "collective" else "Individuel",
+            "days": days_of(hours),
+            "cost": money(days_of(hours) * (rate or 0)),
+        }
+        for date, provider, axis, theme, session_format, hours, rate in held.values_list(
+            "date",
+            "provider__short_name",
+            "axis",
+            "theme",
+            "format",
+            "duration_hours",
+            "provider__daily_rate",
+        ).order_by("date", "pk")
+    ]
+
+
+def activity_report(
+    *, start: datetime.date, end: datetime.date, payer: str = "", with_sessions: bool = False
+) -> dict:
+    """The report's sections; ``with_sessions``, each held session too (the XLSX's
+    detail sheet: the page and the PDF show their totals only)."""
     provider_filter = Q(provider__funding_scheme=payer) if payer else Q()
     session_filter = Q(session__provider__funding_scheme=payer) if payer else Q()
     held = Session.objects.filter(
@@ -152,7 +193,7 @@ def activity_report(*, start: datetime.date, end: datetime.date, payer: str = ""
     diagnostic_rows = [
         (kinds[kind], purposes[purpose], provider or "Non affecté", count, concluded)
         for kind, purpose, provider, count, concluded in Diagnostic.objects.filter(
-            provider_filter, requested_at__date__gte=start, requested_at__date__lte=end
+            provider_filter, on_days("requested_at", start, end)
         )
         .values_list("kind", "purpose", "provider__short_name")
         .annotate(
@@ -310,9 +351,8 @@ def activity_report(*, start: datetime.date, end: datetime.date, payer: str = ""
     decision_rows = [
         (outcomes[outcome], site or "Sans site", count)
         for outcome, site, count in Decision.objects.filter(
+            on_days("recorded_at", start, end),
             status__in=(DecisionStatus.RECORDED, DecisionStatus.NOTIFIED),
-            recorded_at__date__gte=start,
-            recorded_at__date__lte=end,
         )
         .values_list("outcome", "site__name")
         .annotate(count=Count("pk"))
@@ -340,8 +380,7 @@ def activity_report(*, start: datetime.date, end: datetime.date, payer: str = ""
         )
         for provider, count, usefulness, recommend in SatisfactionAnswer.objects.filter(
             Q(action__provider__funding_scheme=payer) if payer else Q(),
-            answered_at__date__gte=start,
-            answered_at__date__lte=end,
+            on_days("answered_at", start, end),
         )
         .values_list("action__provider__short_name")
         .annotate(count=Count("pk"), usefulness=Avg("usefulness"), recommend=Avg("would_recommend"))
@@ -365,7 +404,7 @@ def activity_report(*, start: datetime.date, end: datetime.date, payer: str = ""
     follow_rows = [
         (name, jobs, staff, volunteers)
         for name, jobs, staff, volunteers in FollowUp.objects.filter(
-            recorded_at__date__gte=start, recorded_at__date__lte=end
+            on_days("recorded_at", start, end)
         )
         .values_list(
             "plan__structure__name",
@@ -395,26 +434,6 @@ def activity_report(*, start: datetime.date, end: datetime.date, payer: str = ""
         )
     )
 
-    sessions = [
-        {
-            "date": row["date"],
-            "provider": row["provider__short_name"],
-            "axis": row["axis"],
-            "theme": row["theme"],
-            "format": "Collectif" if row["format"] == "collective" else "Individuel",
-            "days": days_of(row["duration_hours"]),
-            "cost": money(days_of(row["duration_hours"]) * (row["provider__daily_rate"] or 0)),
-        }
-        for row in held.values(
-            "date",
-            "provider__short_name",
-            "axis",
-            "theme",
-            "format",
-            "duration_hours",
-            "provider__daily_rate",
-        ).order_by("date", "pk")
-    ]
     totals = {
         "sessions": sum(row[2] for row in session_rows),
         "days": sum((row[3] for row in session_rows), ZERO),
@@ -428,6 +447,6 @@ def activity_report(*, start: datetime.date, end: datetime.date, payer: str = ""
         "payer": payer,
         "payer_label": payer_label(payer) if payer else "tous les financeurs",
         "sections": sections,
-        "sessions": sessions,
+        "sessions": session_details(held) if with_sessions else [],
         "totals": totals,
     }
