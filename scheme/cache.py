@@ -1,31 +1,36 @@
 """Figures computed once per state of the data they read, kept in Django's cache.
 
-The need side of the figures reads every structure in the scheme, a full scan whose
-result is small (``selectors.summaries``). It is kept in the cache (Redis in
-production, local memory by default) under a key made of its parameters and the
-**data version**, read in one small query before the data:
+The need side of the figures reads every structure in the scheme, and the activity
+report every session, diagnostic and decision of its period: full scans whose results
+are small (``selectors.summaries``, ``report.activity_report``). They are kept in the
+cache (Redis in production, local memory by default) under a key made of their
+parameters and the **data version** of the tables they read (their group of
+``TRACKED_MODELS``), read in one small query before the data:
 
-- the database's identity (a recreated database never meets an older entry);
-- the count, first, last and summed ids of ``models.DataChange``: a trigger on each
-  table of ``TRACKED_MODELS`` (migration 0002) adds a row for every statement that
-  writes there (a service, a bulk update, a console, a migration), in that statement's
-  transaction. A reader sees the new version exactly when it can see the new data
-  (never before: a figure is never cached under a version older than its data), and
-  a change rolled back leaves a version no later state has (ids are never reused).
+- the identity of the database and of the log table (a database recreated or
+  restored from a backup never meets an entry of an earlier life);
+- the count, first, last and summed ids of the group's ``models.DataChange`` rows: a
+  trigger on each tracked table (migrations 0002 and 0003) adds a row for every
+  statement that writes there (a service, a bulk update, a console, a migration), in
+  that statement's transaction. A reader sees the new version exactly when it can see
+  the new data (never before: a figure is never cached under a version older than its
+  data), and a change rolled back leaves a version no later state has (ids are never
+  reused).
 
-The rows are compacted by the reader that finds more than ``COMPACT_AT``: the version
-changes then (one recomputation), the versions never repeat.
+The rows are compacted by the reader that finds more than ``COMPACT_AT``, keeping each
+table's last one: the versions change then (one recomputation) and never repeat.
 
-A new table read by the cached figures needs its trigger: a migration like 0002, and
-its model in ``TRACKED_MODELS`` (a test compares them with the tables the summaries'
-queries read). Elsewhere than PostgreSQL (the quick benchmark's SQLite) there is no
-trigger, so no version: nothing is cached, the figures are computed each time.
+A new table read by cached figures needs its trigger: a migration like 0003, and its
+model in its group (a test compares each group with the tables its queries read).
+Elsewhere than PostgreSQL (the quick benchmark's SQLite) there is no trigger, so no
+version: nothing is cached, the figures are computed each time.
 """
 
 import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
 
@@ -33,43 +38,77 @@ from .models import DataChange
 
 T = TypeVar("T")
 
-# The models whose tables carry the trigger (migration 0002).
-TRACKED_MODELS = [
-    "applicants.Structure",
-    "applicants.Dossier",
-    "applicants.AxisWish",
-    "applicants.FinancingNeed",
-    "diagnostics.Diagnostic",
-    "diagnostics.AxisRecommendation",
-    "accompaniment.DevelopmentPlan",
-    "accompaniment.PlanAction",
-]
+# What each cached result reads: the models whose tables carry the trigger.
+TRACKED_MODELS = {
+    "needs": [  # migration 0002
+        "applicants.Structure",
+        "applicants.Dossier",
+        "applicants.AxisWish",
+        "applicants.FinancingNeed",
+        "diagnostics.Diagnostic",
+        "diagnostics.AxisRecommendation",
+        "accompaniment.DevelopmentPlan",
+        "accompaniment.PlanAction",
+    ],
+    "report": [  # migration 0003 for those not above
+        "applicants.Structure",
+        "applicants.Site",
+        "diagnostics.Diagnostic",
+        "accompaniment.DevelopmentPlan",
+        "accompaniment.PlanAction",
+        "accompaniment.Session",
+        "accompaniment.SessionAttendance",
+        "accompaniment.Event",
+        "accompaniment.EventRegistration",
+        "accompaniment.SatisfactionAnswer",
+        "accompaniment.FollowUp",
+        "committee.Decision",
+        "financing.FinancingRequest",
+        "financing.Disbursement",
+        "financing.FundingProduct",
+        "users.Provider",
+        "users.Funder",
+    ],
+}
 # Bumped when what is cached changes shape (an entry of an older release is ignored).
 FORMAT = 1
 COMPACT_AT = 1000
 TIMEOUT = 24 * 3600  # old versions' entries go; a current one is recomputed at worst
 
 
-def data_version() -> str | None:
-    """The version of the tracked tables' data as this connection sees it (one query),
-    ``None`` without the triggers (not PostgreSQL)."""
+def tracked_tables(group: str) -> list[str]:
+    return sorted(apps.get_model(label)._meta.db_table for label in TRACKED_MODELS[group])
+
+
+def data_version(group: str) -> str | None:
+    """The version of the data of a group of ``TRACKED_MODELS`` as this connection sees
+    it (one query), ``None`` without the triggers (not PostgreSQL)."""
     if connection.vendor != "postgresql":
         return None
-    table = connection.ops.quote_name(DataChange._meta.db_table)
+    log = connection.ops.quote_name(DataChange._meta.db_table)
+    mine = 'FILTER (WHERE "table" = ANY(%s))'
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT oid FROM pg_database WHERE datname = current_database()),"
-            f" count(*), min(id), max(id), sum(id) FROM {table}"
+            f" %s::regclass::oid, count(*), count(*) {mine}, min(id) {mine}, max(id) {mine},"
+            f" sum(id) {mine}, max(id) FROM {log}",
+            [log, *[tracked_tables(group)] * 4],
         )
-        database, count, first, last, total = cursor.fetchone()
-    if count > COMPACT_AT:
-        DataChange.objects.filter(pk__lt=last).delete()
-    return f"{database}.{count}.{first}.{last}.{total}"
+        database, table, everything, count, first, last, total, latest = cursor.fetchone()
+    if everything > COMPACT_AT:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {log} WHERE id < %s"
+                f' AND id NOT IN (SELECT max(id) FROM {log} GROUP BY "table")',
+                [latest],
+            )
+    return f"{database}.{table}.{count}.{first}.{last}.{total}"
 
 
-def cached(name: str, parameters: tuple, compute: Callable[[], T]) -> T:
-    """``compute()``, or what it gave for the same ``parameters`` on the same data."""
-    version = data_version()
+def cached(name: str, group: str, parameters: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave for the same ``parameters`` on the same data (that
+    of the ``group`` of tables it reads)."""
+    version = data_version(group)
     if version is None:
         return compute()
     digest = hashlib.sha256(repr(parameters).encode()).hexdigest()[:32]

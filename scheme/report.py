@@ -31,6 +31,7 @@ from committee.models import Decision, DecisionStatus, Outcome
 from diagnostics.models import Diagnostic, DiagnosticKind, DiagnosticPurpose
 from financing.models import DECIDED_STATUSES, Disbursement, FinancingRequest, RequestStatus
 
+from .cache import cached
 from .charts import bar_chart
 from .presentation import payer_label
 
@@ -124,6 +125,13 @@ def financing_section(*, start, end, payer) -> dict:
     )
 
 
+def held_sessions(*, start, end, payer):
+    provider_filter = Q(provider__funding_scheme=payer) if payer else Q()
+    return Session.objects.filter(
+        provider_filter, status=SessionStatus.HELD, date__gte=start, date__lte=end
+    )
+
+
 def session_details(held) -> list[dict]:
     """Each held session of the report (its XLSX detail sheet), by date."""
     return [
@@ -151,13 +159,26 @@ def session_details(held) -> list[dict]:
 def activity_report(
     *, start: datetime.date, end: datetime.date, payer: str = "", with_sessions: bool = False
 ) -> dict:
-    """The report's sections; ``with_sessions``, each held session too (the XLSX's
-    detail sheet: the page and the PDF show their totals only)."""
+    """The report's sections, cached per state of the tables they read
+    (``scheme.cache``); ``with_sessions``, each held session too (the XLSX's detail
+    sheet: the page and the PDF show their totals only)."""
+    start, end = (datetime.date.fromisoformat(str(day)) for day in (start, end))
+    report = cached(
+        "report",
+        "report",
+        (start, end, payer, settings.HOURS_PER_DAY),
+        lambda: report_sections(start=start, end=end, payer=payer),
+    )
+    if with_sessions:
+        report["sessions"] = session_details(held_sessions(start=start, end=end, payer=payer))
+    return report
+
+
+def report_sections(*, start: datetime.date, end: datetime.date, payer: str) -> dict:
+    """``activity_report`` computed: one aggregate query per section."""
     provider_filter = Q(provider__funding_scheme=payer) if payer else Q()
     session_filter = Q(session__provider__funding_scheme=payer) if payer else Q()
-    held = Session.objects.filter(
-        provider_filter, status=SessionStatus.HELD, date__gte=start, date__lte=end
-    )
+    held = held_sessions(start=start, end=end, payer=payer)
     sections = []
 
     # Structures accompanied per axis: a structure present at a session held in the period.
@@ -447,6 +468,6 @@ def activity_report(
         "payer": payer,
         "payer_label": payer_label(payer) if payer else "tous les financeurs",
         "sections": sections,
-        "sessions": session_details(held) if with_sessions else [],
+        "sessions": [],
         "totals": totals,
     }

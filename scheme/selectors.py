@@ -203,7 +203,7 @@ def summaries(period: Period) -> Summaries:
         lines = needs_of(load_structures(with_sites=False), period, facts_assumptions)
         return Summaries(needs=summarise(lines), money=money_summary(period))
 
-    return cached("summaries", (period, facts_assumptions), compute)
+    return cached("summaries", "needs", (period, facts_assumptions), compute)
 
 
 def money_summary(period: Period) -> MoneySummary:
