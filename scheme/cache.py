@@ -2,7 +2,8 @@
 
 The need side of the figures reads every structure in the scheme, and the activity
 report every session, diagnostic and decision of its period: full scans whose results
-are small (``selectors.summaries``, ``report.activity_report``). They are kept in the
+are small (``selectors.summaries``, ``report.activity_report``; with them the offer, small but
+read in several queries). They are kept in the
 cache (Redis in production, local memory by default) under a key made of their
 parameters and the **data version** of the tables they read (their group of
 ``TRACKED_MODELS``), read in one small query before the data:
@@ -10,7 +11,7 @@ parameters and the **data version** of the tables they read (their group of
 - the identity of the database and of the log table (a database recreated or
   restored from a backup never meets an entry of an earlier life);
 - the count, first, last and summed ids of the group's ``models.DataChange`` rows: a
-  trigger on each tracked table (migrations 0002 and 0003) adds a row for every
+  trigger on each tracked table (migrations 0002 to 0004) adds a row for every
   statement that writes there (a service, a bulk update, a console, a migration), in
   that statement's transaction. A reader sees the new version exactly when it can see
   the new data (never before: a figure is never cached under a version older than its
@@ -20,7 +21,7 @@ parameters and the **data version** of the tables they read (their group of
 The rows are compacted by the reader that finds more than ``COMPACT_AT``, keeping each
 table's last one: the versions change then (one recomputation) and never repeat.
 
-A new table read by cached figures needs its trigger: a migration like 0003, and its
+A new table read by cached figures needs its trigger: a migration like 0004, and its
 model in its group (a test compares each group with the tables its queries read).
 Elsewhere than PostgreSQL (the quick benchmark's SQLite) there is no trigger, so no
 version: nothing is cached, the figures are computed each time.
@@ -69,6 +70,15 @@ TRACKED_MODELS = {
         "users.Provider",
         "users.Funder",
     ],
+    "offer": [  # migration 0004 for those not above
+        "users.Provider",
+        "diagnostics.ProviderCapacity",
+        "scheme.OfferScheme",
+        "financing.CreditLine",
+        "financing.CreditLine_products",
+        "financing.FundingProduct",
+        "users.Funder",
+    ],
 }
 # Bumped when what is cached changes shape (an entry of an older release is ignored).
 FORMAT = 1
@@ -80,21 +90,21 @@ def tracked_tables(group: str) -> list[str]:
     return sorted(apps.get_model(label)._meta.db_table for label in TRACKED_MODELS[group])
 
 
-def data_version(group: str) -> str | None:
-    """The version of the data of a group of ``TRACKED_MODELS`` as this connection sees
-    it (one query), ``None`` without the triggers (not PostgreSQL)."""
+def data_versions(*groups: str) -> dict[str, str] | None:
+    """The version of the data of each group of ``TRACKED_MODELS`` as this connection
+    sees it (one query), ``None`` without the triggers (not PostgreSQL)."""
     if connection.vendor != "postgresql":
         return None
     log = connection.ops.quote_name(DataChange._meta.db_table)
     mine = 'FILTER (WHERE "table" = ANY(%s))'
+    columns = [f"count(*) {mine}, min(id) {mine}, max(id) {mine}, sum(id) {mine}"] * len(groups)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT oid FROM pg_database WHERE datname = current_database()),"
-            f" %s::regclass::oid, count(*), count(*) {mine}, min(id) {mine}, max(id) {mine},"
-            f" sum(id) {mine}, max(id) FROM {log}",
-            [log, *[tracked_tables(group)] * 4],
+            f" %s::regclass::oid, count(*), max(id), {', '.join(columns)} FROM {log}",
+            [log, *[tables for group in groups for tables in [tracked_tables(group)] * 4]],
         )
-        database, table, everything, count, first, last, total, latest = cursor.fetchone()
+        database, table, everything, latest, *figures = cursor.fetchone()
     if everything > COMPACT_AT:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -102,13 +112,20 @@ def data_version(group: str) -> str | None:
                 f' AND id NOT IN (SELECT max(id) FROM {log} GROUP BY "table")',
                 [latest],
             )
-    return f"{database}.{table}.{count}.{first}.{last}.{total}"
+    return {
+        group: ".".join(str(part) for part in (database, table, *figures[4 * i : 4 * i + 4]))
+        for i, group in enumerate(groups)
+    }
 
 
-def cached(name: str, group: str, parameters: tuple, compute: Callable[[], T]) -> T:
-    """``compute()``, or what it gave for the same ``parameters`` on the same data (that
-    of the ``group`` of tables it reads)."""
-    version = data_version(group)
+def data_version(group: str) -> str | None:
+    versions = data_versions(group)
+    return None if versions is None else versions[group]
+
+
+def cached(name: str, version: str | None, parameters: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave for the same ``parameters`` on the same data: the
+    ``version`` of the tables it reads (``data_versions``; ``None``: not cached)."""
     if version is None:
         return compute()
     digest = hashlib.sha256(repr(parameters).encode()).hexdigest()[:32]

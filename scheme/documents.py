@@ -11,7 +11,7 @@ from .exports import comparison_rows, parameter_rows, parameters_of
 from .figures import PHASE_LABELS, Period, Source, scenario_figures, today_figures
 from .presentation import month_label
 from .report import activity_report
-from .selectors import load_facts, load_offer, summaries
+from .selectors import load_facts, summaries
 
 CALIBRATION_BRIEF = "scheme_brief"
 ACTIVITY_REPORT = "scheme_report"
@@ -23,7 +23,8 @@ def brief_context(period: Period, scenarios, *, with_lines: bool = False) -> dic
     if with_lines:
         facts, need = load_facts(period), None
     else:
-        facts, need = load_offer(period), summaries(period).needs
+        found = summaries(period)
+        facts, need = found.offer, found.needs
     today = today_figures(facts, period, need)
     columns = [("Aujourd'hui", today)]
     described = []

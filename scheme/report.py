@@ -31,7 +31,7 @@ from committee.models import Decision, DecisionStatus, Outcome
 from diagnostics.models import Diagnostic, DiagnosticKind, DiagnosticPurpose
 from financing.models import DECIDED_STATUSES, Disbursement, FinancingRequest, RequestStatus
 
-from .cache import cached
+from .cache import cached, data_version
 from .charts import bar_chart
 from .presentation import payer_label
 
@@ -165,7 +165,7 @@ def activity_report(
     start, end = (datetime.date.fromisoformat(str(day)) for day in (start, end))
     report = cached(
         "report",
-        "report",
+        data_version("report"),
         (start, end, payer, settings.HOURS_PER_DAY),
         lambda: report_sections(start=start, end=end, payer=payer),
     )

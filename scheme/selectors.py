@@ -27,7 +27,7 @@ from committee.models import Decision
 from diagnostics.models import Diagnostic, DiagnosticStatus, ProviderCapacity
 from financing.models import CreditLine
 
-from .cache import cached
+from .cache import cached, data_versions
 from .figures import (
     ActionFact,
     Assumptions,
@@ -187,23 +187,32 @@ def load_structures(*, with_sites: bool = True) -> list[StructureFacts]:
 
 @dataclass(frozen=True)
 class Summaries:
-    """The need side of a period's figures, whatever the number of structures."""
+    """What a period's figures read, whatever the number of structures: the need (in
+    days and in money, summarised) and the offer (in days and the funds' envelopes)."""
 
     needs: NeedSummary
     money: MoneySummary
+    offer: Facts  # without structures (``load_offer``)
+    envelopes: list[Envelope]
 
 
 def summaries(period: Period) -> Summaries:
-    """The need in days (``figures.summarise`` of every structure's need lines) and the
-    financing needs (summed by the database), cached per state of the data
-    (``scheme.cache``): a full scan only when something they read has changed."""
+    """The need in days (``figures.summarise`` of every structure's need lines), the
+    financing needs (summed by the database) and the offer, cached per state of the data
+    they read (``scheme.cache``): a full scan only when something there has changed."""
     facts_assumptions = assumptions()
+    versions = data_versions("needs", "offer") or {}
 
-    def compute() -> Summaries:
+    def needs() -> tuple[NeedSummary, MoneySummary]:
         lines = needs_of(load_structures(with_sites=False), period, facts_assumptions)
-        return Summaries(needs=summarise(lines), money=money_summary(period))
+        return summarise(lines), money_summary(period)
 
-    return cached("summaries", "needs", (period, facts_assumptions), compute)
+    key = (period, facts_assumptions)
+    days, money = cached("needs", versions.get("needs"), key, needs)
+    offer, envelopes = cached(
+        "offer", versions.get("offer"), key, lambda: (load_offer(period), load_envelopes(period))
+    )
+    return Summaries(needs=days, money=money, offer=offer, envelopes=envelopes)
 
 
 def money_summary(period: Period) -> MoneySummary:

@@ -45,7 +45,7 @@ from .forms import (
 from .models import OfferScheme, Scenario, SchemeReport
 from .presentation import month_label
 from .report import activity_report
-from .selectors import load_envelopes, load_facts, load_offer, summaries
+from .selectors import load_facts, load_offer, summaries
 from .services import (
     offer_scheme_delete,
     offer_scheme_save,
@@ -92,7 +92,7 @@ class QuantificationView(SchemeMixin, TemplateView):
         form = self.period_form()
         period = form.period()
         need = summaries(period)
-        figures = today_figures(load_offer(period), period, need.needs)
+        figures = today_figures(need.offer, period, need.needs)
         return super().get_context_data(
             form=form,
             period=period,
@@ -101,9 +101,7 @@ class QuantificationView(SchemeMixin, TemplateView):
             months=period.months,
             totals=figures.month_totals(),
             payers=figures.payers(),
-            money=money_figures(
-                need.money, load_envelopes(period), period, FinancingCategory.values
-            ),
+            money=money_figures(need.money, need.envelopes, period, FinancingCategory.values),
             money_labels=dict(FinancingCategory.choices),
             chart=month_chart(figures, "Besoin, offre et écart par mois, tous axes (jours)"),
             query=period_query(period),
@@ -171,10 +169,10 @@ class ScenarioView(ScenarioMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         period = PeriodForm(self.request.GET or None).period()
-        facts = load_offer(period)
+        found = summaries(period)
+        facts, need = found.offer, found.needs
         form = self.scenario_form(facts, self.request.GET or None)
         parameters = form.parameters()
-        need = summaries(period).needs
         today = today_figures(facts, period, need)
         scenario = scenario_figures(facts, period, parameters, need)
         hidden = {
@@ -240,7 +238,8 @@ class ScenarioDetailView(ScenarioMixin, TemplateView):
         if self.with_lines:
             facts, need = load_facts(period), None
         else:
-            facts, need = load_offer(period), summaries(period).needs
+            found = summaries(period)
+            facts, need = found.offer, found.needs
         self.facts = facts
         other = None
         other_pk = self.request.GET.get("avec", "")

@@ -32,13 +32,14 @@ from scheme.figures import (
     summarise_money,
     today_figures,
 )
-from scheme.models import DataChange, Scenario
+from scheme.models import DataChange, OfferScheme, Scenario
 from scheme.report import activity_report, report_sections
 from scheme.selectors import (
     load_envelopes,
     load_facts,
     load_money_needs,
     load_offer,
+    load_structures,
     money_summary,
     summaries,
 )
@@ -298,9 +299,10 @@ def test_the_summaries_run_a_fixed_number_of_queries(count, today_month):
         summaries(period)
     with CaptureQueriesContext(connection) as cached:
         again = summaries(period)
-    # The version; dossiers with wishes, diagnostics with recommendations, actions; the
-    # financing needs by category and month, and their structures. Then the version.
-    assert (len(computed), len(cached)) == (6, 1)
+    # The versions; dossiers with wishes, diagnostics with recommendations, actions; the
+    # financing needs by category and month, and their structures; the capacities,
+    # providers, existing schemes and credit lines. Then the versions alone.
+    assert (len(computed), len(cached)) == (10, 1)
     assert again.needs.structures == count
 
 
@@ -315,11 +317,12 @@ def tables_read(queries) -> set[str]:
 @pytest.mark.parametrize(
     ("group", "compute"),
     [
-        ("needs", lambda period: summaries(period)),
+        ("needs", lambda period: (load_structures(with_sites=False), money_summary(period))),
         (
             "report",
             lambda period: activity_report(start=period.start, end=period.last_day, payer="dla"),
         ),
+        ("offer", lambda period: (load_offer(period), load_envelopes(period))),
     ],
 )
 def test_every_table_the_cached_figures_read_tells_its_changes(group, compute, today_month):
@@ -382,3 +385,23 @@ def test_a_change_the_need_does_not_read_keeps_its_summary(today_month):
     with CaptureQueriesContext(connection) as queries:
         summaries(period)
     assert len(queries) == 1  # the version, unchanged: no recomputation
+
+
+def test_an_offer_change_shows_at_once(coordinator_client, today_month):
+    scheme = build_scheme(2)
+    period = Period(today_month, settings.SCHEME_PERIOD_MONTHS)
+
+    def securing_offer():
+        shown = coordinator_client.get(reverse("scheme:quantification")).context["figures"]
+        assert figures_of(shown) == figures_of(today_figures(load_facts(period), period))
+        return shown.row("securing").offer
+
+    # 5 days a month shared by the provider's two axes, over four months.
+    assert securing_offer() == Decimal("10")
+    Provider.objects.filter(pk=scheme["provider"].pk).update(monthly_capacity_days=9)
+    assert securing_offer() == Decimal("18")
+    OfferScheme.objects.create(
+        name="DLA collectif", kind="collective_dla", axis="securing", payer="dla", places=2,
+        days_per_place=Decimal("2"), starts_on=period.start, ends_on=period.last_day,
+    )  # fmt: skip
+    assert securing_offer() == Decimal("22")

@@ -71,14 +71,13 @@ def test_page_queries_do_not_grow(coordinator_client, django_assert_num_queries,
     build_scheme(count)
     url = reverse("scheme:quantification")
     coordinator_client.get(url)  # the session and the user, once; the figures cached
-    # Session, user, roles, the navigation's; the data version; capacities, providers,
-    # existing schemes; the funds' credit lines.
-    with django_assert_num_queries(9):
+    # Session, user, roles, the navigation's; the data versions (need and offer).
+    with django_assert_num_queries(5):
         response = coordinator_client.get(url)
     assert response.context["figures"].structures == count
     # Computed again: dossiers with their wishes, diagnostics with their
     # recommendations, actions; the financing needs by category and month, and their
-    # structures by category.
+    # structures by category; capacities, providers, existing schemes, credit lines.
     cache.clear()
     with django_assert_num_queries(14):
         response = coordinator_client.get(url)
