@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, DecimalField, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.text import slugify
 
 from accompaniment.models import (
@@ -27,6 +28,7 @@ from accompaniment.models import (
     SessionStatus,
 )
 from ccr_portal.axes import Axis
+from ccr_portal.formatting import format_date, format_euros, format_number
 from committee.models import Decision, DecisionStatus, Outcome
 from diagnostics.models import Diagnostic, DiagnosticKind, DiagnosticPurpose
 from financing.models import DECIDED_STATUSES, Disbursement, FinancingRequest, RequestStatus
@@ -60,6 +62,29 @@ def money(value) -> Decimal:
     return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def cell(value, kind: str, first: bool) -> tuple[bool, bool, str]:
+    """A value of the report as its page and PDF show it: (row header, right-aligned,
+    text), formatted once, when the report is computed (``_report_sections.html``)."""
+    if first:
+        return True, False, localize(value)
+    if kind == "euros":
+        return False, True, "" if value is None else format_euros(value)
+    if kind == "days":
+        return False, True, "" if value is None else format_number(value, 1)
+    if kind == "number":
+        return False, True, "" if value is None else localize(value)
+    if kind == "date":
+        return False, False, format_date(value) if value else ""
+    return False, False, localize(value)
+
+
+def displayed(row, headers) -> list[tuple[bool, bool, str]]:
+    return [
+        cell(value, kind, index == 0)
+        for index, (value, (_header, kind)) in enumerate(zip(row, headers, strict=True))
+    ]
+
+
 def section(title, sheet, headers, rows, *, chart=None, totals=None) -> dict:
     return {
         "title": title,
@@ -69,6 +94,8 @@ def section(title, sheet, headers, rows, *, chart=None, totals=None) -> dict:
         "rows": [*rows, *([totals] if totals else [])],
         "body": rows,
         "totals": totals,
+        "shown_body": [displayed(row, headers) for row in rows],
+        "shown_totals": displayed(totals, headers) if totals else None,
         "chart": chart,
     }
 
