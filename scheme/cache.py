@@ -8,8 +8,9 @@ cache (Redis in production, local memory by default) under a key made of their
 parameters and the **data version** of the tables they read (their group of
 ``TRACKED_MODELS``), read in one small query before the data:
 
-- the identity of the database and of the log table (a database recreated or
-  restored from a backup never meets an entry of an earlier life);
+- the identity of the database (its server and name as configured, its oid) and of
+  the log table (a database recreated or restored from a backup, or another one
+  sharing the cache, never meets an entry of an earlier life or of its neighbour);
 - the count, first, last and summed ids of the group's ``models.DataChange`` rows: a
   trigger on each tracked table (migrations 0002 to 0004) adds a row for every
   statement that writes there (a service, a bulk update, a console, a migration), in
@@ -128,7 +129,8 @@ def cached(name: str, version: str | None, parameters: tuple, compute: Callable[
     ``version`` of the tables it reads (``data_versions``; ``None``: not cached)."""
     if version is None:
         return compute()
-    digest = hashlib.sha256(repr(parameters).encode()).hexdigest()[:32]
+    server = {key: connection.settings_dict.get(key) for key in ("HOST", "PORT", "NAME")}
+    digest = hashlib.sha256(repr((server, parameters)).encode()).hexdigest()[:32]
     key = f"scheme:{name}:{FORMAT}:{version}:{digest}"
     found = cache.get(key)
     if found is None:
