@@ -91,7 +91,7 @@ def tracked_tables(group: str) -> list[str]:
     return sorted(apps.get_model(label)._meta.db_table for label in TRACKED_MODELS[group])
 
 
-def data_versions(*groups: str) -> dict[str, str] | None:
+def data_versions(*groups: str, compact: bool = True) -> dict[str, str] | None:
     """The version of the data of each group of ``TRACKED_MODELS`` as this connection
     sees it (one query), ``None`` without the triggers (not PostgreSQL)."""
     if connection.vendor != "postgresql":
@@ -106,13 +106,15 @@ def data_versions(*groups: str) -> dict[str, str] | None:
             [log, *[tables for group in groups for tables in [tracked_tables(group)] * 4]],
         )
         database, table, everything, latest, *figures = cursor.fetchone()
-    if everything > COMPACT_AT:
+    if compact and everything > COMPACT_AT:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"DELETE FROM {log} WHERE id < %s"
                 f' AND id NOT IN (SELECT max(id) FROM {log} GROUP BY "table")',
                 [latest],
             )
+        # The versions as they are now, so that the next reader finds the same ones.
+        return data_versions(*groups, compact=False)
     return {
         group: ".".join(str(part) for part in (database, table, *figures[4 * i : 4 * i + 4]))
         for i, group in enumerate(groups)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -15,7 +16,7 @@ from scheme.documents import ACTIVITY_REPORT
 from scheme.figures import ScenarioParameters
 from scheme.models import Scenario, SchemeReport
 from scheme.services import scenario_save
-from tests.conftest import downloaded, page_text
+from tests.conftest import downloaded, page_text, require
 from tests.factories import UserFactory
 
 from .conftest import build_scheme
@@ -68,6 +69,7 @@ def test_export_has_its_sheets_and_sums(coordinator_client):
 
 @pytest.mark.parametrize("count", [10, 300])
 def test_page_queries_do_not_grow(coordinator_client, django_assert_num_queries, count):
+    require(connection.vendor == "postgresql", "les chiffres en cache : PostgreSQL")
     build_scheme(count)
     url = reverse("scheme:quantification")
     coordinator_client.get(url)  # the session and the user, once; the figures cached
@@ -86,6 +88,7 @@ def test_page_queries_do_not_grow(coordinator_client, django_assert_num_queries,
 
 @pytest.mark.parametrize("count", [10, 300])
 def test_report_queries_do_not_grow(coordinator_client, django_assert_num_queries, count):
+    require(connection.vendor == "postgresql", "les chiffres en cache : PostgreSQL")
     build_scheme(count)
     url = reverse("scheme:report")
     coordinator_client.get(url)  # the session and the user, once; the report cached
