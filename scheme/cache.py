@@ -2,11 +2,12 @@
 
 The need side of the figures reads every structure in the scheme, and the activity
 report every session, diagnostic and decision of its period: full scans whose results
-are small (``selectors.summaries``, ``report.activity_report``; with them the offer, small but
-read in several queries). They are kept in the
-cache (Redis in production, local memory by default) under a key made of their
-parameters and the **data version** of the tables they read (their group of
-``TRACKED_MODELS``), read in one small query before the data:
+are small (``selectors.summaries``, with the offer, small but read in several queries;
+``report.activity_report``). They are kept in the cache (Redis in production, local
+memory by default) under a key made of their parameters, the version of the code that
+computes them (``code_version``: the sources of the scheme and of the formatting, so a
+release never reads what its predecessor cached) and the **data version** of the tables
+they read (their group of ``TRACKED_MODELS``), read in one small query before the data:
 
 - the identity of the database (its server and name as configured, its oid) and of
   the log table (a database recreated or restored from a backup, or another one
@@ -28,8 +29,11 @@ Elsewhere than PostgreSQL (the quick benchmark's SQLite) there is no trigger, so
 version: nothing is cached, the figures are computed each time.
 """
 
+import functools
 import hashlib
+import importlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from django.apps import apps
@@ -81,10 +85,22 @@ TRACKED_MODELS = {
         "users.Funder",
     ],
 }
-# Bumped when what is cached changes shape (an entry of an older release is ignored).
-FORMAT = 1
+# Whose code shapes the cached values: any change to it (a release) leaves the entries
+# of the former code behind, as if the data had changed.
+SOURCES = ["scheme", "ccr_portal.formatting", "ccr_portal.axes"]
 COMPACT_AT = 1000
 TIMEOUT = 24 * 3600  # old versions' entries go; a current one is recomputed at worst
+
+
+@functools.cache
+def code_version() -> str:
+    digest = hashlib.sha256()
+    for name in SOURCES:
+        module = importlib.import_module(name)
+        path = Path(module.__file__)
+        for source in sorted(path.parent.glob("*.py")) if path.name == "__init__.py" else [path]:
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def tracked_tables(group: str) -> list[str]:
@@ -133,7 +149,7 @@ def cached(name: str, version: str | None, parameters: tuple, compute: Callable[
         return compute()
     server = {key: connection.settings_dict.get(key) for key in ("HOST", "PORT", "NAME")}
     digest = hashlib.sha256(repr((server, parameters)).encode()).hexdigest()[:32]
-    key = f"scheme:{name}:{FORMAT}:{version}:{digest}"
+    key = f"scheme:{name}:{code_version()}:{version}:{digest}"
     found = cache.get(key)
     if found is None:
         found = compute()

@@ -435,3 +435,16 @@ def test_the_reader_that_compacts_caches_under_the_version_it_leaves(
     # Session, user, roles, the navigation's; the versions: the figures found cached.
     with django_assert_num_queries(5):
         coordinator_client.get(url)
+
+
+def test_another_release_computes_its_own_figures(today_month, monkeypatch):
+    cached_on_postgresql()
+    from scheme import cache as scheme_cache
+
+    build_scheme(2)
+    period = Period(today_month, 4)
+    summaries(period)
+    monkeypatch.setattr(scheme_cache, "code_version", lambda: "next-release")
+    with CaptureQueriesContext(connection) as queries:
+        summaries(period)
+    assert len(queries) == 10  # computed again, not read from the former code's entry
