@@ -11,21 +11,26 @@ from .exports import comparison_rows, parameter_rows, parameters_of
 from .figures import PHASE_LABELS, Period, Source, scenario_figures, today_figures
 from .presentation import month_label
 from .report import activity_report
-from .selectors import load_facts
+from .selectors import load_facts, summaries
 
 CALIBRATION_BRIEF = "scheme_brief"
 ACTIVITY_REPORT = "scheme_report"
 
 
-def brief_context(period: Period, scenarios) -> dict:
-    """Today's figures and each chosen scenario's, side by side, with their parameters."""
-    facts = load_facts(period)
-    today = today_figures(facts, period)
+def brief_context(period: Period, scenarios, *, with_lines: bool = False) -> dict:
+    """Today's figures and each chosen scenario's, side by side, with their parameters;
+    ``with_lines``, with the need lines behind them too (the XLSX lists them)."""
+    if with_lines:
+        facts, need = load_facts(period), None
+    else:
+        found = summaries(period)
+        facts, need = found.offer, found.needs
+    today = today_figures(facts, period, need)
     columns = [("Aujourd'hui", today)]
     described = []
     for scenario in scenarios:
         parameters = parameters_of(scenario)
-        figures = scenario_figures(facts, period, parameters)
+        figures = scenario_figures(facts, period, parameters, need)
         columns.append((scenario.name, figures))
         described.append(
             {"scenario": scenario, "parameters": parameter_rows(parameters, facts.providers)}

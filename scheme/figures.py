@@ -285,7 +285,11 @@ class AxisRow:
 class Quantification:
     period: Period
     rows: list[AxisRow]
-    needs: list[NeedLine]
+    # Structures in the need: the named ones plus the modelled residents of a scenario.
+    structures: int
+    # The need lines behind the figures; empty when they come from a ``NeedSummary``
+    # alone (the pages: only the exports and the structures behind a figure list them).
+    needs: list[NeedLine] = field(default_factory=list)
 
     @property
     def need(self) -> Decimal:
@@ -302,12 +306,6 @@ class Quantification:
     @property
     def gap_euros(self) -> Decimal:
         return sum((row.gap_euros for row in self.rows), ZERO)
-
-    @property
-    def structures(self) -> int:
-        named = {line.structure_id for line in self.needs if line.structure_id is not None}
-        modelled = max((line.residents for line in self.needs), default=0)
-        return len(named) + modelled
 
     def row(self, axis: str) -> AxisRow:
         return next(row for row in self.rows if row.axis == axis)
@@ -497,29 +495,50 @@ def axis_rate(axis: str, providers: Iterable[ProviderFact], default_rate: Decima
 # --- The figures ------------------------------------------------------------------
 
 
-def quantify(
-    needs: list[NeedLine],
-    offers: list[OfferLine],
-    providers: list[ProviderFact],
-    period: Period,
-    default_rate: Decimal,
-) -> Quantification:
-    """Need, offer and gap per axis and month, in days and euros, and who pays."""
-    rows = []
-    for axis in Axis.values:
-        row = AxisRow(
-            axis=axis,
-            rate=axis_rate(axis, providers, default_rate),
-            months={month: Cell() for month in period.months},
-        )
-        axis_needs = [line for line in needs if line.axis == axis]
+@dataclass(frozen=True)
+class AxisNeed:
+    """What the figures keep of an axis' need lines: sums and counts of structures."""
+
+    months: Mapping[datetime.date, Decimal]  # the need of each month that has one
+    month_structures: Mapping[datetime.date, int]
+    structures: int
+    need_by_kind: Mapping[str, Decimal]
+    sources: Mapping[str, int]  # source -> structures (in the lines' order)
+
+
+@dataclass(frozen=True)
+class NeedSummary:
+    """The need lines reduced to what ``quantify`` reads: small, whatever the number of
+    structures (``selectors.need_summary`` caches it)."""
+
+    axes: Mapping[str, AxisNeed]
+    named: int  # structures with a line
+    named_later: int  # structures with a line after the selection (axes C to F)
+    modelled: int  # a scenario's modelled residents
+
+    @property
+    def structures(self) -> int:
+        return self.named + self.modelled
+
+
+def summarise(needs: Iterable[NeedLine]) -> NeedSummary:
+    """Need per axis and month, how many structures (named, modelled) and their sources."""
+    by_axis: dict[str, list[NeedLine]] = defaultdict(list)
+    for line in needs:
+        by_axis[line.axis].append(line)
+    axes = {}
+    named_all: set[int] = set()
+    named_later: set[int] = set()
+    modelled_all = 0
+    for axis, lines in by_axis.items():
+        months: dict[datetime.date, Decimal] = {}
         per_month_structures: dict[datetime.date, set] = defaultdict(set)
         modelled_by_month: dict[datetime.date, int] = defaultdict(int)
         by_source: dict[str, set] = defaultdict(set)
         kinds: dict[str, Decimal] = defaultdict(lambda: ZERO)
         modelled = 0
-        for line in axis_needs:
-            row.months[line.month].need += line.days
+        for line in lines:
+            months[line.month] = months.get(line.month, ZERO) + line.days
             if line.kind:
                 kinds[line.kind] += line.days
             if line.structure_id is None:
@@ -528,14 +547,54 @@ def quantify(
             else:
                 per_month_structures[line.month].add(line.structure_id)
                 by_source[line.source].add(line.structure_id)
-        for month, cell in row.months.items():
-            cell.structures = len(per_month_structures[month]) + modelled_by_month[month]
-        named = {line.structure_id for line in axis_needs if line.structure_id is not None}
-        row.structures = len(named) + modelled
-        row.need_by_kind = dict(kinds)
-        row.sources = {source: len(members) for source, members in by_source.items()}
+        named = {line.structure_id for line in lines if line.structure_id is not None}
+        sources = {source: len(members) for source, members in by_source.items()}
         if modelled:
-            row.sources[Source.SCENARIO] = modelled
+            sources[Source.SCENARIO] = modelled
+        axes[axis] = AxisNeed(
+            months=months,
+            month_structures={
+                month: len(per_month_structures[month]) + modelled_by_month[month]
+                for month in months
+            },
+            structures=len(named) + modelled,
+            need_by_kind=dict(kinds),
+            sources=sources,
+        )
+        named_all |= named
+        if phase_of(axis) == 3:
+            named_later |= named
+        modelled_all = max(modelled_all, modelled)
+    return NeedSummary(
+        axes=axes, named=len(named_all), named_later=len(named_later), modelled=modelled_all
+    )
+
+
+def quantify(
+    needs: list[NeedLine] | NeedSummary,
+    offers: list[OfferLine],
+    providers: list[ProviderFact],
+    period: Period,
+    default_rate: Decimal,
+) -> Quantification:
+    """Need, offer and gap per axis and month, in days and euros, and who pays; from the
+    need lines or their summary (the same figures, the lines kept if given)."""
+    summary = needs if isinstance(needs, NeedSummary) else summarise(needs)
+    rows = []
+    for axis in Axis.values:
+        row = AxisRow(
+            axis=axis,
+            rate=axis_rate(axis, providers, default_rate),
+            months={month: Cell() for month in period.months},
+        )
+        axis_need = summary.axes.get(axis)
+        if axis_need is not None:
+            for month, days in axis_need.months.items():
+                row.months[month].need += days
+                row.months[month].structures = axis_need.month_structures[month]
+            row.structures = axis_need.structures
+            row.need_by_kind = dict(axis_need.need_by_kind)
+            row.sources = dict(axis_need.sources)
         offer_by_payer: dict[str, Decimal] = defaultdict(lambda: ZERO)
         for line in offers:
             if line.axis == axis:
@@ -549,7 +608,12 @@ def quantify(
         row.offer_by_payer = {payer: euros(days) for payer, days in offer_by_payer.items()}
         row.gap_by_payer = split_gap(row.gap_euros, axis, providers, period)
         rows.append(row)
-    return Quantification(period=period, rows=rows, needs=needs)
+    return Quantification(
+        period=period,
+        rows=rows,
+        structures=summary.structures,
+        needs=[] if isinstance(needs, NeedSummary) else needs,
+    )
 
 
 def split_gap(
@@ -759,20 +823,48 @@ class Facts:
     assumptions: Assumptions
 
 
-def today_figures(facts: Facts, period: Period) -> Quantification:
-    needs = needs_of(facts.structures, period, facts.assumptions)
+def today_figures(
+    facts: Facts, period: Period, summary: NeedSummary | None = None
+) -> Quantification:
+    """Today's figures: from the need lines of ``facts.structures``, or from their
+    ``summary`` if given (the same figures, without the lines)."""
+    needs = needs_of(facts.structures, period, facts.assumptions) if summary is None else summary
     offers = offer_lines(facts.providers, facts.schemes, period)
     return quantify(needs, offers, facts.providers, period, facts.assumptions.default_rate)
 
 
 def scenario_figures(
-    facts: Facts, period: Period, parameters: ScenarioParameters
+    facts: Facts,
+    period: Period,
+    parameters: ScenarioParameters,
+    summary: NeedSummary | None = None,
 ) -> Quantification:
-    today = needs_of(facts.structures, period, facts.assumptions)
-    needs = scenario_needs(parameters, period, today)
+    """A scenario's figures: from the need lines of ``facts.structures``, or from
+    today's need ``summary`` if given (the same figures, without the lines)."""
+    if summary is None:
+        today = needs_of(facts.structures, period, facts.assumptions)
+        needs = scenario_needs(parameters, period, today)
+    else:
+        needs = scenario_summary(parameters, period, summary)
     providers = scenario_providers(parameters, facts.providers)
     offers = offer_lines(providers, facts.schemes, period)
     return quantify(needs, offers, providers, period, facts.assumptions.default_rate)
+
+
+def scenario_summary(
+    parameters: ScenarioParameters, period: Period, today: NeedSummary
+) -> NeedSummary:
+    """``summarise(scenario_needs(parameters, period, today's lines))`` from today's
+    summary: axes A and B modelled, axes C to F as today (their structures too)."""
+    modelled = summarise(scenario_needs(parameters, period, ()))
+    axes = {axis: need for axis, need in today.axes.items() if phase_of(axis) == 3}
+    axes.update(modelled.axes)
+    return NeedSummary(
+        axes=axes,
+        named=today.named_later,
+        named_later=today.named_later,
+        modelled=modelled.modelled,
+    )
 
 
 # --- The money side -----------------------------------------------------------------
@@ -820,26 +912,50 @@ class MoneyRow:
         return list(self.months.values())[-1].gap if self.months else ZERO
 
 
+@dataclass(frozen=True)
+class MoneySummary:
+    """The financing needs reduced to what ``money_figures`` reads: the amount due per
+    category and month of the period, and how many structures need each category
+    (``selectors.money_summary`` has the database sum them)."""
+
+    amounts: Mapping[tuple[str, datetime.date], Decimal]
+    structures: Mapping[str, int]
+
+
+def summarise_money(needs: Iterable[MoneyNeed], period: Period) -> MoneySummary:
+    """A need counts in the month its structure moves in: now if earlier or unknown,
+    left out if after the period."""
+    amounts: dict[tuple[str, datetime.date], Decimal] = {}
+    members: dict[str, set] = defaultdict(set)
+    for need in needs:
+        month = period.place(need.due_on)
+        if month is None:
+            continue
+        key = (need.category, month)
+        amounts[key] = amounts.get(key, ZERO) + need.amount
+        members[need.category].add(need.structure_id)
+    return MoneySummary(
+        amounts=amounts, structures={category: len(ids) for category, ids in members.items()}
+    )
+
+
 def money_figures(
-    needs: Iterable[MoneyNeed],
+    needs: Iterable[MoneyNeed] | MoneySummary,
     envelopes: Iterable[Envelope],
     period: Period,
     categories: Iterable[str],
 ) -> list[MoneyRow]:
     """Financing needs by category and month against the funds' envelopes.
 
-    A need counts in the month its structure moves in (now if earlier or unknown, left
-    out if after the period); an envelope for « any » category serves every category,
-    in the categories' order, after the envelopes of their own.
+    A need counts in the month its structure moves in (``summarise_money``); an
+    envelope for « any » category serves every category, in the categories' order,
+    after the envelopes of their own.
     """
+    summary = needs if isinstance(needs, MoneySummary) else summarise_money(needs, period)
     rows = {c: MoneyRow(c, {m: Cell() for m in period.months}) for c in categories}
-    members: dict[str, set] = defaultdict(set)
-    for need in needs:
-        month = period.place(need.due_on)
-        if month is None or need.category not in rows:
-            continue
-        rows[need.category].months[month].need += need.amount
-        members[need.category].add(need.structure_id)
+    for (category, month), amount in summary.amounts.items():
+        if category in rows:
+            rows[category].months[month].need += amount
     general: dict[datetime.date, Decimal] = defaultdict(lambda: ZERO)
     for envelope in envelopes:
         if not period.start <= envelope.month <= period.end:
@@ -849,7 +965,7 @@ def money_figures(
         elif envelope.category == "":
             general[envelope.month] += envelope.amount
     for row in rows.values():
-        row.structures = len(members[row.category])
+        row.structures = summary.structures.get(row.category, 0)
         waiting = ZERO
         for month in period.months:
             cell = row.months[month]

@@ -123,3 +123,22 @@ class SchemeReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("scheme:report-document", kwargs={"pk": self.pk})
+
+
+class DataChange(models.Model):
+    """One statement that wrote to a table the cached figures read (``scheme/cache.py``).
+
+    Written only by a database trigger on those tables (migration 0002), never by the
+    code: an insert, update, delete or truncate there, by a service, a bulk update or a
+    console, adds a row in the same transaction, so the figures' data version changes
+    exactly when the data a reader can see does.
+    """
+
+    table = models.CharField("table", max_length=63)
+
+    class Meta:
+        verbose_name = "modification des données du dispositif"
+        verbose_name_plural = "modifications des données du dispositif"
+
+    def __str__(self):
+        return f"{self.table} n° {self.pk}"

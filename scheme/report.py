@@ -13,6 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import Avg, Count, DecimalField, F, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.text import slugify
 
 from accompaniment.models import (
@@ -26,10 +28,12 @@ from accompaniment.models import (
     SessionStatus,
 )
 from ccr_portal.axes import Axis
+from ccr_portal.formatting import format_date, format_euros, format_number
 from committee.models import Decision, DecisionStatus, Outcome
 from diagnostics.models import Diagnostic, DiagnosticKind, DiagnosticPurpose
 from financing.models import DECIDED_STATUSES, Disbursement, FinancingRequest, RequestStatus
 
+from .cache import cached, data_version
 from .charts import bar_chart
 from .presentation import payer_label
 
@@ -42,8 +46,43 @@ def days_of(hours) -> Decimal:
     return (Decimal(hours or 0) / settings.HOURS_PER_DAY).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def on_days(field: str, start: datetime.date, end: datetime.date) -> Q:
+    """``field`` (a moment) on a day from ``start`` to ``end`` in the current time zone:
+    ``field__date__gte/lte`` without converting every row's moment (an index can serve).
+    The days may be ISO strings, as that lookup takes them (a report row not reloaded)."""
+    start, end = (datetime.date.fromisoformat(str(day)) for day in (start, end))
+    first = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    after = timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return Q(**{f"{field}__gte": first, f"{field}__lt": after})
+
+
 def money(value) -> Decimal:
     return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def cell(value, kind: str, first: bool) -> tuple[bool, bool, str]:
+    """A value of the report as its page and PDF show it: (row header, right-aligned,
+    text), formatted once, when the report is computed (``_report_sections.html``)."""
+    if first:
+        return True, False, localize(value)
+    if kind == "euros":
+        return False, True, "" if value is None else format_euros(value)
+    if kind == "days":
+        return False, True, "" if value is None else format_number(value, 1)
+    if kind == "number":
+        return False, True, "" if value is None else localize(value)
+    if kind == "date":
+        return False, False, format_date(value) if value else ""
+    return False, False, localize(value)
+
+
+def displayed(row, headers) -> list[tuple[bool, bool, str]]:
+    return [
+        cell(value, kind, index == 0)
+        for index, (value, (_header, kind)) in enumerate(zip(row, headers, strict=True))
+    ]
 
 
 def section(title, sheet, headers, rows, *, chart=None, totals=None) -> dict:
@@ -55,6 +94,8 @@ def section(title, sheet, headers, rows, *, chart=None, totals=None) -> dict:
         "rows": [*rows, *([totals] if totals else [])],
         "body": rows,
         "totals": totals,
+        "shown_body": [displayed(row, headers) for row in rows],
+        "shown_totals": displayed(totals, headers) if totals else None,
         "chart": chart,
     }
 
@@ -70,7 +111,7 @@ def financing_section(*, start, end, payer) -> dict:
     """
 
     def within(field: str, **more) -> Q:
-        return Q(**{f"{field}__date__gte": start, f"{field}__date__lte": end}, **more)
+        return on_days(field, start, end) & Q(**more)
 
     figures: dict[str, list] = {}
     for short_name, name, requested, granted, declined in (
@@ -111,12 +152,60 @@ def financing_section(*, start, end, payer) -> dict:
     )
 
 
-def activity_report(*, start: datetime.date, end: datetime.date, payer: str = "") -> dict:
+def held_sessions(*, start, end, payer):
     provider_filter = Q(provider__funding_scheme=payer) if payer else Q()
-    session_filter = Q(session__provider__funding_scheme=payer) if payer else Q()
-    held = Session.objects.filter(
+    return Session.objects.filter(
         provider_filter, status=SessionStatus.HELD, date__gte=start, date__lte=end
     )
+
+
+def session_details(held) -> list[dict]:
+    """Each held session of the report (its XLSX detail sheet), by date."""
+    return [
+        {
+            "date": date,
+            "provider": provider,
+            "axis": axis,
+            "theme": theme,
+            "format": "Collectif" if session_format == "collective" else "Individuel",
+            "days": days_of(hours),
+            "cost": money(days_of(hours) * (rate or 0)),
+        }
+        for date, provider, axis, theme, session_format, hours, rate in held.values_list(
+            "date",
+            "provider__short_name",
+            "axis",
+            "theme",
+            "format",
+            "duration_hours",
+            "provider__daily_rate",
+        ).order_by("date", "pk")
+    ]
+
+
+def activity_report(
+    *, start: datetime.date, end: datetime.date, payer: str = "", with_sessions: bool = False
+) -> dict:
+    """The report's sections, cached per state of the tables they read
+    (``scheme.cache``); ``with_sessions``, each held session too (the XLSX's detail
+    sheet: the page and the PDF show their totals only)."""
+    start, end = (datetime.date.fromisoformat(str(day)) for day in (start, end))
+    report = cached(
+        "report",
+        data_version("report"),
+        (start, end, payer, settings.HOURS_PER_DAY),
+        lambda: report_sections(start=start, end=end, payer=payer),
+    )
+    if with_sessions:
+        report["sessions"] = session_details(held_sessions(start=start, end=end, payer=payer))
+    return report
+
+
+def report_sections(*, start: datetime.date, end: datetime.date, payer: str) -> dict:
+    """``activity_report`` computed: one aggregate query per section."""
+    provider_filter = Q(provider__funding_scheme=payer) if payer else Q()
+    session_filter = Q(session__provider__funding_scheme=payer) if payer else Q()
+    held = held_sessions(start=start, end=end, payer=payer)
     sections = []
 
     # Structures accompanied per axis: a structure present at a session held in the period.
@@ -152,7 +241,7 @@ def activity_report(*, start: datetime.date, end: datetime.date, payer: str = ""
     diagnostic_rows = [
         (kinds[kind], purposes[purpose], provider or "Non affecté", count, concluded)
         for kind, purpose, provider, count, concluded in Diagnostic.objects.filter(
-            provider_filter, requested_at__date__gte=start, requested_at__date__lte=end
+            provider_filter, on_days("requested_at", start, end)
         )
         .values_list("kind", "purpose", "provider__short_name")
         .annotate(
@@ -310,9 +399,8 @@ def activity_report(*, start: datetime.date, end: datetime.date, payer: str = ""
     decision_rows = [
         (outcomes[outcome], site or "Sans site", count)
         for outcome, site, count in Decision.objects.filter(
+            on_days("recorded_at", start, end),
             status__in=(DecisionStatus.RECORDED, DecisionStatus.NOTIFIED),
-            recorded_at__date__gte=start,
-            recorded_at__date__lte=end,
         )
         .values_list("outcome", "site__name")
         .annotate(count=Count("pk"))
@@ -340,8 +428,7 @@ def activity_report(*, start: datetime.date, end: datetime.date, payer: str = ""
         )
         for provider, count, usefulness, recommend in SatisfactionAnswer.objects.filter(
             Q(action__provider__funding_scheme=payer) if payer else Q(),
-            answered_at__date__gte=start,
-            answered_at__date__lte=end,
+            on_days("answered_at", start, end),
         )
         .values_list("action__provider__short_name")
         .annotate(count=Count("pk"), usefulness=Avg("usefulness"), recommend=Avg("would_recommend"))
@@ -365,7 +452,7 @@ def activity_report(*, start: datetime.date, end: datetime.date, payer: str = ""
     follow_rows = [
         (name, jobs, staff, volunteers)
         for name, jobs, staff, volunteers in FollowUp.objects.filter(
-            recorded_at__date__gte=start, recorded_at__date__lte=end
+            on_days("recorded_at", start, end)
         )
         .values_list(
             "plan__structure__name",
@@ -395,26 +482,6 @@ def activity_report(*, start: datetime.date, end: datetime.date, payer: str = ""
         )
     )
 
-    sessions = [
-        {
-            "date": row["date"],
-            "provider": row["provider__short_name"],
-            "axis": row["axis"],
-            "theme": row["theme"],
-            "format": "Collectif" if row["format"] == "collective" else "Individuel",
-            "days": days_of(row["duration_hours"]),
-            "cost": money(days_of(row["duration_hours"]) * (row["provider__daily_rate"] or 0)),
-        }
-        for row in held.values(
-            "date",
-            "provider__short_name",
-            "axis",
-            "theme",
-            "format",
-            "duration_hours",
-            "provider__daily_rate",
-        ).order_by("date", "pk")
-    ]
     totals = {
         "sessions": sum(row[2] for row in session_rows),
         "days": sum((row[3] for row in session_rows), ZERO),
@@ -428,6 +495,6 @@ def activity_report(*, start: datetime.date, end: datetime.date, payer: str = ""
         "payer": payer,
         "payer_label": payer_label(payer) if payer else "tous les financeurs",
         "sections": sections,
-        "sessions": sessions,
+        "sessions": [],
         "totals": totals,
     }

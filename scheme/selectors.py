@@ -5,29 +5,46 @@ number of queries (one per kind of row) and hands ``figures`` frozen dataclasses
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 
 from django.conf import settings
+from django.db.models import Case, Count, DateField, Q, Sum, Value, When
+from django.db.models.functions import Cast, TruncMonth
 
 from accompaniment.models import ActionStatus, PlanAction
-from applicants.models import AxisWish, Dossier, DossierStatus, FinancingCategory, SitePreference
+from applicants.models import (
+    Dossier,
+    DossierStatus,
+    FinancingCategory,
+    FinancingNeed,
+    SitePreference,
+)
 from ccr_portal.users.models import Provider
 from committee.models import Decision
-from diagnostics.models import AxisRecommendation, Diagnostic, DiagnosticStatus, ProviderCapacity
+from diagnostics.models import Diagnostic, DiagnosticStatus, ProviderCapacity
 from financing.models import CreditLine
 
+from .cache import cached, data_versions
 from .figures import (
     ActionFact,
     Assumptions,
     DiagnosticFact,
     Envelope,
     Facts,
+    MoneyNeed,
+    MoneySummary,
+    NeedSummary,
     Period,
     ProviderFact,
     SchemeFact,
     StructureFacts,
+    needs_of,
     running_months,
     spread,
+    summarise,
 )
 from .models import OfferScheme
 
@@ -53,38 +70,50 @@ def load_facts(period: Period) -> Facts:
     In the scheme: a structure with a dossier that is neither a draft, rejected nor
     withdrawn, or with a diagnostic that was not declined.
     """
+    return Facts(
+        structures=load_structures(),
+        providers=load_providers(period),
+        schemes=load_schemes(),
+        assumptions=assumptions(),
+    )
+
+
+def load_offer(period: Period) -> Facts:
+    """The offer side of the facts alone (providers, existing schemes, assumptions): the
+    need comes from ``summaries`` (three small queries)."""
+    return Facts(
+        structures=[],
+        providers=load_providers(period),
+        schemes=load_schemes(),
+        assumptions=assumptions(),
+    )
+
+
+def load_structures(*, with_sites: bool = True) -> list[StructureFacts]:
+    """The structures of ``load_facts`` (a fixed number of queries, rows as tuples).
+
+    ``with_sites=False`` leaves their site out (no figure reads it: two queries less).
+    """
     names: dict[int, str] = {}
     wishes: dict[int, list[str]] = defaultdict(list)
-    dossier_rows = (
+    # The dossiers with their wishes (one row per wish), by structure then wish.
+    for structure_id, name, axis in (
         Dossier.objects.exclude(status__in=NOT_COUNTED)
-        .values_list("pk", "structure_id", "structure__name")
-        .order_by("pk")
-    )
-    dossier_structure = {}
-    for dossier_id, structure_id, name in dossier_rows:
-        names[structure_id] = name
-        dossier_structure[dossier_id] = structure_id
-    for structure_id, axis in (
-        AxisWish.objects.filter(dossier__in=dossier_structure.keys())
-        .values_list("dossier__structure_id", "axis")
-        .order_by("dossier__structure_id", "pk")
+        .values_list("structure_id", "structure__name", "axis_wishes__axis")
+        .order_by("structure_id", "axis_wishes__pk")
     ):
-        if axis not in wishes[structure_id]:
+        names[structure_id] = name
+        if axis is not None and axis not in wishes[structure_id]:
             wishes[structure_id].append(axis)
 
-    recommendations: dict[int, list] = defaultdict(list)
-    for diagnostic_id, axis, days in (
-        AxisRecommendation.objects.filter(
-            diagnostic__status__in=(DiagnosticStatus.VALIDATED, DiagnosticStatus.COVERED)
-        )
-        .values_list("diagnostic_id", "axis", "days")
-        .order_by("diagnostic_id", "axis")
-    ):
-        recommendations[diagnostic_id].append((axis, days))
+    # The diagnostics with their recommendations (one row per recommendation), counted
+    # for a validated or covered one only.
     diagnostics: dict[int, list] = defaultdict(list)
-    for row in (
+    concluded_statuses = (DiagnosticStatus.VALIDATED, DiagnosticStatus.COVERED)
+    covered, validated = DiagnosticStatus.COVERED, DiagnosticStatus.VALIDATED
+    rows = (
         Diagnostic.objects.exclude(status=DiagnosticStatus.DECLINED)
-        .values(
+        .values_list(
             "pk",
             "structure_id",
             "structure__name",
@@ -93,45 +122,57 @@ def load_facts(period: Period) -> Facts:
             "due_date",
             "validated_at",
             "covered_on",
+            "axis_recommendations__axis",
+            "axis_recommendations__days",
         )
-        .order_by("pk")
+        .order_by("pk", "axis_recommendations__axis")
+    )
+    for (_pk, structure_id, name, kind, status, due, validated_at, covered_on), group in groupby(
+        rows, key=itemgetter(slice(0, 8))
     ):
-        names.setdefault(row["structure_id"], row["structure__name"])
-        concluded = row["covered_on"] if row["status"] == DiagnosticStatus.COVERED else None
-        if row["status"] == DiagnosticStatus.VALIDATED and row["validated_at"]:
-            concluded = row["validated_at"].date()
-        diagnostics[row["structure_id"]].append(
+        names.setdefault(structure_id, name)
+        concluded = covered_on if status == covered else None
+        if status == validated and validated_at:
+            concluded = validated_at.date()
+        recommendations = ()
+        if status in concluded_statuses:
+            recommendations = tuple((row[8], row[9]) for row in group if row[8] is not None)
+        diagnostics[structure_id].append(
             DiagnosticFact(
-                kind=row["kind"],
-                status=row["status"],
-                due_date=row["due_date"],
+                kind=kind,
+                status=status,
+                due_date=due,
                 concluded_on=concluded,
-                recommendations=tuple(recommendations.get(row["pk"], ())),
+                recommendations=recommendations,
             )
         )
 
     actions: dict[int, list] = defaultdict(list)
-    for structure_id, axis, days, status in (
-        PlanAction.objects.filter(plan__structure_id__in=names.keys())
-        .values_list("plan__structure_id", "axis", "planned_days", "status")
-        .order_by("pk")
-    ):
-        actions[structure_id].append(
-            ActionFact(axis=axis, days=days, completed=status == ActionStatus.COMPLETED)
+    completed = ActionStatus.COMPLETED
+    for structure_id, axis, days, status in PlanAction.objects.values_list(
+        "plan__structure_id", "axis", "planned_days", "status"
+    ).order_by("pk"):
+        if structure_id in names:
+            actions[structure_id].append(
+                ActionFact(axis=axis, days=days, completed=status == completed)
+            )
+
+    sites = {}
+    if with_sites:
+        sites = dict(
+            SitePreference.objects.filter(rank=1)
+            .exclude(dossier__status__in=NOT_COUNTED)
+            .values_list("dossier__structure_id", "site__code")
+            .order_by("dossier_id")
+        )
+        sites.update(
+            Decision.objects.filter(site__isnull=False)
+            .exclude(item__dossier__status__in=NOT_COUNTED)
+            .values_list("item__dossier__structure_id", "site__code")
+            .order_by("pk")
         )
 
-    sites = dict(
-        SitePreference.objects.filter(rank=1, dossier__in=dossier_structure.keys())
-        .values_list("dossier__structure_id", "site__code")
-        .order_by("dossier_id")
-    )
-    sites.update(
-        Decision.objects.filter(site__isnull=False, item__dossier__in=dossier_structure.keys())
-        .values_list("item__dossier__structure_id", "site__code")
-        .order_by("pk")
-    )
-
-    structures = [
+    return [
         StructureFacts(
             id=structure_id,
             name=name,
@@ -142,12 +183,69 @@ def load_facts(period: Period) -> Facts:
         )
         for structure_id, name in sorted(names.items())
     ]
-    return Facts(
-        structures=structures,
-        providers=load_providers(period),
-        schemes=load_schemes(),
-        assumptions=assumptions(),
+
+
+@dataclass(frozen=True)
+class Summaries:
+    """What a period's figures read, whatever the number of structures: the need (in
+    days and in money, summarised) and the offer (in days and the funds' envelopes)."""
+
+    needs: NeedSummary
+    money: MoneySummary
+    offer: Facts  # without structures (``load_offer``)
+    envelopes: list[Envelope]
+
+
+def summaries(period: Period) -> Summaries:
+    """The need in days (``figures.summarise`` of every structure's need lines), the
+    financing needs (summed by the database) and the offer, cached per state of the data
+    they read (``scheme.cache``): a full scan only when something there has changed."""
+    facts_assumptions = assumptions()
+    versions = data_versions("needs", "offer") or {}
+
+    def needs() -> tuple[NeedSummary, MoneySummary]:
+        lines = needs_of(load_structures(with_sites=False), period, facts_assumptions)
+        return summarise(lines), money_summary(period)
+
+    key = (period, facts_assumptions)
+    days, money = cached("needs", versions.get("needs"), key, needs)
+    offer, envelopes = cached(
+        "offer", versions.get("offer"), key, lambda: (load_offer(period), load_envelopes(period))
     )
+    return Summaries(needs=days, money=money, offer=offer, envelopes=envelopes)
+
+
+def money_summary(period: Period) -> MoneySummary:
+    """``figures.summarise_money(load_money_needs(), period)``, summed by the database
+    (two queries): the amount per category and month the structure moves in (now if
+    earlier or unknown, left out if after the period), and the structures per category."""
+    move_in = "dossier__expected_move_in"
+    placed = (
+        FinancingNeed.objects.exclude(dossier__status__in=NOT_COUNTED)
+        .filter(Q(**{f"{move_in}__isnull": True}) | Q(**{f"{move_in}__lte": period.last_day}))
+        .annotate(
+            month=Case(
+                When(
+                    Q(**{f"{move_in}__isnull": True}) | Q(**{f"{move_in}__lt": period.start}),
+                    then=Value(period.start),
+                ),
+                default=Cast(TruncMonth(move_in), output_field=DateField()),
+                output_field=DateField(),
+            )
+        )
+    )
+    amounts = {
+        (category, month): amount
+        for category, month, amount in placed.values_list("category", "month")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    }
+    structures = dict(
+        placed.values_list("category")
+        .annotate(count=Count("dossier__structure_id", distinct=True))
+        .order_by()
+    )
+    return MoneySummary(amounts=amounts, structures=structures)
 
 
 def load_providers(period: Period) -> list[ProviderFact]:
@@ -197,12 +295,8 @@ def provider_choices() -> list[tuple[int, str]]:
     return list(Provider.objects.order_by("name").values_list("pk", "short_name"))
 
 
-def load_money_needs() -> list:
+def load_money_needs() -> list[MoneyNeed]:
     """The financing needs of the dossiers in the scheme, with their moving-in date."""
-    from applicants.models import FinancingNeed
-
-    from .figures import MoneyNeed
-
     return [
         MoneyNeed(structure_id, name, category, amount, due_on)
         for structure_id, name, category, amount, due_on in FinancingNeed.objects.exclude(

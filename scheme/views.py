@@ -1,6 +1,8 @@
 """The scheme's pages: needs against offer, scenarios, the brief and the report.
 
-Thin views: the figures come from ``figures`` (fed by ``selectors.load_facts``); a view
+Thin views: the figures come from ``figures``, fed by ``selectors``: the pages by the
+offer's facts and the need's cached ``summaries``, the exports and the structures behind
+a figure by every structure's facts (``load_facts``: they list the need lines). A view
 only picks the period and the parameters, and hands them to a template or an export.
 Every page, export and PDF asks the one permission ``scheme.view_scheme``.
 """
@@ -43,7 +45,7 @@ from .forms import (
 from .models import OfferScheme, Scenario, SchemeReport
 from .presentation import month_label
 from .report import activity_report
-from .selectors import load_envelopes, load_facts, load_money_needs
+from .selectors import load_facts, load_offer, summaries
 from .services import (
     offer_scheme_delete,
     offer_scheme_save,
@@ -89,7 +91,8 @@ class QuantificationView(SchemeMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = self.period_form()
         period = form.period()
-        figures = today_figures(load_facts(period), period)
+        need = summaries(period)
+        figures = today_figures(need.offer, period, need.needs)
         return super().get_context_data(
             form=form,
             period=period,
@@ -98,9 +101,7 @@ class QuantificationView(SchemeMixin, TemplateView):
             months=period.months,
             totals=figures.month_totals(),
             payers=figures.payers(),
-            money=money_figures(
-                load_money_needs(), load_envelopes(period), period, FinancingCategory.values
-            ),
+            money=money_figures(need.money, need.envelopes, period, FinancingCategory.values),
             money_labels=dict(FinancingCategory.choices),
             chart=month_chart(figures, "Besoin, offre et écart par mois, tous axes (jours)"),
             query=period_query(period),
@@ -168,11 +169,12 @@ class ScenarioView(ScenarioMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         period = PeriodForm(self.request.GET or None).period()
-        facts = load_facts(period)
+        found = summaries(period)
+        facts, need = found.offer, found.needs
         form = self.scenario_form(facts, self.request.GET or None)
         parameters = form.parameters()
-        today = today_figures(facts, period)
-        scenario = scenario_figures(facts, period, parameters)
+        today = today_figures(facts, period, need)
+        scenario = scenario_figures(facts, period, parameters, need)
         hidden = {
             **scenario_query(parameters),
             "start": period.start.strftime("%Y-%m"),
@@ -204,7 +206,7 @@ class ScenarioSaveView(ScenarioMixin, View):
 
     def post(self, request):
         period = PeriodForm(request.POST).period()
-        facts = load_facts(period)
+        facts = load_offer(period)
         parameters = self.scenario_form(facts, request.POST).parameters()
         form = ScenarioSaveForm(request.POST)
         if not form.is_valid():
@@ -227,19 +229,26 @@ class ScenarioDetailView(ScenarioMixin, TemplateView):
     """A saved scenario beside today's figures and, if chosen, another scenario."""
 
     template_name = "scheme/scenario_detail.html"
+    # The page shows figures only; its export lists the need lines behind them.
+    with_lines = False
 
     def columns(self):
         self.scenario = get_object_or_404(Scenario, pk=self.kwargs["pk"])
         period = PeriodForm(self.request.GET or None).period()
-        facts = self.facts = load_facts(period)
+        if self.with_lines:
+            facts, need = load_facts(period), None
+        else:
+            found = summaries(period)
+            facts, need = found.offer, found.needs
+        self.facts = facts
         other = None
         other_pk = self.request.GET.get("avec", "")
         if other_pk.isdigit():
             other = Scenario.objects.filter(pk=int(other_pk)).first()
-        columns = [("Aujourd'hui", today_figures(facts, period))]
+        columns = [("Aujourd'hui", today_figures(facts, period, need))]
         for scenario in filter(None, (self.scenario, other)):
             parameters = exports.parameters_of(scenario)
-            columns.append((scenario.name, scenario_figures(facts, period, parameters)))
+            columns.append((scenario.name, scenario_figures(facts, period, parameters, need)))
         return period, other, columns
 
     def get_context_data(self, **kwargs):
@@ -264,6 +273,8 @@ class ScenarioDetailView(ScenarioMixin, TemplateView):
 
 
 class ScenarioExportView(ScenarioDetailView):
+    with_lines = True
+
     def get(self, request, *args, **kwargs):
         period, _other, columns = self.columns()
         return xlsx_workbook_response(
@@ -309,7 +320,7 @@ class BriefView(SchemeMixin, TemplateView):
 class BriefExportView(BriefView):
     def get(self, request, *args, **kwargs):
         period = self.period_form().period()
-        context = brief_context(period, self.chosen())
+        context = brief_context(period, self.chosen(), with_lines=True)
         return xlsx_workbook_response(
             filename=f"note-de-calibrage-{period.start:%Y-%m}.xlsx",
             sheets=exports.comparison_sheets(context["columns"]),
@@ -337,7 +348,7 @@ class ReportView(SchemeMixin, TemplateView):
 class ReportExportView(SchemeMixin, View):
     def get(self, request):
         start, end, payer = ReportForm(request.GET or None).period()
-        report = activity_report(start=start, end=end, payer=payer)
+        report = activity_report(start=start, end=end, payer=payer, with_sessions=True)
         chosen = request.GET.getlist("colonnes")
         return xlsx_workbook_response(
             filename=f"bilan-{start:%Y-%m-%d}-{end:%Y-%m-%d}.xlsx",

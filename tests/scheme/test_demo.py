@@ -62,6 +62,13 @@ def test_saved_scenario_closes_the_gap_by_adding_capacity(demo, period):
     assert scenario_figures(facts, period, without).gap > 0
 
 
+def test_the_cached_figures_are_the_need_lines_figures(demo):
+    from tests.scheme.test_cache import assert_same_figures, periods
+
+    for period in periods():
+        assert_same_figures(period)
+
+
 def test_the_demo_pages_open(demo, client):
     client.force_login(User.objects.get(email="coordinator@example.org"))
     scenario = Scenario.objects.get(name=RENFORT)
