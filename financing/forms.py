@@ -2,7 +2,7 @@
 
 from django import forms
 
-from applicants.models import Campaign, DocumentType, FinancingCategory, Structure
+from applicants.models import DocumentType, FinancingCategory, Structure
 from ccr_portal.forms import (
     PERCENTAGE,
     AmountField,
@@ -302,7 +302,3 @@ class DisbursementForm(forms.Form):
     )
     amount = AmountField(label="Montant versé (€)")
     note = forms.CharField(label="Précision", required=False, max_length=300)
-
-
-class CampaignChoiceForm(forms.Form):
-    campaign = forms.ModelChoiceField(label="Appel", queryset=Campaign.objects.all())

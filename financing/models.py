@@ -306,9 +306,6 @@ class FinancingRequestQuerySet(models.QuerySet):
         condition = request_visibility(user)
         return self if condition is None else self.filter(condition)
 
-    def for_funder(self, funder_id: int) -> "FinancingRequestQuerySet":
-        return self.filter(product__funder_id=funder_id, status__in=FUNDER_STATUSES)
-
 
 class FinancingRequest(models.Model):
     """A request to one product of a fund, from one resident."""
