@@ -159,3 +159,86 @@ def test_the_structures_never_see_each_other_s_requests(client, world, requests)
 def test_visible_to_states_the_same_rule(world, requests):
     assert list(FinancingRequest.objects.visible_to(world.urscop_officer)) == [requests["urscop"]]
     assert set(FinancingRequest.objects.visible_to(world.coordinator)) == set(requests.values())
+
+
+def test_another_structure_s_editor_changes_nothing_of_a_draft(client, world, requests):
+    """Each refused POST is one that would change the draft for its own editor."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from financing.services.responses import response_for
+    from tests.files import pdf
+
+    draft = requests["draft"]
+    document = _document(draft)
+    response = response_for(structure=world.association, campaign=world.campaign)
+    client.force_login(world.scop_editor)
+    update = client.post(
+        reverse("financing:request-update", args=[draft.pk]),
+        {
+            "amount": "12 000",
+            "duration_months": "48",
+            "deferral_months": "0",
+            "project": "Changé par une autre structure.",
+            "uses-TOTAL_FORMS": "1",
+            "uses-INITIAL_FORMS": "0",
+            "uses-0-category": "shop_fitout",
+            "uses-0-amount": "12000",
+        },
+    )
+    added = client.post(
+        reverse("financing:request-document-add", args=[draft.pk]),
+        {"file": SimpleUploadedFile("devis.pdf", pdf("Devis"), content_type="application/pdf")},
+    )
+    message = client.post(
+        reverse("financing:request-message", args=[draft.pk]), {"body": "Bonjour"}
+    )
+    submitted = client.post(reverse("financing:request-transition", args=[draft.pk, "submit"]))
+    withdrawn = client.post(reverse("financing:request-transition", args=[draft.pk, "withdraw"]))
+    assert [r.status_code for r in (update, added, message, submitted, withdrawn)] == [403] * 5
+    draft.refresh_from_db()
+    assert (draft.status, draft.amount, draft.project) == ("draft", D("9000"), "")
+    assert list(draft.uses.values_list("amount", flat=True)) == [D("9000")]
+    assert list(draft.documents.all()) == [document]
+    assert not draft.messages.exists()
+    # Nor does it read the other structure's document or response.
+    assert client.get(reverse("financing:request-document", args=[document.pk])).status_code == 403
+    assert client.get(response.get_absolute_url()).status_code == 403
+
+
+def test_another_fund_s_officer_neither_decides_nor_records_a_payment(client, world, requests):
+    """URSCOP's forwarded request and a granted one: ESIA's officer is refused the POSTs
+    URSCOP's officer makes, and nothing is written."""
+    granted = make_request(
+        world,
+        structure=world.scop,
+        product="pargest",
+        amount=D("10000"),
+        category="productive_investment",
+        months=60,
+        status="granted",
+    )
+    forwarded = requests["urscop"]
+    client.force_login(world.esia_officer)
+    decided = client.post(
+        reverse("financing:request-transition", args=[forwarded.pk, "grant"]),
+        {
+            "granted_amount": "30 000",
+            "granted_months": "60",
+            "granted_deferral_months": "0",
+            "first_due_on": "2027-01-01",
+            "committee_date": "2026-11-20",
+        },
+    )
+    declined = client.post(
+        reverse("financing:request-transition", args=[forwarded.pk, "decline"]),
+        {"comment": "Refus d'un autre fonds."},
+    )
+    paid = client.post(
+        reverse("financing:disbursement-add", args=[granted.pk]),
+        {"day": "2027-01-15", "amount": "5000", "note": ""},
+    )
+    assert [r.status_code for r in (decided, declined, paid)] == [403] * 3
+    forwarded.refresh_from_db()
+    assert (forwarded.status, forwarded.granted_amount) == ("forwarded", None)
+    assert not forwarded.transitions.filter(action__in=["grant", "decline"]).exists()
+    assert not granted.disbursements.exists()
