@@ -242,3 +242,23 @@ def test_another_fund_s_officer_neither_decides_nor_records_a_payment(client, wo
     assert (forwarded.status, forwarded.granted_amount) == ("forwarded", None)
     assert not forwarded.transitions.filter(action__in=["grant", "decline"]).exists()
     assert not granted.disbursements.exists()
+
+
+def test_a_message_on_a_draft_tells_no_fund_officer(
+    client, world, requests, django_capture_on_commit_callbacks
+):
+    """The e-mail path: the fund's officer, who cannot read a draft, is not told of its
+    messages, nor is the other structure; the coordination is."""
+    from ccr_portal.notifications.models import Notification
+
+    Notification.objects.all().delete()
+    client.force_login(world.association_editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("financing:request-message", args=[requests["draft"].pk]),
+            {"body": "Une question sur le devis."},
+        )
+    assert response.status_code == 302
+    assert requests["draft"].messages.get().body == "Une question sur le devis."
+    told = set(Notification.objects.values_list("recipient", flat=True))
+    assert told == {world.coordinator.pk}
