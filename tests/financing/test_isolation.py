@@ -262,3 +262,47 @@ def test_a_message_on_a_draft_tells_no_fund_officer(
     assert requests["draft"].messages.get().body == "Une question sur le devis."
     told = set(Notification.objects.values_list("recipient", flat=True))
     assert told == {world.coordinator.pk}
+
+
+def test_another_structure_s_editor_writes_nothing_in_a_response(client, world):
+    """The association's response: the SCOP's editor is refused opening it and each POST
+    its own editor makes (needs, BFR, lines, requests), and nothing is written."""
+    from financing.models import FinancingNeed, FinancingResponse
+
+    client.force_login(world.scop_editor)
+    opened = client.post(
+        reverse("financing:response-open", args=[world.association.pk, world.campaign.pk])
+    )
+    assert opened.status_code == 403
+    assert not FinancingResponse.objects.exists()
+
+    from financing.services.responses import response_for
+
+    pk = response_for(structure=world.association, campaign=world.campaign).pk
+    refused = [
+        client.post(
+            reverse("financing:needs-save", args=[pk]),
+            {"moving-amount": "3 000", "moving-needed_on": "2027-02"},
+        ),
+        client.post(
+            reverse("financing:bfr", args=[pk]),
+            {"stock": "4 000", "receivables": "2 500", "debts": "1 500", "needed_on": "2027-03"},
+        ),
+        client.post(
+            reverse("financing:response-save", args=[pk]),
+            {
+                "new-product": world.products["fris"].pk,
+                "new-category": "shop_fitout",
+                "new-amount": "15000",
+                "new-duration_months": "60",
+                "other_resources": "1000",
+            },
+        ),
+        client.post(reverse("financing:requests-create", args=[pk])),
+    ]
+    assert [r.status_code for r in refused] == [403] * 4
+    response = FinancingResponse.objects.get(pk=pk)
+    assert not FinancingNeed.objects.exists()
+    assert not response.lines.exists()
+    assert response.other_resources == 0
+    assert not FinancingRequest.objects.exists()
