@@ -306,3 +306,18 @@ def test_another_structure_s_editor_writes_nothing_in_a_response(client, world):
     assert not response.lines.exists()
     assert response.other_resources == 0
     assert not FinancingRequest.objects.exists()
+
+
+def test_the_officer_s_global_response_export_holds_their_fund_only(client, world, requests):
+    """The export path of the global response: the same scope as its page, whatever fund
+    the URL asks for."""
+    client.force_login(world.esia_officer)
+    export = client.get(reverse("financing:global-response-export"), {"fonds": world.urscop.pk})
+    assert export.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(downloaded(export))).active
+    rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert [label for label in rows if label.startswith("Financeur : ") and ", " not in label] == [
+        "Financeur : ESIA"
+    ]
+    assert not any("URSCOP" in label for label in rows)
+    assert rows["Total"][1] == 20000
