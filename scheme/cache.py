@@ -10,8 +10,10 @@ release never reads what its predecessor cached) and the **data version** of the
 they read (their group of ``TRACKED_MODELS``), read in one small query before the data:
 
 - the identity of the database (its server and name as configured, its oid) and of
-  the log table (a database recreated or restored from a backup, or another one
-  sharing the cache, never meets an entry of an earlier life or of its neighbour);
+  the log table (its oid, and its file, which a ``TRUNCATE`` replaces: a database
+  recreated or restored from a backup, a log emptied with its ids restarted as
+  ``manage.py flush`` does, or another database sharing the cache, never meets an
+  entry of an earlier life or of its neighbour);
 - the count, first, last and summed ids of the group's ``models.DataChange`` rows: a
   trigger on each tracked table (migrations 0002 to 0004) adds a row for every
   statement that writes there (a service, a bulk update, a console, a migration), in
@@ -118,10 +120,11 @@ def data_versions(*groups: str, compact: bool = True) -> dict[str, str] | None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT oid FROM pg_database WHERE datname = current_database()),"
-            f" %s::regclass::oid, count(*), max(id), {', '.join(columns)} FROM {log}",
-            [log, *[tables for group in groups for tables in [tracked_tables(group)] * 4]],
+            " %s::regclass::oid, pg_relation_filenode(%s::regclass), count(*), max(id),"
+            f" {', '.join(columns)} FROM {log}",
+            [log, log, *[tables for group in groups for tables in [tracked_tables(group)] * 4]],
         )
-        database, table, everything, latest, *figures = cursor.fetchone()
+        database, table, storage, everything, latest, *figures = cursor.fetchone()
     if compact and everything > COMPACT_AT:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -132,7 +135,9 @@ def data_versions(*groups: str, compact: bool = True) -> dict[str, str] | None:
         # The versions as they are now, so that the next reader finds the same ones.
         return data_versions(*groups, compact=False)
     return {
-        group: ".".join(str(part) for part in (database, table, *figures[4 * i : 4 * i + 4]))
+        group: ".".join(
+            str(part) for part in (database, table, storage, *figures[4 * i : 4 * i + 4])
+        )
         for i, group in enumerate(groups)
     }
 

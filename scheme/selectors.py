@@ -291,10 +291,6 @@ def load_schemes() -> list[SchemeFact]:
     ]
 
 
-def provider_choices() -> list[tuple[int, str]]:
-    return list(Provider.objects.order_by("name").values_list("pk", "short_name"))
-
-
 def load_money_needs() -> list[MoneyNeed]:
     """The financing needs of the dossiers in the scheme, with their moving-in date."""
     return [

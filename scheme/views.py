@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
@@ -418,9 +419,10 @@ class OfferSchemeCreateView(SchemeMixin, ServiceFormView):
 
 
 class OfferSchemeUpdateView(OfferSchemeCreateView):
-    def dispatch(self, request, *args, **kwargs):
-        self.scheme = get_object_or_404(OfferScheme, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def scheme(self) -> OfferScheme:
+        # Looked up once the permission is checked: no 404 to tell others what exists.
+        return get_object_or_404(OfferScheme, pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.scheme}

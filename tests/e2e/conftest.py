@@ -3,6 +3,7 @@ import os
 import pytest
 
 from tests.conftest import chromium_path, require
+from tests.e2e.helpers import log_in
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # calls made by the test itself (and by pytest-django's teardown) are safe.
@@ -65,3 +66,27 @@ def page(browser, live_server, tmp_path, csp_violations):
     yield page
     context.close()
     assert csp_violations == [], "violations de la politique de sécurité du contenu (CSP)"
+
+
+@pytest.fixture
+def signed_in(request, browser, live_server):
+    """A browser page per person, signed in with the demo's password; every context is
+    closed after the test. A journey may set its own ``BROWSER_TIMEOUT`` (ms)."""
+    from ccr_portal.users.demo import DEMO_PASSWORD
+
+    timeout = getattr(request.module, "BROWSER_TIMEOUT", 20_000)
+    contexts = []
+
+    def sign_in(email):
+        context = browser.new_context(
+            base_url=live_server.url, locale="fr-FR", accept_downloads=True
+        )
+        context.set_default_timeout(timeout)
+        contexts.append(context)
+        page = context.new_page()
+        log_in(page, email, DEMO_PASSWORD)
+        return page
+
+    yield sign_in
+    for context in contexts:
+        context.close()

@@ -12,6 +12,12 @@ def field(page, label: str):
     return page.get_by_label(re.compile(rf"^\s*{pattern}[\s\u00a0]*\*?\s*$"))
 
 
+def see(locator) -> bool:
+    """Wait for the element (the page may still be loading after a click), then say it is there."""
+    locator.first.wait_for()
+    return locator.first.is_visible()
+
+
 def log_in(page, email: str, password: str = PASSWORD) -> None:
     page.goto("/compte/login/")
     field(page, "Courriel").fill(email)

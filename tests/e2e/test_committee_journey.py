@@ -18,39 +18,14 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from applicants.models import Dossier, DossierStatus
-from ccr_portal.users.demo import DEMO_PASSWORD
 from committee.models import Decision, Meeting
-from tests.e2e.helpers import field, log_in
+from tests.e2e.helpers import field, see
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 JOURNEY = ["Les Paniers du Vieux-Port", "Recyclerie de la Joliette", "Terre d'Épices"]
 MOTIVATION = "Un projet de circuits courts solide ; la trésorerie doit être consolidée."
 CONDITION = "Suivre l'accompagnement de sécurisation avant l'installation."
-
-
-def see(locator) -> bool:
-    locator.first.wait_for()
-    return locator.first.is_visible()
-
-
-@pytest.fixture
-def signed_in(browser, live_server):
-    contexts = []
-
-    def sign_in(email):
-        context = browser.new_context(
-            base_url=live_server.url, locale="fr-FR", accept_downloads=True
-        )
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        page = context.new_page()
-        log_in(page, email, DEMO_PASSWORD)
-        return page
-
-    yield sign_in
-    for context in contexts:
-        context.close()
 
 
 def test_a_meeting_from_its_agenda_to_the_structures_plan(signed_in):

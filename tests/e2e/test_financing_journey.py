@@ -8,37 +8,12 @@ import re
 import pytest
 from django.core.management import call_command
 
-from ccr_portal.users.demo import DEMO_PASSWORD
 from financing.models import FinancingRequest
-from tests.e2e.helpers import field, log_in
+from tests.e2e.helpers import field, see
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 STRUCTURE = "Atelier Vélo Solidaire"
-
-
-def see(locator) -> bool:
-    locator.first.wait_for()
-    return locator.first.is_visible()
-
-
-@pytest.fixture
-def signed_in(browser, live_server):
-    contexts = []
-
-    def sign_in(email):
-        context = browser.new_context(
-            base_url=live_server.url, locale="fr-FR", accept_downloads=True
-        )
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        page = context.new_page()
-        log_in(page, email, DEMO_PASSWORD)
-        return page
-
-    yield sign_in
-    for context in contexts:
-        context.close()
 
 
 def _line(page, legend: str, *, product: str, category: str, amount: str, months: str):

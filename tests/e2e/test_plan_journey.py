@@ -17,37 +17,13 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accompaniment.models import DevelopmentPlan, PlanStatus, Session
-from ccr_portal.users.demo import DEMO_PASSWORD
 from tests.conftest import plain_spaces
-from tests.e2e.helpers import field, log_in
+from tests.e2e.helpers import field, see
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def see(locator) -> bool:
-    """Wait for the element (the page may still be loading after a click), then say it is there."""
-    locator.first.wait_for()
-    return locator.first.is_visible()
-
-
-@pytest.fixture
-def signed_in(browser, live_server):
-    """A browser page per person, signed in; every context is closed after the test."""
-    contexts = []
-
-    def sign_in(email):
-        context = browser.new_context(
-            base_url=live_server.url, locale="fr-FR", accept_downloads=True
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        log_in(page, email, DEMO_PASSWORD)
-        return page
-
-    yield sign_in
-    for context in contexts:
-        context.close()
+BROWSER_TIMEOUT = 15_000
 
 
 def test_plan_from_diagnostic_to_pdf(signed_in):

@@ -453,3 +453,19 @@ def test_another_release_computes_its_own_figures(today_month, monkeypatch):
     with CaptureQueriesContext(connection) as queries:
         summaries(period)
     assert len(queries) == 10  # computed again, not read from the former code's entry
+
+
+def test_a_log_emptied_with_its_ids_restarted_never_repeats_a_version():
+    """``manage.py flush`` truncates every table and restarts its ids: the log's next
+    rows have the ids of its first life, the database and the table stay the same."""
+    cached_on_postgresql()
+    build_scheme(1)
+    log = connection.ops.quote_name(DataChange._meta.db_table)
+    versions = []
+    for _ in range(2):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {log} RESTART IDENTITY")
+        AxisWish.objects.update(reason="Pourquoi pas")
+        assert list(DataChange.objects.values_list("pk", flat=True)) == [1]
+        versions.append(data_version("needs"))
+    assert versions[0] != versions[1]

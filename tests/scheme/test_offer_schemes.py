@@ -74,4 +74,10 @@ def test_only_coordinators_record_schemes(client, role, today_month):
     assert client.get(reverse("scheme:offer-list")).status_code == 403
     assert client.post(reverse("scheme:offer-create"), form_data(today_month)).status_code == 403
     assert client.post(reverse("scheme:offer-delete", args=[scheme.pk])).status_code == 403
-    assert list(OfferScheme.objects.values_list("name", flat=True)) == ["RAMSESS"]
+    update = reverse("scheme:offer-update", args=[scheme.pk])
+    assert client.get(update).status_code == 403
+    assert client.post(update, form_data(today_month, places="6")).status_code == 403
+    # Refused the same whether the scheme exists or not.
+    missing = reverse("scheme:offer-update", args=[scheme.pk + 1])
+    assert client.post(missing, form_data(today_month)).status_code == 403
+    assert list(OfferScheme.objects.values_list("name", "places")) == [("RAMSESS", 1)]

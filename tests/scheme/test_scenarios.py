@@ -77,10 +77,37 @@ def test_saving_writes_one_row_and_shows_it_beside_today(coordinator_client):
     assert "Pour la Région" in page_text(detail)
 
 
+def without_session(counts: dict) -> dict:
+    counts.pop("sessions.Session", None)  # the message, kept in the session
+    return counts
+
+
 def test_saving_without_a_name_writes_nothing(coordinator_client):
-    response = coordinator_client.post(reverse("scheme:scenario-save"), PARAMETERS)
-    assert response.status_code == 302
+    before = without_session(row_counts())
+    response = coordinator_client.post(reverse("scheme:scenario-save"), PARAMETERS, follow=True)
+    assert response.redirect_chain[0][1] == 302
+    assert without_session(row_counts()) == before
     assert Scenario.objects.count() == 0
+    # Sent back to the parameters it was given, told why in French.
+    assert response.context["form"]["residents"].value() == "30"
+    assert "Ce champ est obligatoire." in [str(m) for m in response.context["messages"]]
+
+
+def test_saving_under_a_name_already_taken_writes_nothing(coordinator_client):
+    coordinator_client.post(reverse("scheme:scenario-save"), {**PARAMETERS, "name": "Trente"})
+    before = without_session(row_counts())
+    response = coordinator_client.post(
+        reverse("scheme:scenario-save"),
+        {**PARAMETERS, "residents": "20", "name": "Trente"},
+        follow=True,
+    )
+    assert response.redirect_chain[0][1] == 302
+    assert without_session(row_counts()) == before
+    assert Scenario.objects.get().parameters["residents"] == 30
+    assert response.context["form"]["residents"].value() == "20"
+    assert "Un objet Scénario avec ce champ Nom existe déjà." in [
+        str(m) for m in response.context["messages"]
+    ]
 
 
 def test_compare_with_another_scenario_and_export(coordinator_client):
