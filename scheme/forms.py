@@ -222,6 +222,9 @@ class ScenarioSaveForm(forms.ModelForm):
     class Meta:
         model = Scenario
         fields = ["name", "note"]
+        error_messages = {
+            "name": {"unique": "Un scénario porte déjà ce nom : choisissez-en un autre."}
+        }
 
 
 class ReportForm(forms.Form):

@@ -105,7 +105,7 @@ def test_saving_under_a_name_already_taken_writes_nothing(coordinator_client):
     assert without_session(row_counts()) == before
     assert Scenario.objects.get().parameters["residents"] == 30
     assert response.context["form"]["residents"].value() == "20"
-    assert "Un objet Scénario avec ce champ Nom existe déjà." in [
+    assert "Un scénario porte déjà ce nom : choisissez-en un autre." in [
         str(m) for m in response.context["messages"]
     ]
 
