@@ -342,6 +342,26 @@ def test_the_task_filters_again_with_the_requester_s_rights_of_now(
     assert not Notification.objects.exists()
 
 
+def test_a_failing_export_is_retried_then_marked_failed(settings, tmp_path, coordinator, dossiers):
+    # The storage cannot be written: a real failure after the rows were read.
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("x")
+    settings.MEDIA_ROOT = blocked
+    export = BackgroundExport.objects.create(
+        kind=DOSSIERS_CSV, requested_by=coordinator, params="status=submitted", rows_total=7
+    )
+
+    assert build_export.apply(args=[export.pk]).get() == "failed"
+
+    export.refresh_from_db()
+    assert export.status == BackgroundExport.Status.FAILED
+    assert export.attempts == 4  # the first try and three retries
+    assert export.checksum == ""
+    assert not export.file
+    assert "Error" in export.error
+    assert not Notification.objects.exists()
+
+
 def test_an_export_the_broker_never_got_is_built_by_the_drain(
     coordinator, dossiers, django_capture_on_commit_callbacks
 ):
