@@ -124,6 +124,13 @@ def test_above_the_threshold_a_task_writes_the_same_rows_as_the_inline_export(
     assert notification.subject == f"Votre export est prêt : {label}"
     assert notification.url == reverse("documents:export-status", args=[export.pk])
     assert f"Votre export « {label} » est prêt (7 lignes)." in _plain(notification.body)
+    expires = timezone.localtime(export.created_at + datetime.timedelta(hours=24))
+    day = "1er" if expires.day == 1 else str(expires.day)
+    months = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+    when = f"{day} {months.split()[expires.month - 1]} {expires.year} à {expires:%H:%M}"
+    assert f"sur le portail avant le {when} : il sera ensuite supprimé." in _plain(
+        notification.body
+    )
     assert [(m.to, _plain(m.subject)) for m in mail.outbox] == [
         ([coordinator.email], f"[Portail CCR] Votre export est prêt : {label}")
     ]
