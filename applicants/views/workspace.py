@@ -12,7 +12,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.archive import build_dossier_zip, zip_filename
 from applicants.documents import DOSSIER_SUMMARY
-from applicants.exports import DOSSIERS_CSV, DOSSIERS_XLSX
+from applicants.exports import DOSSIERS_CSV, DOSSIERS_XLSX, EXPORT_PERMISSIONS
 from applicants.filters import DossierFilter, annotate_page, dossier_filter
 from applicants.selectors import dossier_status_counts
 from applicants.views.dossiers import DossierMixin
@@ -79,7 +79,8 @@ class DossierExportView(PermissionRequiredMixin, View):
     background instead: the coordinator is sent to its page.
     """
 
-    permission_required = ("applicants.list_all_dossiers", "applicants.export_dossiers")
+    # The export kinds' permissions: the background file asks the same.
+    permission_required = EXPORT_PERMISSIONS
 
     @method_decorator(reauthentication_required)
     def get(self, request, file_format: str):
