@@ -388,7 +388,9 @@ def test_an_export_the_broker_never_got_is_built_by_the_drain(
     assert export.enqueued_at is not None
 
 
-def test_the_purge_deletes_the_files_asked_for_more_than_24_hours_ago(ready_export, coordinator):
+def test_the_purge_deletes_the_files_asked_for_more_than_24_hours_ago(
+    client, ready_export, coordinator
+):
     old_path = ready_export.file.path
     BackgroundExport.objects.filter(pk=ready_export.pk).update(
         created_at=timezone.now() - datetime.timedelta(hours=24, minutes=1)
@@ -409,6 +411,10 @@ def test_the_purge_deletes_the_files_asked_for_more_than_24_hours_ago(ready_expo
     assert list(BackgroundExport.objects.all()) == [recent]
     assert os.path.exists(recent.file.path)
     assert exports_purge() == 0
+    # The purged export answers its requester as one that never existed.
+    client.force_login(coordinator)
+    for name in ("documents:export-status", "documents:export-download"):
+        assert client.get(reverse(name, args=[ready_export.pk])).status_code == 404
 
 
 def test_the_purge_runs_every_hour_from_the_beat():
