@@ -20,7 +20,7 @@ from ccr_portal.workflow import TransitionRefused
 
 from . import forms
 from .effects import grid_problems
-from .models import COMMITTED_STATUSES, Diagnostic, DiagnosticStatus
+from .models import Diagnostic, DiagnosticStatus
 from .report import grid_lines, report_context
 from .selectors import (
     annotate_rows,
@@ -166,11 +166,7 @@ class QueueView(PermissionRequiredMixin, AnnotatedPageMixin, ListView):
         )
         # Which of the page's rows the projection finds late (one query).
         # Only committed work can be late: a page of requests asks nothing.
-        committed = [
-            row.pk
-            for row in context["object_list"]
-            if row.status in COMMITTED_STATUSES and row.provider_id and row.due_date
-        ]
+        committed = [row.pk for row in context["object_list"] if row.is_committed]
         context["late_ids"] = set(plan.late.among(committed))
         return context
 
