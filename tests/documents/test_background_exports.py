@@ -247,6 +247,8 @@ def test_someone_else_replaying_the_urls_gets_a_404_and_learns_nothing(
         assert b"Secret" not in response.content
         # The same answer as for an export that does not exist.
         assert client.get(reverse(name, args=[ready_export.pk + 1000])).status_code == 404
+    # Nothing was downloaded: no export in the security log.
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).exists()
 
 
 def test_the_requester_who_lost_the_export_permission_is_refused(client, ready_export):
@@ -257,6 +259,13 @@ def test_the_requester_who_lost_the_export_permission_is_refused(client, ready_e
         response = client.get(reverse(name, args=[ready_export.pk]))
         assert response.status_code == 403
         assert b"Secret" not in response.content
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).exists()
+    assert (
+        SecurityEvent.objects.filter(
+            kind=SecurityEvent.Kind.PERMISSION_DENIED, actor=coordinator
+        ).count()
+        == 2
+    )
 
 
 def test_the_download_asks_for_the_password_again_after_a_while(client, ready_export):
