@@ -14,6 +14,7 @@ from applicants.models import Dossier, Membership, Site, Structure
 from ccr_portal.collation import french
 from ccr_portal.downloads import scanned_file_response
 from ccr_portal.formatting import format_date, format_number, with_preposition
+from ccr_portal.pagination import tell_count
 from ccr_portal.users.models import Provider
 from ccr_portal.views import ServiceFormView, TransitionView
 from ccr_portal.workflow import TransitionRefused
@@ -151,7 +152,7 @@ class QueueView(PermissionRequiredMixin, AnnotatedPageMixin, ListView):
         if not self.filterset.is_bound or (self.filterset.form.is_valid() and used <= {"status"}):
             totals = self.plan.status_totals
             status = filters.get("status")
-            paginator.__dict__["count"] = totals.get(status, 0) if status else sum(totals.values())
+            tell_count(paginator, totals.get(status, 0) if status else sum(totals.values()))
         return paginator
 
     def get_context_data(self, **kwargs):

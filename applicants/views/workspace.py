@@ -2,7 +2,6 @@
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
@@ -20,16 +19,9 @@ from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.documents.services import document_request
 from ccr_portal.documents.views import export_or_background
 from ccr_portal.downloads import file_response
+from ccr_portal.pagination import CountedPaginator
 
 PAGE_SIZE = 25
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its total, counted already by the page's other figures."""
-
-    def __init__(self, object_list, per_page, *, total: int):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = total  # ``count`` is a cached property
 
 
 def _filtered(request) -> DossierFilter:
