@@ -426,6 +426,15 @@ def test_the_purge_deletes_the_files_asked_for_more_than_24_hours_ago(
         assert client.get(reverse(name, args=[ready_export.pk])).status_code == 404
 
 
+def test_a_ready_export_whose_file_is_gone_is_a_404_not_an_error(client, ready_export):
+    # The purge deletes the file, then the row: stopped in between, the row stays alone.
+    ready_export.file.storage.delete(ready_export.file.name)
+    client.force_login(ready_export.requested_by)
+    for name in ("documents:export-status", "documents:export-download"):
+        assert client.get(reverse(name, args=[ready_export.pk])).status_code == 404
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).exists()
+
+
 def test_the_purge_runs_every_hour_from_the_beat():
     entry = django_settings.CELERY_BEAT_SCHEDULE["documents-purge-exports"]
     assert entry["task"] == "ccr_portal.documents.tasks.purge_expired_exports"
