@@ -4,8 +4,9 @@
         .venv/bin/python bench/profile_page.py "file des diagnostics" [runs] [sort key]
 
 Prints the page's queries (``SHOWSQL=1``: the six slowest), its median time over five
-requests, then cProfile's table over ``runs`` requests (``TOP`` lines). Reads only: the
-page's GET, as its viewer (a session is written at sign-in).
+requests, then cProfile's table over ``runs`` requests (``TOP`` lines). Leaves the base
+as it found it: the page's GET, as its viewer, in a transaction rolled back at the end
+(the sign-in's session, and whatever a view writes, are undone).
 """
 
 import cProfile
@@ -27,6 +28,14 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.db import transaction
+
+    with transaction.atomic():
+        _profile()
+        transaction.set_rollback(True)
+
+
+def _profile() -> None:
     from django.conf import settings
     from django.db import connection, reset_queries
     from django.test import Client

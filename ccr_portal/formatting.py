@@ -4,7 +4,8 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils.formats import date_format
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.numberformat import format as number_format
 
 NBSP = "\u00a0"
@@ -48,6 +49,15 @@ def format_date(value) -> str:
         return "—"
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {date_format(value, 'F Y')}"
+
+
+def format_moment(value) -> str:
+    """An aware or naive datetime as « 1er décembre 2026 à 14:05 », in the portal's time zone."""
+    if value is None:
+        return "—"
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{format_date(value.date())} à {time_format(value, 'H:i')}"
 
 
 def format_size(size) -> str:

@@ -342,6 +342,16 @@ class Diagnostic(ScannedFile):
         return self.status in ASSESSMENT_PUBLISHED_STATUSES
 
     @property
+    def is_committed(self) -> bool:
+        """Work the capacity plan counts: assigned or in progress, with a provider and a
+        due date (the row-side twin of ``selectors._COMMITTED``)."""
+        return (
+            self.status in COMMITTED_STATUSES
+            and self.provider_id is not None
+            and self.due_date is not None
+        )
+
+    @property
     def is_overdue(self) -> bool:
         return (
             self.status in COMMITTED_STATUSES

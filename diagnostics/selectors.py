@@ -168,6 +168,7 @@ def _days_of_kind():
 
 
 # Committed work: assigned (or in progress) to a provider, with a due date.
+# Work the capacity plan counts (``Diagnostic.is_committed`` on a row).
 _COMMITTED = Q(status__in=COMMITTED_STATUSES, provider__isnull=False, due_date__isnull=False)
 
 

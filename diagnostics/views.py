@@ -14,13 +14,14 @@ from applicants.models import Dossier, Membership, Site, Structure
 from ccr_portal.collation import french
 from ccr_portal.downloads import scanned_file_response
 from ccr_portal.formatting import format_date, format_number, with_preposition
+from ccr_portal.pagination import tell_count
 from ccr_portal.users.models import Provider
 from ccr_portal.views import ServiceFormView, TransitionView
 from ccr_portal.workflow import TransitionRefused
 
 from . import forms
 from .effects import grid_problems
-from .models import COMMITTED_STATUSES, Diagnostic, DiagnosticStatus
+from .models import Diagnostic, DiagnosticStatus
 from .report import grid_lines, report_context
 from .selectors import (
     annotate_rows,
@@ -151,7 +152,7 @@ class QueueView(PermissionRequiredMixin, AnnotatedPageMixin, ListView):
         if not self.filterset.is_bound or (self.filterset.form.is_valid() and used <= {"status"}):
             totals = self.plan.status_totals
             status = filters.get("status")
-            paginator.__dict__["count"] = totals.get(status, 0) if status else sum(totals.values())
+            tell_count(paginator, totals.get(status, 0) if status else sum(totals.values()))
         return paginator
 
     def get_context_data(self, **kwargs):
@@ -166,11 +167,7 @@ class QueueView(PermissionRequiredMixin, AnnotatedPageMixin, ListView):
         )
         # Which of the page's rows the projection finds late (one query).
         # Only committed work can be late: a page of requests asks nothing.
-        committed = [
-            row.pk
-            for row in context["object_list"]
-            if row.status in COMMITTED_STATUSES and row.provider_id and row.due_date
-        ]
+        committed = [row.pk for row in context["object_list"] if row.is_committed]
         context["late_ids"] = set(plan.late.among(committed))
         return context
 

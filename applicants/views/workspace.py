@@ -2,7 +2,6 @@
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
@@ -12,7 +11,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.archive import build_dossier_zip, zip_filename
 from applicants.documents import DOSSIER_SUMMARY
-from applicants.exports import DOSSIERS_CSV, DOSSIERS_XLSX
+from applicants.exports import DOSSIERS_CSV, DOSSIERS_XLSX, EXPORT_PERMISSIONS
 from applicants.filters import DossierFilter, annotate_page, dossier_filter
 from applicants.selectors import dossier_status_counts
 from applicants.views.dossiers import DossierMixin
@@ -20,16 +19,9 @@ from ccr_portal.documents.models import GeneratedDocument
 from ccr_portal.documents.services import document_request
 from ccr_portal.documents.views import export_or_background
 from ccr_portal.downloads import file_response
+from ccr_portal.pagination import CountedPaginator
 
 PAGE_SIZE = 25
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its total, counted already by the page's other figures."""
-
-    def __init__(self, object_list, per_page, *, total: int):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = total  # ``count`` is a cached property
 
 
 def _filtered(request) -> DossierFilter:
@@ -79,7 +71,8 @@ class DossierExportView(PermissionRequiredMixin, View):
     background instead: the coordinator is sent to its page.
     """
 
-    permission_required = ("applicants.list_all_dossiers", "applicants.export_dossiers")
+    # The export kinds' permissions: the background file asks the same.
+    permission_required = EXPORT_PERMISSIONS
 
     @method_decorator(reauthentication_required)
     def get(self, request, file_format: str):

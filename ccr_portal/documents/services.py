@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ccr_portal.formatting import format_date, format_number, french_spaces_html
+from ccr_portal.formatting import format_moment, format_number, french_spaces_html
 from ccr_portal.notifications.services import notify
 from ccr_portal.outbox import PUBLISH_GRACE, publish
 
@@ -240,7 +240,6 @@ def export_build(*, export_id: int) -> BackgroundExport:
 
 
 def _tell_export_ready(export: BackgroundExport, label: str) -> None:
-    expires_at = timezone.localtime(export.created_at + EXPORT_KEPT_FOR)
     rows = export.rows_done
     notify(
         recipient=export.requested_by,
@@ -249,7 +248,7 @@ def _tell_export_ready(export: BackgroundExport, label: str) -> None:
         context={
             "label": label,
             "rows": f"{format_number(rows)} ligne{'s' if rows > 1 else ''}",
-            "expires": f"{format_date(expires_at.date())} à {expires_at:%H:%M}",
+            "expires": format_moment(export.created_at + EXPORT_KEPT_FOR),
         },
         url=export.get_absolute_url(),
     )

@@ -14,33 +14,41 @@ from .services import (
 MAX_RETRIES = 3
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES, soft_time_limit=120, time_limit=150)
-def render_document(self, document_id: int) -> str:
+def _run_with_retries(task, *, build, mark_failed, timeout_error: str) -> str:
+    """Run ``build()`` (returns a row with a ``status``) for a bound ``task``: past the
+    soft time limit, or after ``MAX_RETRIES`` retries, the row is marked failed; any
+    other error is retried with an exponential back-off (10 s, 20 s, 40 s)."""
     try:
-        return document_render(document_id=document_id).status
+        return build().status
     except SoftTimeLimitExceeded:
-        document_mark_failed(document_id=document_id, error="Délai de génération dépassé.")
+        mark_failed(timeout_error)
         return "failed"
     except Exception as exc:
-        if self.request.retries >= MAX_RETRIES:
-            document_mark_failed(document_id=document_id, error=repr(exc))
+        if task.request.retries >= MAX_RETRIES:
+            mark_failed(repr(exc))
             return "failed"
-        raise self.retry(exc=exc, countdown=10 * 2**self.request.retries) from exc
+        raise task.retry(exc=exc, countdown=10 * 2**task.request.retries) from exc
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES, soft_time_limit=120, time_limit=150)
+def render_document(self, document_id: int) -> str:
+    return _run_with_retries(
+        self,
+        build=lambda: document_render(document_id=document_id),
+        mark_failed=lambda error: document_mark_failed(document_id=document_id, error=error),
+        timeout_error="Délai de génération dépassé.",
+    )
 
 
 # 10,000 dossiers take about 8 s in XLSX: the limits leave room for far larger exports.
 @shared_task(bind=True, max_retries=MAX_RETRIES, soft_time_limit=900, time_limit=960)
 def build_export(self, export_id: int) -> str:
-    try:
-        return export_build(export_id=export_id).status
-    except SoftTimeLimitExceeded:
-        export_mark_failed(export_id=export_id, error="Délai de préparation dépassé.")
-        return "failed"
-    except Exception as exc:
-        if self.request.retries >= MAX_RETRIES:
-            export_mark_failed(export_id=export_id, error=repr(exc))
-            return "failed"
-        raise self.retry(exc=exc, countdown=10 * 2**self.request.retries) from exc
+    return _run_with_retries(
+        self,
+        build=lambda: export_build(export_id=export_id),
+        mark_failed=lambda error: export_mark_failed(export_id=export_id, error=error),
+        timeout_error="Délai de préparation dépassé.",
+    )
 
 
 @shared_task

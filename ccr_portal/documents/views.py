@@ -110,6 +110,9 @@ def _own_export(request, pk: int) -> tuple[BackgroundExport, ExportKind]:
         raise Http404("Cet export n'existe plus.") from None
     if not kind.allowed(request.user):
         raise PermissionDenied("Vous n'avez plus accès à cet export.")
+    if export.is_ready and not (export.file and export.file.storage.exists(export.file.name)):
+        # Its file is gone (the purge stopped between the file and the row): as purged.
+        raise Http404("Cet export n'existe plus.")
     return export, kind
 
 

@@ -3,11 +3,11 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import time_format
 
 from ccr_portal.formatting import (
     format_date,
     format_euros,
+    format_moment,
     format_number,
     format_size,
     with_preposition,
@@ -47,8 +47,7 @@ def jour_heure(value):
     if not value:
         return ""
     if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return f"{format_date(value.date())} à {time_format(value, 'H:i')}"
+        return format_moment(value)
     return jour(value)
 
 

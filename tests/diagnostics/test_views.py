@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,6 +17,7 @@ from applicants.models import DossierStatus, Membership
 from ccr_portal.panels import DOSSIER_DETAIL, rendered_panels
 from ccr_portal.users.models import Role
 from diagnostics.models import Diagnostic, DiagnosticTransition, ProviderCapacity
+from diagnostics.selectors import capacity_plan
 from tests import files
 from tests.conftest import page_text
 from tests.diagnostics.factories import CapacityFactory, DiagnosticFactory
@@ -289,6 +292,37 @@ def test_the_queue_warns_when_a_provider_is_overbooked(client, coordinator, rams
     )
     assert "ne peut pas être tenue" in text
     assert "6,0\u00a0j / 4,0\u00a0j" in text
+
+
+def test_the_queue_marks_its_threatened_rows_and_asks_nothing_for_a_page_of_requests(
+    client, coordinator, ramsess
+):
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    CapacityFactory(provider=ramsess, month=month, consultant_days=Decimal("4"))
+    due = max(today, (month + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(1))
+    DiagnosticFactory(in_progress=True, full=True, provider=ramsess, due_date=due)
+    threatened = DiagnosticFactory(assigned=True, full=True, provider=ramsess, due_date=due)
+    requested = DiagnosticFactory()
+    client.force_login(coordinator)
+    url = reverse("diagnostics:queue")
+
+    def asks_which_rows_are_late(queries) -> bool:
+        return any("queue.id IN" in query["sql"] for query in queries.captured_queries)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    # The page's late rows are the plan's (the same diagnostics as its whole late list).
+    plan_late = {late.diagnostic_id for late in capacity_plan().late.first(10)}
+    assert response.context["late_ids"] == plan_late == {threatened.pk}
+    assert page_text(response).count("Échéance menacée") == 1
+    assert asks_which_rows_are_late(queries)
+
+    with CaptureQueriesContext(connection) as queries:
+        requests_only = client.get(url, {"status": "requested"})
+    assert [d.pk for d in requests_only.context["diagnostics"]] == [requested.pk]
+    assert requests_only.context["late_ids"] == set()
+    assert not asks_which_rows_are_late(queries)
 
 
 # --- Triage and assignment pages ----------------------------------------------

@@ -124,6 +124,13 @@ def test_above_the_threshold_a_task_writes_the_same_rows_as_the_inline_export(
     assert notification.subject == f"Votre export est prêt : {label}"
     assert notification.url == reverse("documents:export-status", args=[export.pk])
     assert f"Votre export « {label} » est prêt (7 lignes)." in _plain(notification.body)
+    expires = timezone.localtime(export.created_at + datetime.timedelta(hours=24))
+    day = "1er" if expires.day == 1 else str(expires.day)
+    months = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+    when = f"{day} {months.split()[expires.month - 1]} {expires.year} à {expires:%H:%M}"
+    assert f"sur le portail avant le {when} : il sera ensuite supprimé." in _plain(
+        notification.body
+    )
     assert [(m.to, _plain(m.subject)) for m in mail.outbox] == [
         ([coordinator.email], f"[Portail CCR] Votre export est prêt : {label}")
     ]
@@ -240,6 +247,8 @@ def test_someone_else_replaying_the_urls_gets_a_404_and_learns_nothing(
         assert b"Secret" not in response.content
         # The same answer as for an export that does not exist.
         assert client.get(reverse(name, args=[ready_export.pk + 1000])).status_code == 404
+    # Nothing was downloaded: no export in the security log.
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).exists()
 
 
 def test_the_requester_who_lost_the_export_permission_is_refused(client, ready_export):
@@ -250,6 +259,13 @@ def test_the_requester_who_lost_the_export_permission_is_refused(client, ready_e
         response = client.get(reverse(name, args=[ready_export.pk]))
         assert response.status_code == 403
         assert b"Secret" not in response.content
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).exists()
+    assert (
+        SecurityEvent.objects.filter(
+            kind=SecurityEvent.Kind.PERMISSION_DENIED, actor=coordinator
+        ).count()
+        == 2
+    )
 
 
 def test_the_download_asks_for_the_password_again_after_a_while(client, ready_export):
@@ -342,6 +358,26 @@ def test_the_task_filters_again_with_the_requester_s_rights_of_now(
     assert not Notification.objects.exists()
 
 
+def test_a_failing_export_is_retried_then_marked_failed(settings, tmp_path, coordinator, dossiers):
+    # The storage cannot be written: a real failure after the rows were read.
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("x")
+    settings.MEDIA_ROOT = blocked
+    export = BackgroundExport.objects.create(
+        kind=DOSSIERS_CSV, requested_by=coordinator, params="status=submitted", rows_total=7
+    )
+
+    assert build_export.apply(args=[export.pk]).get() == "failed"
+
+    export.refresh_from_db()
+    assert export.status == BackgroundExport.Status.FAILED
+    assert export.attempts == 4  # the first try and three retries
+    assert export.checksum == ""
+    assert not export.file
+    assert "Error" in export.error
+    assert not Notification.objects.exists()
+
+
 def test_an_export_the_broker_never_got_is_built_by_the_drain(
     coordinator, dossiers, django_capture_on_commit_callbacks
 ):
@@ -361,7 +397,9 @@ def test_an_export_the_broker_never_got_is_built_by_the_drain(
     assert export.enqueued_at is not None
 
 
-def test_the_purge_deletes_the_files_asked_for_more_than_24_hours_ago(ready_export, coordinator):
+def test_the_purge_deletes_the_files_asked_for_more_than_24_hours_ago(
+    client, ready_export, coordinator
+):
     old_path = ready_export.file.path
     BackgroundExport.objects.filter(pk=ready_export.pk).update(
         created_at=timezone.now() - datetime.timedelta(hours=24, minutes=1)
@@ -382,6 +420,19 @@ def test_the_purge_deletes_the_files_asked_for_more_than_24_hours_ago(ready_expo
     assert list(BackgroundExport.objects.all()) == [recent]
     assert os.path.exists(recent.file.path)
     assert exports_purge() == 0
+    # The purged export answers its requester as one that never existed.
+    client.force_login(coordinator)
+    for name in ("documents:export-status", "documents:export-download"):
+        assert client.get(reverse(name, args=[ready_export.pk])).status_code == 404
+
+
+def test_a_ready_export_whose_file_is_gone_is_a_404_not_an_error(client, ready_export):
+    # The purge deletes the file, then the row: stopped in between, the row stays alone.
+    ready_export.file.storage.delete(ready_export.file.name)
+    client.force_login(ready_export.requested_by)
+    for name in ("documents:export-status", "documents:export-download"):
+        assert client.get(reverse(name, args=[ready_export.pk])).status_code == 404
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).exists()
 
 
 def test_the_purge_runs_every_hour_from_the_beat():
