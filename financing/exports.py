@@ -12,6 +12,9 @@ from ccr_portal.exports import Column, xlsx_response
 from .filters import request_filter
 from .selectors import requests_for_list
 
+# Who may export the requests: the inline file and the background one alike.
+EXPORT_PERMISSIONS = ("financing.export_requests",)
+
 REQUEST_COLUMNS = [
     Column("Structure", lambda r: r.structure.name),
     Column("Forme juridique", lambda r: r.structure.get_legal_form_display()),
@@ -43,7 +46,7 @@ register(
         code=REQUESTS_XLSX,
         label="Demandes de financement (XLSX)",
         # The coordination's and each fund's officers' (their own fund's requests only).
-        permissions=("financing.export_requests",),
+        permissions=EXPORT_PERMISSIONS,
         file_format="xlsx",
         columns=REQUEST_COLUMNS,
         rows=lambda params, user: requests_for_list(request_filter(params, user).qs),

@@ -20,7 +20,7 @@ from ccr_portal.views import ServiceActionView, ServiceFormView, TransitionView
 
 from ..arithmetic import repayments_by_year
 from ..documents import FINANCING_FILE
-from ..exports import REQUESTS_XLSX
+from ..exports import EXPORT_PERMISSIONS, REQUESTS_XLSX
 from ..filters import RequestFilter, request_filter
 from ..forms import (
     DisbursementForm,
@@ -79,7 +79,7 @@ class RequestExportView(PermissionRequiredMixin, View):
     """The filtered list as XLSX; the password is asked again first. Above
     ``EXPORT_INLINE_MAX_ROWS`` requests, the file is written in the background."""
 
-    permission_required = "financing.export_requests"
+    permission_required = EXPORT_PERMISSIONS
 
     @method_decorator(reauthentication_required)
     def get(self, request):
